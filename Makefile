@@ -1,0 +1,46 @@
+# threadline: the two commands a new user runs are `make demo` and `make test`.
+SHELL := /bin/bash
+export TURBO_TELEMETRY_DISABLED := 1
+export NEXT_TELEMETRY_DISABLED := 1
+
+.PHONY: install build test typecheck lint demo bench otel-e2e up down
+
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json
+
+build: install
+	npx turbo run build --output-logs=errors-only
+
+typecheck: build
+	npx tsc -p tsconfig.json --noEmit
+
+lint: install
+	npx eslint .
+
+## make test: install when needed, build, type-check, lint, run every test.
+test: build typecheck lint
+	npx vitest run
+
+## make demo: the example app with the file exporter, then its traces printed by the CLI.
+demo: build
+	npm run demo
+
+bench: build
+	npm run bench
+
+COMPOSE := docker compose -f docker-compose.otel.yml
+
+up:
+	$(COMPOSE) up -d --wait
+
+down:
+	$(COMPOSE) down -v
+
+## make otel-e2e: compose up, run the single-trace suite against Jaeger, compose down on exit.
+otel-e2e: build
+	@trap '$(COMPOSE) down -v' EXIT; \
+	$(COMPOSE) up -d --wait && \
+	THREADLINE_E2E_BACKEND=jaeger npm run e2e

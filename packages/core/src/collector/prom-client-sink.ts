@@ -1,0 +1,92 @@
+import type { MetricsCollector } from './collector.js';
+import type { AnyInstrument } from './instrument.js';
+import type { GaugeSeries, HistogramSeries } from './series.js';
+
+/** The part of prom-client's Registry the sink uses (duck-typed: no runtime import). */
+export interface PromRegistryLike {
+  registerMetric(metric: unknown): void;
+  removeSingleMetric(name: string): void;
+}
+
+interface PromValue {
+  value: number;
+  labels: Record<string, string | number>;
+  metricName?: string;
+}
+
+const UNIT_SUFFIX: Record<string, string> = { s: 'seconds', ms: 'milliseconds', By: 'bytes' };
+
+/** OTel → Prometheus naming, as the OTel Prometheus exporter does it: `_` for dots, unit suffix, `_total`. */
+export function prometheusName(instrument: Pick<AnyInstrument, 'kind' | 'spec'>): string {
+  let name = instrument.spec.name.replace(/[^a-zA-Z0-9_:]/g, '_');
+  const suffix = UNIT_SUFFIX[instrument.spec.unit];
+  if (suffix && !name.endsWith(`_${suffix}`)) name += `_${suffix}`;
+  if (instrument.kind === 'counter' && !name.endsWith('_total')) name += '_total';
+  return name;
+}
+
+function promLabelName(key: string): string {
+  return key.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+
+/**
+ * Registers every collector instrument (present and future) on a prom-client Registry. Values are
+ * read at scrape time from the same series the other sinks read. Returns an unregister function.
+ */
+export function registerPromClientSink(collector: MetricsCollector, registry: PromRegistryLike): () => void {
+  const names: string[] = [];
+  const stop = collector.onDeclare((instrument) => {
+    const metric = toPromMetric(instrument);
+    registry.registerMetric(metric);
+    names.push(metric.name);
+  });
+  return () => {
+    stop();
+    for (const name of names) registry.removeSingleMetric(name);
+  };
+}
+
+function toPromMetric(instrument: AnyInstrument) {
+  const name = prometheusName(instrument);
+  const type = instrument.kind === 'counter' ? 'counter' : instrument.kind === 'histogram' ? 'histogram' : 'gauge';
+  const help = instrument.spec.description || instrument.spec.name;
+  return {
+    name,
+    help,
+    type,
+    aggregator: 'sum',
+    labelNames: instrument.spec.labelKeys.map(promLabelName),
+    reset() {},
+    get: async () => ({ name, help, type, aggregator: 'sum', values: promValues(instrument, name) }),
+  };
+}
+
+function promLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(labels)) out[promLabelName(key)] = labels[key] as string;
+  return out;
+}
+
+function promValues(instrument: AnyInstrument, name: string): PromValue[] {
+  const values: PromValue[] = [];
+  for (const series of instrument.series()) {
+    const labels = promLabels(series.labels);
+    if (instrument.kind === 'histogram') {
+      const histogram = series as HistogramSeries;
+      let cumulative = 0;
+      histogram.boundaries.forEach((bound, i) => {
+        cumulative += histogram.counts[i] as number;
+        values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: bound }, value: cumulative });
+      });
+      values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: histogram.count });
+      values.push({ metricName: `${name}_sum`, labels, value: histogram.sum });
+      values.push({ metricName: `${name}_count`, labels, value: histogram.count });
+    } else if (instrument.kind === 'gauge') {
+      const gauge = series as GaugeSeries;
+      if (gauge.hasValue) values.push({ labels, value: gauge.value });
+    } else {
+      values.push({ labels, value: (series as { value: number }).value });
+    }
+  }
+  return values;
+}

@@ -1,0 +1,46 @@
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { ATTR, ERROR_TYPE_OTHER } from './names.js';
+
+/**
+ * `error.type` for a thrown value: the driver's or runtime's code when it has one (SQLSTATE,
+ * ECONNREFUSED), else the error class name, else `_OTHER`. Never throws.
+ */
+export function errorType(error: unknown): string {
+  try {
+    if (error !== null && typeof error === 'object') {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && code.length > 0 && code.length <= 64) return code;
+      if (typeof code === 'number') return String(code);
+      const name = (error as { name?: unknown }).name;
+      if (typeof name === 'string' && name.length > 0 && name.length <= 64 && name !== 'Error') return name;
+      const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
+      if (typeof ctor === 'string' && ctor.length > 0 && ctor !== 'Object') return ctor;
+    }
+  } catch {
+    // A hostile error object (throwing getters) still gets a type.
+  }
+  return ERROR_TYPE_OTHER;
+}
+
+function errorMessage(error: unknown): string | undefined {
+  try {
+    if (error instanceof Error) return error.message;
+    if (typeof error === 'string') return error;
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+/** Marks a span failed the semconv way: status ERROR, `error.type`, an exception event. */
+export function recordSpanError(span: Span, error: unknown, type: string = errorType(error)): void {
+  try {
+    span.setAttribute(ATTR.ERROR_TYPE, type);
+    const message = errorMessage(error);
+    span.setStatus(message === undefined ? { code: SpanStatusCode.ERROR } : { code: SpanStatusCode.ERROR, message });
+    if (error instanceof Error) span.recordException(error);
+    else span.recordException({ name: type, ...(message === undefined ? {} : { message }) });
+  } catch {
+    // Telemetry never breaks the app.
+  }
+}

@@ -1,0 +1,27 @@
+export { MetricsCollector, type CollectorOptions, type DeclarationListener } from './collector/collector.js';
+export {
+  Instrument,
+  normalizeLabelValue,
+  type AnyInstrument,
+  type Counter,
+  type Gauge,
+  type Histogram,
+  type InstrumentKind,
+  type InstrumentSpec,
+  type LabelInput,
+  type UpDownCounter,
+} from './collector/instrument.js';
+export { CounterSeries, GaugeSeries, HistogramSeries, UpDownCounterSeries, type AnySeries, type LabelValues } from './collector/series.js';
+export { NOOP_COLLECTOR } from './collector/noop.js';
+export { defineMetrics, getCollector, setCollector } from './collector/global.js';
+export { createOtelMetricProducer, type CollectorMetricProducer, type InstrumentationScopeLike } from './collector/otel-producer.js';
+export { prometheusName, registerPromClientSink, type PromRegistryLike } from './collector/prom-client-sink.js';
+export { findPoint, snapshot, type HistogramValue, type SnapshotMetric, type SnapshotPoint } from './collector/snapshot.js';
+export { BYTES_BUCKETS, DB_SECONDS_BUCKETS, MILLISECONDS_BUCKETS, SECONDS_BUCKETS, defaultBuckets } from './buckets.js';
+export { ATTR, ERROR_TYPE_OTHER, LABEL, METRICS, RESULT, SPAN_NAMES, type MetricName, type MetricUnit } from './names.js';
+export { errorType, recordSpanError } from './errors.js';
+export { CARRIER_LIMITS, extractContext, injectContext, parseJsonCarrier, sanitizeCarrier, type Carrier } from './carrier.js';
+export { TelemetryBoundary, installOnce, safeHook } from './safe-hook.js';
+export { countDropped } from './self-metrics.js';
+export { Operation, isThenable, runOperation, startOperation, type OperationEnd, type OperationOptions } from './operation.js';
+export { traced, type TracedOptions } from './traced.js';

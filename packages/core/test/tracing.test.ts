@@ -1,0 +1,132 @@
+import { context, diag, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+// @threadline/testing depends on core, so core's own tests import it without a package.json cycle.
+import { assertChildOf, setupTelemetry } from '@threadline/testing';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  CARRIER_LIMITS,
+  METRICS,
+  extractContext,
+  injectContext,
+  parseJsonCarrier,
+  safeHook,
+  traced,
+} from '../src/index.js';
+
+const harness = setupTelemetry();
+beforeEach(() => harness.reset());
+
+describe('traced()', () => {
+  it('runs a sync function in an active INTERNAL span and records calls, duration, in-flight', async () => {
+    const result = traced('compute', () => {
+      expect(trace.getActiveSpan()).toBeDefined();
+      return 42;
+    });
+    expect(result).toBe(42);
+    const span = harness.span('compute');
+    expect(span.kind).toBe(SpanKind.INTERNAL);
+    expect((await harness.metricPoint('function.calls', { 'function.name': 'compute', 'function.result': 'ok' })).value).toBe(1);
+    expect((await harness.metricPoint('function.in_flight', { 'function.name': 'compute' })).value).toBe(0);
+    const duration = await harness.metricPoint<{ count: number }>('function.duration', { 'function.name': 'compute' });
+    expect(duration.value.count).toBe(1);
+    expect(duration.attributes['error.type']).toBeUndefined();
+  });
+
+  it('nests async work and keeps in-flight while running', async () => {
+    const outer = traced('outer', async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      expect((await harness.metricPoint(METRICS.FUNCTION_IN_FLIGHT.name, { 'function.name': 'outer' })).value).toBe(1);
+      return traced('inner', async () => 'done');
+    });
+    await expect(outer).resolves.toBe('done');
+    assertChildOf(harness.span('inner'), harness.span('outer'));
+  });
+
+  it('rethrows the original error, sync and async, and records it', async () => {
+    const boom = Object.assign(new Error('boom'), { code: 'E_BOOM' });
+    expect(() => traced('sync-fail', () => { throw boom; })).toThrow(boom);
+    await expect(traced('async-fail', async () => { throw boom; })).rejects.toBe(boom);
+    for (const name of ['sync-fail', 'async-fail']) {
+      const span = harness.span(name);
+      expect(span.status.code).toBe(SpanStatusCode.ERROR);
+      expect(span.attributes['error.type']).toBe('E_BOOM');
+      expect(span.events.map((e) => e.name)).toContain('exception');
+    }
+    expect((await harness.metricPoint('function.calls', { 'function.name': 'sync-fail', 'function.result': 'error' })).value).toBe(1);
+    expect((await harness.metricPoint('function.duration', { 'function.name': 'async-fail', 'error.type': 'E_BOOM' })).attributes).toBeDefined();
+  });
+});
+
+describe('carriers', () => {
+  it('round-trips the active context through the global propagator', () => {
+    const span = trace.getTracer('t').startSpan('parent');
+    const carrier = context.with(trace.setSpan(context.active(), span), () => injectContext());
+    expect(carrier.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    const extracted = trace.getSpanContext(extractContext(carrier));
+    expect(extracted?.traceId).toBe(span.spanContext().traceId);
+    span.end();
+  });
+
+  it('uses the globally configured propagator, not a fixed one', () => {
+    const custom = { inject: vi.fn((_c, carrier: Record<string, string>) => { carrier['x-custom'] = '1'; }), extract: vi.fn((c) => c), fields: () => ['x-custom'] };
+    const previous = propagation;
+    propagation.disable();
+    propagation.setGlobalPropagator(custom);
+    try {
+      expect(injectContext()).toEqual({ 'x-custom': '1' });
+      extractContext({ 'x-custom': '1' });
+      expect(custom.extract).toHaveBeenCalled();
+    } finally {
+      previous.disable();
+      setupTelemetry();
+    }
+  });
+
+  it('turns malformed or hostile carriers into an empty context without throwing', () => {
+    const hostile: unknown[] = [
+      null, undefined, 42, 'traceparent', [], ['00-abc'],
+      { traceparent: 12345 },
+      { traceparent: 'x'.repeat(CARRIER_LIMITS.maxValueLength + 1) },
+      JSON.parse('{"__proto__": {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}'),
+      { get traceparent() { throw new Error('getter'); } },
+      Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, 'v'])),
+      { traceparent: 'not-a-traceparent' },
+      new Proxy({}, { ownKeys: () => { throw new Error('proxy'); } }),
+    ];
+    for (const carrier of hostile) {
+      expect(() => extractContext(carrier)).not.toThrow();
+      expect(trace.getSpanContext(extractContext(carrier))).toBeUndefined();
+    }
+    expect(extractContext({ traceparent: 'garbage' })).toBe(ROOT_CONTEXT);
+  });
+
+  it('parses JSON carriers with size and type guards', () => {
+    expect(parseJsonCarrier('{"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}')).toEqual({
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
+    expect(parseJsonCarrier('{not json')).toBeUndefined();
+    expect(parseJsonCarrier('x'.repeat(CARRIER_LIMITS.maxJsonLength + 1))).toBeUndefined();
+    expect(parseJsonCarrier(123)).toBeUndefined();
+  });
+});
+
+describe('safeHook', () => {
+  it('swallows a throwing or rejecting hook, reports to diag once and counts it', async () => {
+    const warn = vi.fn();
+    diag.setLogger({ warn, error: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() });
+    const hook = safeHook(() => { throw new Error('user bug'); }, 'requestHook');
+    expect(() => { hook(); hook(); hook(); }).not.toThrow();
+    const rejecting = safeHook(async () => { throw new Error('async bug'); }, 'responseHook');
+    rejecting();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'hook_error' })).value).toBe(4);
+    diag.disable();
+  });
+
+  it('passes arguments through and tolerates a missing hook', () => {
+    const seen: unknown[] = [];
+    safeHook((a: number, b: string) => seen.push(a, b))(1, 'x');
+    expect(seen).toEqual([1, 'x']);
+    expect(() => safeHook(undefined)()).not.toThrow();
+  });
+});

@@ -1,0 +1,6 @@
+export { setupTelemetry, type TelemetryHarness } from './harness.js';
+export { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace } from './assertions.js';
+export { runApp, type AppRun, type RunAppOptions } from './esm.js';
+export { requireService, SERVICES, uniqueName } from './services.js';
+export type { ReadableSpan } from '@opentelemetry/sdk-trace';
+export type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
