@@ -4,3 +4,4 @@ export { runApp, type AppRun, type RunAppOptions } from './esm.js';
 export { requireService, SERVICES, uniqueName } from './services.js';
 export type { ReadableSpan } from '@opentelemetry/sdk-trace';
 export type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
+export { startOtlpReceiver, type OtlpReceiver, type ReceivedMetricPoint, type ReceivedSpan, type ReceivedSpanKind } from './otlp-receiver.js';

@@ -1,0 +1,208 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+
+export type ReceivedSpanKind = 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER' | 'UNSPECIFIED';
+
+export interface ReceivedSpan {
+  readonly serviceName: string | undefined;
+  readonly scope: string | undefined;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
+  readonly name: string;
+  readonly kind: ReceivedSpanKind;
+  readonly attributes: Record<string, unknown>;
+  readonly statusCode: 'UNSET' | 'OK' | 'ERROR';
+  readonly startTimeUnixNano: bigint;
+  readonly endTimeUnixNano: bigint;
+  readonly links: readonly { traceId: string; spanId: string }[];
+  readonly events: readonly { name: string; attributes: Record<string, unknown> }[];
+}
+
+export interface ReceivedMetricPoint {
+  readonly serviceName: string | undefined;
+  readonly name: string;
+  readonly unit: string | undefined;
+  readonly type: 'sum' | 'gauge' | 'histogram' | 'exponentialHistogram' | 'summary';
+  readonly attributes: Record<string, unknown>;
+  /** Sum and gauge value, or histogram count. */
+  readonly value: number;
+  readonly sum?: number;
+  readonly bucketCounts?: readonly number[];
+  readonly explicitBounds?: readonly number[];
+}
+
+export interface OtlpReceiver {
+  /** e.g. http://127.0.0.1:4318 — use as OTEL_EXPORTER_OTLP_ENDPOINT with protocol http/json. */
+  readonly endpoint: string;
+  spans(): ReceivedSpan[];
+  /** Every metric point received, newest export last (points are cumulative: read the last). */
+  metricPoints(): ReceivedMetricPoint[];
+  /** The newest point of `name` whose attributes include `attributes` (optionally from one service). */
+  latestPoint(name: string, attributes?: Record<string, unknown>, serviceName?: string): ReceivedMetricPoint | undefined;
+  waitFor<T>(probe: () => T | undefined | false, timeoutMs?: number, what?: string): Promise<T>;
+  /** Requests that could not be decoded (e.g. protobuf): a test should expect none. */
+  readonly rejected: number;
+  close(): Promise<void>;
+}
+
+const KINDS: ReceivedSpanKind[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+const STATUS = ['UNSET', 'OK', 'ERROR'] as const;
+
+type Json = Record<string, unknown>;
+type JsonArray = Json[];
+
+/** OTLP/JSON ids are hex; some encoders emit base64 — accept both. */
+function toHex(id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0) return '';
+  if (/^[0-9a-f]+$/i.test(id) && (id.length === 32 || id.length === 16)) return id.toLowerCase();
+  return Buffer.from(id, 'base64').toString('hex');
+}
+
+function anyValue(value: Json | undefined): unknown {
+  if (!value) return undefined;
+  if ('stringValue' in value) return value.stringValue;
+  if ('boolValue' in value) return value.boolValue;
+  if ('intValue' in value) return Number(value.intValue);
+  if ('doubleValue' in value) return Number(value.doubleValue);
+  if ('arrayValue' in value) return ((value.arrayValue as Json).values as JsonArray | undefined ?? []).map(anyValue);
+  if ('kvlistValue' in value) return attributes((value.kvlistValue as Json).values as JsonArray);
+  if ('bytesValue' in value) return value.bytesValue;
+  return undefined;
+}
+
+function attributes(list: JsonArray | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const kv of list ?? []) out[kv.key as string] = anyValue(kv.value as Json);
+  return out;
+}
+
+function serviceOf(resource: Json | undefined): string | undefined {
+  return attributes(resource?.attributes as JsonArray)['service.name'] as string | undefined;
+}
+
+/**
+ * An in-process OTLP/HTTP receiver (http/json) for end-to-end tests: the real exporters of every
+ * process send to it, and tests assert on what a trace backend would have received.
+ */
+export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
+  const spans: ReceivedSpan[] = [];
+  const points: ReceivedMetricPoint[] = [];
+  let rejected = 0;
+
+  const readBody = (req: IncomingMessage) =>
+    new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+
+  const server: Server = createServer(async (req, res) => {
+    try {
+      let body = await readBody(req);
+      if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      if (!String(req.headers['content-type'] ?? '').includes('json')) {
+        rejected++;
+        res.writeHead(415).end();
+        return;
+      }
+      const payload = JSON.parse(body.toString('utf8')) as Json;
+      if (req.url?.startsWith('/v1/traces')) ingestTraces(payload);
+      else if (req.url?.startsWith('/v1/metrics')) ingestMetrics(payload);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    } catch {
+      rejected++;
+      res.writeHead(400).end();
+    }
+  });
+
+  function ingestTraces(payload: Json): void {
+    for (const rs of (payload.resourceSpans as JsonArray | undefined) ?? []) {
+      const serviceName = serviceOf(rs.resource as Json);
+      for (const ss of (rs.scopeSpans as JsonArray | undefined) ?? []) {
+        const scope = (ss.scope as Json | undefined)?.name as string | undefined;
+        for (const s of (ss.spans as JsonArray | undefined) ?? []) {
+          spans.push({
+            serviceName,
+            scope,
+            traceId: toHex(s.traceId),
+            spanId: toHex(s.spanId),
+            parentSpanId: toHex(s.parentSpanId) || undefined,
+            name: s.name as string,
+            kind: KINDS[Number(s.kind ?? 0)] ?? 'UNSPECIFIED',
+            attributes: attributes(s.attributes as JsonArray),
+            statusCode: STATUS[Number((s.status as Json | undefined)?.code ?? 0)] ?? 'UNSET',
+            startTimeUnixNano: BigInt(String(s.startTimeUnixNano ?? 0)),
+            endTimeUnixNano: BigInt(String(s.endTimeUnixNano ?? 0)),
+            links: ((s.links as JsonArray | undefined) ?? []).map((l) => ({ traceId: toHex(l.traceId), spanId: toHex(l.spanId) })),
+            events: ((s.events as JsonArray | undefined) ?? []).map((e) => ({ name: e.name as string, attributes: attributes(e.attributes as JsonArray) })),
+          });
+        }
+      }
+    }
+  }
+
+  function ingestMetrics(payload: Json): void {
+    for (const rm of (payload.resourceMetrics as JsonArray | undefined) ?? []) {
+      const serviceName = serviceOf(rm.resource as Json);
+      for (const sm of (rm.scopeMetrics as JsonArray | undefined) ?? []) {
+        for (const m of (sm.metrics as JsonArray | undefined) ?? []) {
+          const type = (['sum', 'gauge', 'histogram', 'exponentialHistogram', 'summary'] as const).find((t) => t in m);
+          if (!type) continue;
+          for (const p of ((m[type] as Json).dataPoints as JsonArray | undefined) ?? []) {
+            const isHistogram = type === 'histogram';
+            points.push({
+              serviceName,
+              name: m.name as string,
+              unit: m.unit as string | undefined,
+              type,
+              attributes: attributes(p.attributes as JsonArray),
+              value: isHistogram ? Number(p.count ?? 0) : Number(p.asDouble ?? p.asInt ?? 0),
+              ...(isHistogram
+                ? {
+                    sum: Number(p.sum ?? 0),
+                    bucketCounts: ((p.bucketCounts as unknown[] | undefined) ?? []).map(Number),
+                    explicitBounds: ((p.explicitBounds as unknown[] | undefined) ?? []).map(Number),
+                  }
+                : {}),
+            });
+          }
+        }
+      }
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    spans: () => [...spans],
+    metricPoints: () => [...points],
+    latestPoint(name, attrs = {}, serviceName) {
+      for (let i = points.length - 1; i >= 0; i--) {
+        const p = points[i] as ReceivedMetricPoint;
+        if (p.name !== name || (serviceName && p.serviceName !== serviceName)) continue;
+        if (Object.entries(attrs).every(([k, v]) => p.attributes[k] === v)) return p;
+      }
+      return undefined;
+    },
+    async waitFor(probe, timeoutMs = 15_000, what = 'condition') {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = probe();
+        if (value) return value;
+        if (Date.now() > deadline) {
+          throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received spans: [${spans.map((s) => `${s.serviceName}:${s.name}`).join(', ')}]`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    get rejected() {
+      return rejected;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
