@@ -1,7 +1,8 @@
 export { setupTelemetry, type TelemetryHarness } from './harness.js';
 export { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace } from './assertions.js';
 export { runApp, type AppRun, type RunAppOptions } from './esm.js';
-export { requireService, SERVICES, uniqueName } from './services.js';
+export { isPortOpen, requireService, SERVICES, uniqueName, waitForPort } from './services.js';
+export { findPostgresBin, freePort, startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateService } from './private-services.js';
 export type { ReadableSpan } from '@opentelemetry/sdk-trace';
 export type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedMetricPoint, type ReceivedSpan, type ReceivedSpanKind } from './otlp-receiver.js';
