@@ -1,0 +1,173 @@
+import type { Attributes } from '@opentelemetry/api';
+import {
+  METRICS_EXPORTERS,
+  OTLP_PROTOCOLS,
+  SAMPLERS,
+  TRACES_EXPORTERS,
+  type OtlpProtocol,
+  type OtlpSignalConfig,
+  type ResolvedConfig,
+  type TelemetryOptions,
+} from './types.js';
+
+type Env = Record<string, string | undefined>;
+
+/** A configuration mistake: thrown by `startTelemetry` before anything is started. */
+export class TelemetryConfigError extends Error {
+  override readonly name = 'TelemetryConfigError';
+}
+
+/** The value given and where it came from, so an error can say what to change. */
+interface Given<T> {
+  readonly value: T;
+  readonly source: string;
+}
+
+function pick<T>(option: string, explicit: T | undefined, env: Env, ...vars: string[]): Given<T | string> | undefined {
+  if (explicit !== undefined) return { value: explicit, source: `option ${option}` };
+  for (const name of vars) {
+    const raw = env[name]?.trim();
+    if (raw) return { value: raw, source: name };
+  }
+  return undefined;
+}
+
+function fail(option: string, given: Given<unknown>, accepted: string): never {
+  const from = given.source.startsWith('option') ? '' : ` (from ${given.source})`;
+  throw new TelemetryConfigError(`threadline: invalid ${option} ${JSON.stringify(given.value)}${from}; accepted values: ${accepted}`);
+}
+
+function oneOf<T extends string>(option: string, given: Given<unknown> | undefined, accepted: readonly T[], fallback: T): T {
+  if (!given) return fallback;
+  const value = typeof given.value === 'string' ? given.value.trim().toLowerCase() : given.value;
+  if (typeof value === 'string' && (accepted as readonly string[]).includes(value)) return value as T;
+  return fail(option, given, accepted.join(', '));
+}
+
+function positiveInt(option: string, given: Given<unknown> | undefined, fallback: number, min = 1): number {
+  if (!given) return fallback;
+  const value = Number(given.value);
+  if (Number.isInteger(value) && value >= min) return value;
+  return fail(option, given, `an integer >= ${min}`);
+}
+
+function bool(option: string, given: Given<unknown> | undefined, fallback: boolean): boolean {
+  if (!given) return fallback;
+  if (typeof given.value === 'boolean') return given.value;
+  const value = String(given.value).toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return fail(option, given, 'true, false');
+}
+
+function endpoint(option: string, given: Given<unknown>): string {
+  const raw = String(given.value);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(option, given, 'an absolute http:// or https:// URL, e.g. http://localhost:4318');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(option, given, 'an absolute http:// or https:// URL, e.g. http://localhost:4318');
+  return raw;
+}
+
+/** `k=v,k2=v2` as in the OTel spec, values URL-decoded. */
+export function parseKeyValueList(option: string, given: Given<unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of String(given.value).split(',')) {
+    if (!entry.trim()) continue;
+    const eq = entry.indexOf('=');
+    const key = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (!key) fail(option, given, 'a comma-separated list of key=value pairs');
+    try {
+      out[key] = decodeURIComponent(entry.slice(eq + 1).trim());
+    } catch {
+      fail(option, given, 'a comma-separated list of key=value pairs (values URL-encoded)');
+    }
+  }
+  return out;
+}
+
+function otlpSignal(options: TelemetryOptions, env: Env, signal: 'TRACES' | 'METRICS'): OtlpSignalConfig {
+  const path = signal === 'TRACES' ? '/v1/traces' : '/v1/metrics';
+  const protocol: OtlpProtocol = oneOf(
+    'otlpProtocol',
+    pick('otlpProtocol', options.otlpProtocol, env, `OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL'),
+    OTLP_PROTOCOLS,
+    'http/protobuf',
+  );
+  let url: string;
+  const signalEndpoint = options.otlpEndpoint === undefined ? pick('otlpEndpoint', undefined, env, `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`) : undefined;
+  if (signalEndpoint) {
+    url = endpoint('otlpEndpoint', signalEndpoint);
+  } else {
+    const base = pick('otlpEndpoint', options.otlpEndpoint, env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+    const root = base ? endpoint('otlpEndpoint', base) : protocol === 'grpc' ? 'http://localhost:4317' : 'http://localhost:4318';
+    url = protocol === 'grpc' ? root : root.replace(/\/+$/, '') + path;
+  }
+  const headersGiven = pick('otlpHeaders', undefined, env, `OTEL_EXPORTER_OTLP_${signal}_HEADERS`, 'OTEL_EXPORTER_OTLP_HEADERS');
+  const headers = { ...(headersGiven ? parseKeyValueList('otlpHeaders', headersGiven) : {}), ...options.otlpHeaders };
+  const insecure = bool(
+    'otlpInsecure',
+    pick('otlpInsecure', options.otlpInsecure, env, `OTEL_EXPORTER_OTLP_${signal}_INSECURE`, 'OTEL_EXPORTER_OTLP_INSECURE'),
+    url.startsWith('http:'),
+  );
+  const timeoutMillis = positiveInt(
+    'otlpTimeoutMillis',
+    pick('otlpTimeoutMillis', options.otlpTimeoutMillis, env, `OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`, 'OTEL_EXPORTER_OTLP_TIMEOUT'),
+    10_000,
+  );
+  return { protocol, url, headers, insecure, timeoutMillis };
+}
+
+function samplerArg(options: TelemetryOptions, env: Env): number {
+  const given = pick('samplerArg', options.samplerArg, env, 'OTEL_TRACES_SAMPLER_ARG');
+  if (!given) return 1;
+  const value = Number(given.value);
+  if (Number.isFinite(value) && value >= 0 && value <= 1) return value;
+  return fail('samplerArg', given, 'a number from 0 to 1');
+}
+
+/** Merges options over the environment over defaults, and validates everything up front. */
+export function resolveConfig(options: TelemetryOptions = {}, env: Env = options.env ?? process.env): ResolvedConfig {
+  const envResource = pick('resourceAttributes', undefined, env, 'OTEL_RESOURCE_ATTRIBUTES');
+  const resourceAttributes: Attributes = {
+    ...(envResource ? parseKeyValueList('resourceAttributes', envResource) : {}),
+    ...options.resourceAttributes,
+  };
+  const sampler =
+    typeof options.sampler === 'object'
+      ? options.sampler
+      : oneOf('sampler', pick('sampler', options.sampler, env, 'OTEL_TRACES_SAMPLER'), SAMPLERS, 'parentbased_always_on');
+  const tracesExporter = oneOf('tracesExporter', pick('tracesExporter', options.tracesExporter, env, 'OTEL_TRACES_EXPORTER'), TRACES_EXPORTERS, 'file');
+  return {
+    disabled: bool('disabled', pick('disabled', options.disabled, env, 'OTEL_SDK_DISABLED'), false),
+    serviceName: options.serviceName ?? (env.OTEL_SERVICE_NAME?.trim() || (resourceAttributes['service.name'] as string | undefined)),
+    serviceVersion: options.serviceVersion ?? (resourceAttributes['service.version'] as string | undefined),
+    resourceAttributes,
+    tracesExporter,
+    metricsExporter: oneOf('metricsExporter', pick('metricsExporter', options.metricsExporter, env, 'OTEL_METRICS_EXPORTER'), METRICS_EXPORTERS, 'file'),
+    otlpTraces: otlpSignal(options, env, 'TRACES'),
+    otlpMetrics: otlpSignal(options, env, 'METRICS'),
+    sampler,
+    samplerArg: samplerArg(options, env),
+    fileDirectory: String(pick('fileDirectory', options.fileDirectory, env, 'THREADLINE_FILE_DIRECTORY')?.value ?? '.threadline'),
+    fileMaxBytes: positiveInt('fileMaxBytes', pick('fileMaxBytes', options.fileMaxBytes, env, 'THREADLINE_FILE_MAX_BYTES'), 10 * 1024 * 1024, 1024),
+    fileMaxBackups: positiveInt('fileMaxBackups', pick('fileMaxBackups', options.fileMaxBackups, env, 'THREADLINE_FILE_MAX_BACKUPS'), 5, 0),
+    prometheusPort: positiveInt('prometheusPort', pick('prometheusPort', options.prometheusPort, env, 'OTEL_EXPORTER_PROMETHEUS_PORT'), 9464, 0),
+    prometheusHost: String(pick('prometheusHost', options.prometheusHost, env, 'OTEL_EXPORTER_PROMETHEUS_HOST')?.value ?? '0.0.0.0'),
+    metricExportIntervalMillis: positiveInt(
+      'metricExportIntervalMillis',
+      pick('metricExportIntervalMillis', options.metricExportIntervalMillis, env, 'OTEL_METRIC_EXPORT_INTERVAL'),
+      60_000,
+    ),
+    maxQueueSize: positiveInt('maxQueueSize', pick('maxQueueSize', options.maxQueueSize, env, 'OTEL_BSP_MAX_QUEUE_SIZE'), 2048),
+    scheduledDelayMillis: positiveInt(
+      'scheduledDelayMillis',
+      pick('scheduledDelayMillis', options.scheduledDelayMillis, env, 'OTEL_BSP_SCHEDULE_DELAY'),
+      tracesExporter === 'console' ? 1 : 5000,
+      0,
+    ),
+  };
+}

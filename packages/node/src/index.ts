@@ -1,0 +1,18 @@
+export { startTelemetry } from './start.js';
+export { TelemetryConfigError, resolveConfig } from './config.js';
+export { FileMetricExporter, FileSpanExporter, METRICS_FILE, TRACES_FILE, type FileExporterOptions } from './file/exporters.js';
+export { RotatingFileWriter, type RotatingFileOptions } from './file/writer.js';
+export {
+  METRICS_EXPORTERS,
+  OTLP_PROTOCOLS,
+  SAMPLERS,
+  TRACES_EXPORTERS,
+  type MetricsExporterName,
+  type OtlpProtocol,
+  type OtlpSignalConfig,
+  type ResolvedConfig,
+  type SamplerName,
+  type TelemetryHandle,
+  type TelemetryOptions,
+  type TracesExporterName,
+} from './types.js';

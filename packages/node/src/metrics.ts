@@ -1,0 +1,78 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import {
+  ConsoleMetricExporter,
+  PeriodicExportingMetricReader,
+  type IMetricReader,
+  type MetricProducer,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import { createOtelMetricProducer, type MetricsCollector } from '@threadline/core';
+import { DROP_REASON, reportDropped } from './drops.js';
+import { FileMetricExporter } from './file/exporters.js';
+import { otlpMetricExporter } from './otlp.js';
+import type { ResolvedConfig } from './types.js';
+
+/** Failed metric exports are counted (diag once); the next cumulative export carries the values again. */
+class CountingMetricExporter implements PushMetricExporter {
+  constructor(private readonly inner: PushMetricExporter) {
+    if (inner.selectAggregationTemporality) this.selectAggregationTemporality = inner.selectAggregationTemporality.bind(inner);
+    if (inner.selectAggregation) this.selectAggregation = inner.selectAggregation.bind(inner);
+  }
+
+  selectAggregationTemporality?: PushMetricExporter['selectAggregationTemporality'];
+  selectAggregation?: PushMetricExporter['selectAggregation'];
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    const done = (result: ExportResult) => {
+      if (result.code !== ExportResultCode.SUCCESS) reportDropped(DROP_REASON.METRIC_EXPORT_FAILED, 1, result.error);
+      resultCallback({ code: ExportResultCode.SUCCESS });
+    };
+    try {
+      this.inner.export(metrics, done);
+    } catch (error) {
+      done({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}
+
+function pushExporter(config: ResolvedConfig): PushMetricExporter | undefined {
+  switch (config.metricsExporter) {
+    case 'otlp':
+      return otlpMetricExporter(config.otlpMetrics);
+    case 'console':
+      return new ConsoleMetricExporter();
+    case 'file':
+      return new FileMetricExporter({ directory: config.fileDirectory, maxBytes: config.fileMaxBytes, maxBackups: config.fileMaxBackups });
+    default:
+      return undefined;
+  }
+}
+
+/** The configured reader, with the threadline collector attached as a metric producer. */
+export function createMetricReaders(config: ResolvedConfig, collector: MetricsCollector): IMetricReader[] {
+  // The core producer is structurally an sdk-metrics MetricProducer (core stays SDK-free).
+  const metricProducers = [createOtelMetricProducer(collector) as unknown as MetricProducer];
+  if (config.metricsExporter === 'prometheus') {
+    return [new PrometheusExporter({ port: config.prometheusPort, host: config.prometheusHost, metricProducers })];
+  }
+  const exporter = pushExporter(config);
+  if (!exporter) return [];
+  return [
+    new PeriodicExportingMetricReader({
+      exporter: new CountingMetricExporter(exporter),
+      exportIntervalMillis: config.metricExportIntervalMillis,
+      exportTimeoutMillis: Math.min(30_000, config.metricExportIntervalMillis),
+      metricProducers,
+    }),
+  ];
+}

@@ -1,0 +1,39 @@
+import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { OtlpSignalConfig } from './types.js';
+
+/** The grpc exporter decides TLS from the URL scheme, so `insecure` is expressed through it. */
+function grpcUrl(config: OtlpSignalConfig): string {
+  const rest = config.url.replace(/^https?:\/\//, '');
+  return `${config.insecure ? 'http' : 'https'}://${rest}`;
+}
+
+export function otlpSpanExporter(config: OtlpSignalConfig): SpanExporter {
+  const http = { url: config.url, headers: config.headers, timeoutMillis: config.timeoutMillis };
+  switch (config.protocol) {
+    case 'grpc':
+      return new GrpcTraceExporter({ url: grpcUrl(config), timeoutMillis: config.timeoutMillis });
+    case 'http/json':
+      return new JsonTraceExporter(http);
+    case 'http/protobuf':
+      return new ProtoTraceExporter(http);
+  }
+}
+
+export function otlpMetricExporter(config: OtlpSignalConfig): PushMetricExporter {
+  const http = { url: config.url, headers: config.headers, timeoutMillis: config.timeoutMillis };
+  switch (config.protocol) {
+    case 'grpc':
+      return new GrpcMetricExporter({ url: grpcUrl(config), timeoutMillis: config.timeoutMillis });
+    case 'http/json':
+      return new JsonMetricExporter(http);
+    case 'http/protobuf':
+      return new ProtoMetricExporter(http);
+  }
+}

@@ -1,0 +1,84 @@
+import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { MetricsCollector, getCollector, setCollector } from '@threadline/core';
+import { resolveConfig } from './config.js';
+import { createMetricReaders } from './metrics.js';
+import { buildResource } from './resource.js';
+import { installSignalFlush } from './signals.js';
+import { createSampler, createSpanProcessors } from './traces.js';
+import type { ResolvedConfig, TelemetryHandle, TelemetryOptions } from './types.js';
+
+function instrumentationsOf(options: TelemetryOptions): Instrumentation[] {
+  const list = (options.instrumentations ?? []).flat();
+  const http = options.http ?? true;
+  if (http !== false) list.unshift(new HttpInstrumentation(http === true ? {} : http));
+  return list;
+}
+
+function disabledHandle(config: ResolvedConfig, collector: MetricsCollector): TelemetryHandle {
+  return { collector, config, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+}
+
+/**
+ * Starts OpenTelemetry for this process: resource, W3C propagators, AsyncLocalStorage context,
+ * http + the given instrumentations, the configured exporters, and the threadline collector wired
+ * into every metric reader. Call it first in the app's entry point. Throws `TelemetryConfigError`
+ * on a bad option or environment variable, before anything is started.
+ */
+export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle {
+  const config = resolveConfig(options);
+  const collector = options.collector ?? new MetricsCollector();
+  if (config.disabled) return disabledHandle(config, collector);
+
+  const instrumentations = instrumentationsOf(options);
+  const spanProcessors: SpanProcessor[] = createSpanProcessors(config);
+  const metricReaders: IMetricReader[] = createMetricReaders(config, collector);
+  const sdk = new NodeSDK({
+    autoDetectResources: false,
+    resource: buildResource(config),
+    contextManager: new AsyncLocalStorageContextManager(),
+    textMapPropagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    sampler: createSampler(config),
+    spanProcessors,
+    metricReaders,
+    logRecordProcessors: [],
+    instrumentations,
+  });
+  setCollector(collector);
+  sdk.start();
+
+  const forceFlush = async () => {
+    await Promise.all([...spanProcessors.map((p) => p.forceFlush()), ...metricReaders.map((r) => r.forceFlush())]);
+  };
+
+  let shuttingDown: Promise<void> | undefined;
+  let removeSignals = () => {};
+  const shutdown = () => {
+    shuttingDown ??= (async () => {
+      removeSignals();
+      try {
+        await sdk.shutdown();
+      } finally {
+        for (const instrumentation of instrumentations) instrumentation.disable();
+        if (getCollector() === collector) setCollector(undefined);
+        // Globals back to no-ops: telemetry stops cleanly and a later startTelemetry can register again.
+        trace.disable();
+        metrics.disable();
+        propagation.disable();
+        context.disable();
+      }
+    })();
+    return shuttingDown;
+  };
+
+  const signals = options.flushOnSignals === true ? (['SIGTERM', 'SIGINT'] as NodeJS.Signals[]) : options.flushOnSignals || [];
+  if (signals.length > 0) removeSignals = installSignalFlush(signals, shutdown);
+  diag.debug(`threadline: telemetry started (traces=${config.tracesExporter}, metrics=${config.metricsExporter})`);
+  return { collector, config, forceFlush, shutdown };
+}

@@ -1,0 +1,134 @@
+import { TraceFlags, type Context } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type ReadableSpan,
+  type Sampler,
+  type Span,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
+import { DROP_REASON, reportDropped } from './drops.js';
+import { FileSpanExporter } from './file/exporters.js';
+import { otlpSpanExporter } from './otlp.js';
+import type { ResolvedConfig } from './types.js';
+
+export function createSampler(config: ResolvedConfig): Sampler {
+  if (typeof config.sampler === 'object') return config.sampler;
+  switch (config.sampler) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(config.samplerArg);
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.samplerArg) });
+  }
+}
+
+function createSpanExporter(config: ResolvedConfig): SpanExporter | undefined {
+  switch (config.tracesExporter) {
+    case 'otlp':
+      return otlpSpanExporter(config.otlpTraces);
+    case 'console':
+      return new ConsoleSpanExporter();
+    case 'file':
+      return new FileSpanExporter({ directory: config.fileDirectory, maxBytes: config.fileMaxBytes, maxBackups: config.fileMaxBackups });
+    case 'none':
+      return undefined;
+  }
+}
+
+/**
+ * Failed exports become counted drops (diag once) and a success for the batch processor, so an
+ * exporter that stays down neither logs per batch nor makes the app's `shutdown()` reject.
+ */
+class CountingSpanExporter implements SpanExporter {
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly onHandedOff: (count: number) => void,
+  ) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.onHandedOff(spans.length);
+    const done = (result: ExportResult) => {
+      if (result.code !== ExportResultCode.SUCCESS) reportDropped(DROP_REASON.SPAN_EXPORT_FAILED, spans.length, result.error);
+      resultCallback({ code: ExportResultCode.SUCCESS });
+    };
+    try {
+      this.inner.export(spans, done);
+    } catch (error) {
+      done({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+/**
+ * A BatchSpanProcessor whose queue bound is enforced here, where a span that does not fit is
+ * counted as dropped (the SDK's own drop only reaches diag.debug).
+ */
+export class BoundedBatchSpanProcessor implements SpanProcessor {
+  private readonly batch: BatchSpanProcessor;
+  private queued = 0;
+  private stopped = false;
+
+  constructor(
+    exporter: SpanExporter,
+    private readonly maxQueueSize: number,
+    scheduledDelayMillis: number,
+  ) {
+    const counting = new CountingSpanExporter(exporter, (count) => (this.queued = Math.max(0, this.queued - count)));
+    this.batch = new BatchSpanProcessor({
+      exporter: counting,
+      maxQueueSize,
+      maxExportBatchSize: Math.min(512, maxQueueSize),
+      scheduledDelayMillis,
+    });
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    this.batch.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.queued >= this.maxQueueSize) {
+      reportDropped(DROP_REASON.SPAN_QUEUE_FULL, 1);
+      return;
+    }
+    this.queued++;
+    this.batch.onEnd(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.batch.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    this.stopped = true;
+    return this.batch.shutdown();
+  }
+}
+
+export function createSpanProcessors(config: ResolvedConfig): SpanProcessor[] {
+  const exporter = createSpanExporter(config);
+  return exporter ? [new BoundedBatchSpanProcessor(exporter, config.maxQueueSize, config.scheduledDelayMillis)] : [];
+}

@@ -1,0 +1,126 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
+import type { Sampler } from '@opentelemetry/sdk-trace';
+import type { MetricsCollector } from '@threadline/core';
+
+export const TRACES_EXPORTERS = ['otlp', 'console', 'file', 'none'] as const;
+export const METRICS_EXPORTERS = ['otlp', 'prometheus', 'console', 'file', 'none'] as const;
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+export const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
+export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+export type SamplerName = (typeof SAMPLERS)[number];
+
+/**
+ * Options of `startTelemetry`. Every field is optional; each one also reads the environment
+ * variable named in its doc, and an explicit option always wins over the environment.
+ */
+export interface TelemetryOptions {
+  /** `service.name`. Env: OTEL_SERVICE_NAME (else `service.name` in OTEL_RESOURCE_ATTRIBUTES). */
+  serviceName?: string;
+  /** `service.version`. Env: `service.version` in OTEL_RESOURCE_ATTRIBUTES. */
+  serviceVersion?: string;
+  /** Extra resource attributes, merged over OTEL_RESOURCE_ATTRIBUTES. */
+  resourceAttributes?: Attributes;
+  /** threadline plugins or any OTel Instrumentation. */
+  instrumentations?: (Instrumentation | Instrumentation[])[];
+  /** The OTel http instrumentation (server + client spans): `true` (default), `false`, or its config. */
+  http?: boolean | HttpInstrumentationConfig;
+  /** Where spans go. Env: OTEL_TRACES_EXPORTER. Default `file`. */
+  tracesExporter?: TracesExporterName;
+  /** Where metrics go. Env: OTEL_METRICS_EXPORTER. Default `file`. */
+  metricsExporter?: MetricsExporterName;
+  /** OTLP wire protocol. Env: OTEL_EXPORTER_OTLP_{TRACES_,METRICS_,}PROTOCOL. Default `http/protobuf`. */
+  otlpProtocol?: OtlpProtocol;
+  /**
+   * OTLP base endpoint (`/v1/traces` and `/v1/metrics` are appended for HTTP). Env:
+   * OTEL_EXPORTER_OTLP_ENDPOINT; per-signal OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT are used as is.
+   * Default `http://localhost:4318` (http) / `http://localhost:4317` (grpc).
+   */
+  otlpEndpoint?: string;
+  /** Headers sent with every OTLP export. Env: OTEL_EXPORTER_OTLP_{TRACES_,METRICS_,}HEADERS (`k=v,k2=v2`). */
+  otlpHeaders?: Record<string, string>;
+  /** gRPC without TLS. Env: OTEL_EXPORTER_OTLP_{TRACES_,METRICS_,}INSECURE. Default: TLS unless the endpoint is `http://`. */
+  otlpInsecure?: boolean;
+  /** Per-export timeout. Env: OTEL_EXPORTER_OTLP_TIMEOUT. Default 10000. */
+  otlpTimeoutMillis?: number;
+  /** Sampler name or instance. Env: OTEL_TRACES_SAMPLER. Default `parentbased_always_on`. */
+  sampler?: SamplerName | Sampler;
+  /** Ratio for the `traceidratio` samplers, 0..1. Env: OTEL_TRACES_SAMPLER_ARG. Default 1. */
+  samplerArg?: number;
+  /** Start nothing and return a no-op handle. Env: OTEL_SDK_DISABLED. */
+  disabled?: boolean;
+  /** Directory of the file exporter. Env: THREADLINE_FILE_DIRECTORY. Default `.threadline`. */
+  fileDirectory?: string;
+  /** Rotate a file when it would exceed this size. Env: THREADLINE_FILE_MAX_BYTES. Default 10 MiB. */
+  fileMaxBytes?: number;
+  /** Rotated files kept per signal. Env: THREADLINE_FILE_MAX_BACKUPS. Default 5. */
+  fileMaxBackups?: number;
+  /** Prometheus scrape port. Env: OTEL_EXPORTER_PROMETHEUS_PORT. Default 9464. */
+  prometheusPort?: number;
+  /** Prometheus scrape host. Env: OTEL_EXPORTER_PROMETHEUS_HOST. Default `0.0.0.0`. */
+  prometheusHost?: string;
+  /** Metric export interval. Env: OTEL_METRIC_EXPORT_INTERVAL. Default 60000. */
+  metricExportIntervalMillis?: number;
+  /** Span queue bound; spans past it are dropped and counted. Env: OTEL_BSP_MAX_QUEUE_SIZE. Default 2048. */
+  maxQueueSize?: number;
+  /** Delay between span batches. Env: OTEL_BSP_SCHEDULE_DELAY. Default 5000 (console: immediate). */
+  scheduledDelayMillis?: number;
+  /** Shut down (flushing everything) on these signals, then re-raise them. `true` = SIGTERM + SIGINT. Default off. */
+  flushOnSignals?: boolean | NodeJS.Signals[];
+  /** The metrics collector to wire (default: a new one, installed with `setCollector`). */
+  collector?: MetricsCollector;
+  /** Environment to read instead of `process.env` (tests, embedding). */
+  env?: Record<string, string | undefined>;
+}
+
+/** What `startTelemetry` returns. */
+export interface TelemetryHandle {
+  /** The collector every threadline plugin records into (also installed globally). */
+  readonly collector: MetricsCollector;
+  /** The options after merging the environment and defaults. */
+  readonly config: ResolvedConfig;
+  /** Exports everything queued so far; resolves when the exporters answered. */
+  forceFlush(): Promise<void>;
+  /** Flushes every queued span and metric, then stops. A second call returns the first call's promise. */
+  shutdown(): Promise<void>;
+}
+
+export interface OtlpSignalConfig {
+  readonly protocol: OtlpProtocol;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly insecure: boolean;
+  readonly timeoutMillis: number;
+}
+
+export interface ResolvedConfig {
+  readonly disabled: boolean;
+  readonly serviceName: string | undefined;
+  readonly serviceVersion: string | undefined;
+  readonly resourceAttributes: Attributes;
+  readonly tracesExporter: TracesExporterName;
+  readonly metricsExporter: MetricsExporterName;
+  readonly otlpTraces: OtlpSignalConfig;
+  readonly otlpMetrics: OtlpSignalConfig;
+  readonly sampler: SamplerName | Sampler;
+  readonly samplerArg: number;
+  readonly fileDirectory: string;
+  readonly fileMaxBytes: number;
+  readonly fileMaxBackups: number;
+  readonly prometheusPort: number;
+  readonly prometheusHost: string;
+  readonly metricExportIntervalMillis: number;
+  readonly maxQueueSize: number;
+  readonly scheduledDelayMillis: number;
+}

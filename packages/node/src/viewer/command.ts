@@ -1,0 +1,83 @@
+import { stat } from 'node:fs/promises';
+import { readSpans } from './files.js';
+import { follow } from './follow.js';
+import { groupTraces, renderTrace } from './render.js';
+
+export const USAGE = `usage: threadline traces [file-or-dir] [--trace <id>] [--follow] [--limit <n>]
+
+  file-or-dir   a traces.jsonl file (its rotated copies are read too) or a directory of *.jsonl
+                files; default: $THREADLINE_FILE_DIRECTORY or .threadline
+  --trace <id>  only the trace with this id
+  --follow      keep running and print traces as they are written
+  --limit <n>   print at most n traces, newest first (default 50)`;
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env?: Record<string, string | undefined>;
+  readonly signal?: AbortSignal;
+}
+
+interface Args {
+  target: string | undefined;
+  traceId: string | undefined;
+  follow: boolean;
+  limit: number;
+}
+
+function parseArgs(argv: readonly string[]): Args | string {
+  const args: Args = { target: undefined, traceId: undefined, follow: false, limit: 50 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--follow' || arg === '-f') args.follow = true;
+    else if (arg === '--trace' || arg === '--limit') {
+      const value = argv[++i];
+      if (!value) return `${arg} needs a value`;
+      if (arg === '--trace') args.traceId = value.toLowerCase();
+      else if (!/^\d+$/.test(value) || Number(value) < 1) return `--limit needs a positive integer, got "${value}"`;
+      else args.limit = Number(value);
+    } else if (arg.startsWith('-')) return `unknown option ${arg}`;
+    else if (args.target === undefined) args.target = arg;
+    else return `unexpected argument ${arg}`;
+  }
+  return args;
+}
+
+/** `threadline <argv>`; resolves with the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  if (command !== 'traces') {
+    io.err(`${command ? `unknown command "${command}"` : 'missing command'}\n${USAGE}\n`);
+    return 2;
+  }
+  const args = parseArgs(rest);
+  if (typeof args === 'string') {
+    io.err(`${args}\n${USAGE}\n`);
+    return 2;
+  }
+  const env = io.env ?? process.env;
+  const target = args.target ?? env.THREADLINE_FILE_DIRECTORY ?? '.threadline';
+  const info = await stat(target).catch(() => undefined);
+  if (!info && !args.follow) {
+    io.err(`threadline: no such file or directory: ${target}\n`);
+    return 1;
+  }
+  if (info) {
+    const { spans, malformed } = await readSpans(target);
+    if (malformed > 0) io.err(`threadline: skipped ${malformed} malformed line(s) (e.g. a line still being written)\n`);
+    const traces = groupTraces(args.traceId ? spans.filter((s) => s.traceId === args.traceId) : spans).slice(0, args.limit);
+    for (const trace of traces) io.out(`${renderTrace(trace)}\n\n`);
+    if (traces.length === 0 && !args.follow) {
+      io.err(args.traceId ? `threadline: trace ${args.traceId} not found in ${target}\n` : `threadline: no traces in ${target}\n`);
+      return args.traceId ? 1 : 0;
+    }
+  }
+  if (args.follow) {
+    await follow(target, info?.isDirectory() ?? true, { traceId: args.traceId, write: io.out, signal: io.signal });
+  }
+  return 0;
+}
