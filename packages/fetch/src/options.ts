@@ -1,0 +1,68 @@
+import { DEFAULT_SENSITIVE_QUERY_PARAMS } from './semconv.js';
+import type { FetchInstrumentationOptions, FetchRequestInfo } from './types.js';
+
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+
+/** Options checked and turned into what the hot path wants (sets, one predicate). */
+export interface ResolvedOptions {
+  readonly ignore: ((request: FetchRequestInfo) => boolean) | undefined;
+  readonly requireParentSpan: boolean;
+  readonly requestHook: FetchInstrumentationOptions['requestHook'];
+  readonly responseHook: FetchInstrumentationOptions['responseHook'];
+  readonly requestHeaders: readonly string[];
+  readonly responseHeaders: readonly string[];
+  readonly sensitiveQueryParams: ReadonlySet<string>;
+  readonly bodyTimeoutMs: number;
+}
+
+function fail(message: string): never {
+  throw new TypeError(`@threadline/fetch: ${message}`);
+}
+
+function headerList(value: unknown, option: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0)) {
+    fail(`${option} must be an array of header names, e.g. ['content-type']`);
+  }
+  return [...new Set(value.map((v: string) => v.toLowerCase()))];
+}
+
+function patternsToPredicate(patterns: ReadonlyArray<unknown>): (request: FetchRequestInfo) => boolean {
+  const prefixes: string[] = [];
+  const regexps: RegExp[] = [];
+  for (const pattern of patterns) {
+    if (typeof pattern === 'string' && pattern.length > 0) prefixes.push(pattern);
+    else if (pattern instanceof RegExp) regexps.push(new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')));
+    else fail('ignore patterns must be non-empty strings (url.full prefixes) or RegExps');
+  }
+  return ({ url }) => prefixes.some((p) => url.startsWith(p)) || regexps.some((r) => r.test(url));
+}
+
+/** Validates user options; a mistake throws here, at construction, saying what to change. */
+export function resolveOptions(options: FetchInstrumentationOptions = {}): ResolvedOptions {
+  if (options === null || typeof options !== 'object') fail('options must be an object');
+  const { ignore, requestHook, responseHook, bodyTimeoutMs = DEFAULT_BODY_TIMEOUT_MS } = options;
+  let ignorePredicate: ResolvedOptions['ignore'];
+  if (typeof ignore === 'function') ignorePredicate = ignore;
+  else if (Array.isArray(ignore)) ignorePredicate = ignore.length > 0 ? patternsToPredicate(ignore) : undefined;
+  else if (ignore !== undefined) fail('ignore must be a function (request) => boolean or an array of URL prefixes / RegExps');
+  if (requestHook !== undefined && typeof requestHook !== 'function') fail('requestHook must be a function (span, request) => void');
+  if (responseHook !== undefined && typeof responseHook !== 'function') fail('responseHook must be a function (span, response, request) => void');
+  if (typeof bodyTimeoutMs !== 'number' || !Number.isFinite(bodyTimeoutMs) || bodyTimeoutMs < 0) {
+    fail('bodyTimeoutMs must be a finite number of milliseconds ≥ 0 (0 ends spans at response headers)');
+  }
+  const sensitive = options.sensitiveQueryParams ?? DEFAULT_SENSITIVE_QUERY_PARAMS;
+  if (!Array.isArray(sensitive) || !sensitive.every((v) => typeof v === 'string')) {
+    fail('sensitiveQueryParams must be an array of query parameter names');
+  }
+  return {
+    ignore: ignorePredicate,
+    requireParentSpan: options.requireParentSpan === true,
+    requestHook,
+    responseHook,
+    requestHeaders: headerList(options.captureRequestHeaders, 'captureRequestHeaders'),
+    responseHeaders: headerList(options.captureResponseHeaders, 'captureResponseHeaders'),
+    sensitiveQueryParams: new Set(sensitive.map((name) => name.toLowerCase())),
+    bodyTimeoutMs,
+  };
+}

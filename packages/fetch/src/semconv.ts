@@ -1,0 +1,26 @@
+/** Names core's naming table lacks; candidates to lift into @threadline/core's `ATTR`. */
+export const FETCH_ATTR = {
+  /** Semconv prefix: `http.request.header.<lowercase name>` (string[]). */
+  REQUEST_HEADER_PREFIX: 'http.request.header.',
+  /** Semconv prefix: `http.response.header.<lowercase name>` (string[]). */
+  RESPONSE_HEADER_PREFIX: 'http.response.header.',
+  /** threadline: true when the span was closed at response headers because the body was not read in time. */
+  BODY_INCOMPLETE: 'threadline.http.response.body_incomplete',
+} as const;
+
+/** Query parameters redacted in `url.full` by default (the semconv list). */
+export const DEFAULT_SENSITIVE_QUERY_PARAMS: readonly string[] = Object.freeze(['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature']);
+
+/** The value semconv uses in place of credentials and sensitive query values. */
+export const REDACTED = 'REDACTED';
+
+/** Methods semconv calls "known"; anything else is `_OTHER` with the span named `HTTP`. */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'QUERY', 'TRACE']);
+
+export const METHOD_OTHER = '_OTHER';
+
+export const INSTRUMENTATION_NAME = '@threadline/fetch';
+export const INSTRUMENTATION_VERSION = '0.0.0';
+
+/** The OTel SDK's suppress-tracing context key (created with Symbol.for, so readable without @opentelemetry/core). */
+export const SUPPRESS_TRACING_KEY = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');

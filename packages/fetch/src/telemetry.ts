@@ -1,0 +1,192 @@
+import { context, diag, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ATTR, countDropped, injectContext, recordSpanError, safeHook, SPAN_NAMES, TelemetryBoundary } from '@threadline/core';
+import {
+  captureRequestHeaders,
+  captureResponseHeaders,
+  fetchErrorType,
+  normalizeMethod,
+  originInfo,
+  redactQuery,
+  type OriginInfo,
+} from './attributes.js';
+import { BodyDeadline } from './body-deadline.js';
+import { addRequestHeader, hasRequestHeader, type UndiciRequest, type UndiciRequestHandlers, type UndiciResponse, type UndiciSocket } from './hook.js';
+import { recordDuration } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import { FETCH_ATTR, METHOD_OTHER, SUPPRESS_TRACING_KEY } from './semconv.js';
+import type { FetchRequestInfo } from './types.js';
+
+/** One request between `create` and its end (trailers, error or body deadline). */
+class InFlight {
+  statusCode: number | undefined = undefined;
+  protocol: string | undefined = undefined;
+  headersAt = 0;
+
+  constructor(
+    readonly request: UndiciRequest,
+    readonly span: Span | undefined,
+    readonly origin: OriginInfo,
+    readonly method: string,
+    readonly info: FetchRequestInfo | undefined,
+    readonly startedAt: number,
+  ) {}
+}
+
+/** Turns undici's request lifecycle into a CLIENT span, injected headers and the duration metric. */
+export class FetchTelemetry implements UndiciRequestHandlers {
+  readonly boundary = new TelemetryBoundary('@threadline/fetch');
+  private readonly inFlight = new WeakMap<UndiciRequest, InFlight>();
+  private readonly deadline: BodyDeadline<InFlight> | undefined;
+  private readonly requestHook: (span: Span, info: FetchRequestInfo) => void;
+  private readonly responseHook: (span: Span, response: { statusCode: number; response: UndiciResponse }, info: FetchRequestInfo) => void;
+  private readonly ignore: ((info: FetchRequestInfo) => boolean) | undefined;
+  private readonly needsInfo: boolean;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly tracer: () => Tracer,
+  ) {
+    this.deadline = options.bodyTimeoutMs > 0 ? new BodyDeadline(options.bodyTimeoutMs, (entry) => this.expireBody(entry)) : undefined;
+    this.requestHook = safeHook(options.requestHook, 'fetch requestHook');
+    this.responseHook = safeHook(options.responseHook, 'fetch responseHook');
+    this.ignore = options.ignore && guardedPredicate(options.ignore);
+    this.needsInfo = Boolean(options.ignore || options.requestHook || options.responseHook);
+  }
+
+  onCreate(request: UndiciRequest): void {
+    if (this.boundary.disabled || !request || request.method === 'CONNECT') return;
+    const parent = context.active();
+    if (parent.getValue(SUPPRESS_TRACING_KEY) === true) return;
+    const origin = originInfo(request.origin);
+    const path = redactQuery(String(request.path), this.options.sensitiveQueryParams);
+    const url = origin.urlPrefix + path;
+    const info: FetchRequestInfo | undefined = this.needsInfo ? { method: request.method, url, origin: origin.key, path, request } : undefined;
+    if (this.ignore && this.ignore(info as FetchRequestInfo)) return;
+    const { method, original } = normalizeMethod(request.method);
+
+    let span: Span | undefined;
+    let requestContext: Context = parent;
+    if (!this.options.requireParentSpan || hasValidParent(parent)) {
+      const attributes: Attributes = {
+        [ATTR.HTTP_REQUEST_METHOD]: method,
+        [ATTR.URL_FULL]: url,
+        [ATTR.SERVER_ADDRESS]: origin.address,
+        [ATTR.URL_SCHEME]: origin.scheme,
+      };
+      if (origin.port !== undefined) attributes[ATTR.SERVER_PORT] = origin.port;
+      if (original !== undefined) attributes[ATTR.HTTP_REQUEST_METHOD_ORIGINAL] = original;
+      if (this.options.requestHeaders.length > 0) captureRequestHeaders(attributes, request, this.options.requestHeaders);
+      span = this.tracer().startSpan(SPAN_NAMES.http(method === METHOD_OTHER ? undefined : method), { kind: SpanKind.CLIENT, attributes }, parent);
+      requestContext = trace.setSpan(parent, span);
+    }
+    injectHeaders(request, requestContext);
+    if (span && info) this.requestHook(span, info);
+    this.inFlight.set(request, new InFlight(request, span, origin, method, info, performance.now()));
+  }
+
+  onSendHeaders(request: UndiciRequest, socket: UndiciSocket): void {
+    const entry = this.inFlight.get(request);
+    if (entry) entry.protocol = socket.alpnProtocol === 'h2' ? '2' : '1.1';
+  }
+
+  onResponseHeaders(request: UndiciRequest, response: UndiciResponse): void {
+    const entry = this.inFlight.get(request);
+    if (!entry || !response) return;
+    entry.statusCode = response.statusCode;
+    entry.headersAt = performance.now();
+    if (entry.span) {
+      if (this.options.responseHeaders.length > 0) {
+        const captured: Attributes = {};
+        captureResponseHeaders(captured, response, this.options.responseHeaders);
+        entry.span.setAttributes(captured);
+      }
+      if (entry.info) this.responseHook(entry.span, { statusCode: response.statusCode, response }, entry.info);
+    }
+    if (this.deadline) this.deadline.watch(entry);
+    else this.finish(entry, undefined, true);
+  }
+
+  onDone(request: UndiciRequest): void {
+    const entry = this.inFlight.get(request);
+    if (entry) this.finish(entry, undefined, false);
+  }
+
+  onError(request: UndiciRequest, error: unknown): void {
+    const entry = this.inFlight.get(request);
+    if (entry) this.finish(entry, error === undefined ? new Error('request failed') : error, false);
+  }
+
+  /** Ends what still waits for a body (on disable, so no span stays open for good). */
+  close(): void {
+    this.deadline?.expireAll();
+  }
+
+  private expireBody(entry: InFlight): void {
+    try {
+      entry.span?.setAttribute(FETCH_ATTR.BODY_INCOMPLETE, true);
+      this.finish(entry, undefined, true);
+    } catch (error) {
+      this.boundary.fail(error);
+    }
+  }
+
+  /**
+   * Ends the span and records the metric once. `atHeaders` closes both at the response headers'
+   * time: the body was never finished, so the time spent waiting for it says nothing.
+   */
+  private finish(entry: InFlight, error: unknown, atHeaders: boolean): void {
+    this.inFlight.delete(entry.request);
+    this.deadline?.release(entry);
+    const endedAt = atHeaders ? entry.headersAt : performance.now();
+    const status = entry.statusCode;
+    let errorType: string | undefined;
+    if (error !== undefined) errorType = fetchErrorType(error);
+    else if (status !== undefined && status >= 400) errorType = String(status);
+    const span = entry.span;
+    if (span) {
+      if (status !== undefined) span.setAttribute(ATTR.HTTP_RESPONSE_STATUS_CODE, status);
+      if (entry.protocol !== undefined) span.setAttribute(ATTR.NETWORK_PROTOCOL_VERSION, entry.protocol);
+      if (error !== undefined) recordSpanError(span, error, errorType);
+      else if (errorType !== undefined) {
+        span.setAttribute(ATTR.ERROR_TYPE, errorType);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      span.end(atHeaders ? performance.timeOrigin + endedAt : undefined);
+    }
+    recordDuration((endedAt - entry.startedAt) / 1000, entry.origin, entry.method, status, errorType, entry.protocol);
+  }
+}
+
+function hasValidParent(ctx: Context): boolean {
+  const parent = trace.getSpan(ctx);
+  return parent !== undefined && isSpanContextValid(parent.spanContext());
+}
+
+/**
+ * Writes the context through the GLOBAL propagator. A header the caller already set (their own
+ * traceparent, e.g. when proxying) is kept: adding ours would send two conflicting values.
+ */
+function injectHeaders(request: UndiciRequest, ctx: Context): void {
+  const carrier = injectContext(ctx);
+  for (const key in carrier) {
+    const lower = key.toLowerCase();
+    if (!hasRequestHeader(request, lower)) addRequestHeader(request, lower, carrier[key] as string);
+  }
+}
+
+/** The user's ignore predicate, guarded: a throw counts as "trace it", counted and reported once. */
+function guardedPredicate(predicate: (info: FetchRequestInfo) => boolean): (info: FetchRequestInfo) => boolean {
+  let reported = false;
+  return (info) => {
+    try {
+      return predicate(info) === true;
+    } catch (error) {
+      countDropped('hook_error');
+      if (!reported) {
+        reported = true;
+        diag.warn('threadline: fetch ignore predicate threw; the request is traced (reported once)', error);
+      }
+      return false;
+    }
+  };
+}

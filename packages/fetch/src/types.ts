@@ -1,0 +1,51 @@
+import type { Span } from '@opentelemetry/api';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { UndiciRequest, UndiciResponse } from './hook.js';
+
+export type { UndiciRequest, UndiciResponse } from './hook.js';
+
+/** What `ignore` and the hooks see of an outgoing request. `url` is already redacted. */
+export interface FetchRequestInfo {
+  readonly method: string;
+  readonly url: string;
+  readonly origin: string;
+  readonly path: string;
+  /** undici's own request object (global fetch or the npm package), for advanced hooks. */
+  readonly request: UndiciRequest;
+}
+
+export interface FetchResponseInfo {
+  readonly statusCode: number;
+  readonly response: UndiciResponse;
+}
+
+/** A predicate, or URL patterns: a string matches `url.full` by prefix, a RegExp by `test`. */
+export type FetchIgnore = ((request: FetchRequestInfo) => boolean) | ReadonlyArray<string | RegExp>;
+
+export interface FetchInstrumentationOptions {
+  /** Requests to leave alone: no span, no metric, no header injection. A throwing predicate counts as "don't ignore". */
+  ignore?: FetchIgnore;
+  /** Only trace requests made while a span is active. Untraced requests still record the metric. Default false. */
+  requireParentSpan?: boolean;
+  /** Called after the span starts, before headers are sent. Errors are counted and swallowed. */
+  requestHook?: (span: Span, request: FetchRequestInfo) => void;
+  /** Called when response headers arrive. Errors are counted and swallowed. */
+  responseHook?: (span: Span, response: FetchResponseInfo, request: FetchRequestInfo) => void;
+  /** Request header names copied to `http.request.header.<name>` (allowlist; nothing by default). */
+  captureRequestHeaders?: readonly string[];
+  /** Response header names copied to `http.response.header.<name>` (allowlist; nothing by default). */
+  captureResponseHeaders?: readonly string[];
+  /**
+   * Query parameter names whose values become `REDACTED` in `url.full` (case-insensitive).
+   * Default: the semconv list `AWSAccessKeyId`, `Signature`, `sig`, `X-Goog-Signature`.
+   */
+  sensitiveQueryParams?: readonly string[];
+  /**
+   * How long after the response headers the body may take to finish before the span and metric
+   * are closed at the headers' time and marked `threadline.http.response.body_incomplete`.
+   * 0 ends every span at response headers. Default 30 000 ms.
+   */
+  bodyTimeoutMs?: number;
+}
+
+export type FetchInstrumentationConfig = InstrumentationConfig & FetchInstrumentationOptions;
