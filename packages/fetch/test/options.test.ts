@@ -1,0 +1,156 @@
+import { context, trace } from '@opentelemetry/api';
+import { ATTR, METRICS } from '@threadline/core';
+import { setupTelemetry } from '@threadline/testing';
+import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { FetchInstrumentation, subscribeFetch, type FetchInstrumentationOptions, type FetchSubscription } from '../src/index.js';
+import { startServer, type TestServer } from './helpers/server.js';
+
+const harness = setupTelemetry();
+let server: TestServer;
+let active: { disable(): void } | undefined;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  harness.reset();
+  server.seen.length = 0;
+});
+afterEach(() => {
+  active?.disable();
+  active = undefined;
+});
+
+function instrument(options: FetchInstrumentationOptions): void {
+  active = new FetchInstrumentation(options);
+}
+
+const get = async (path: string, init?: RequestInit) => (await fetch(server.origin + path, init)).text();
+
+async function droppedHookErrors(): Promise<number> {
+  const point = await harness.findMetricPoint<number>(METRICS.TELEMETRY_DROPPED.name, { reason: 'hook_error' });
+  return point?.value ?? 0;
+}
+
+describe('ignore', () => {
+  it('skips URLs matching a prefix or RegExp: no span, no metric, no header', async () => {
+    instrument({ ignore: [`${server.origin}/health`, /\/metrics$/] });
+    await get('/health/live');
+    await get('/internal/metrics');
+    await get('/orders');
+    expect(harness.spans().map((s) => s.attributes[ATTR.URL_FULL])).toEqual([`${server.origin}/orders`]);
+    expect(server.seen.map((s) => s.traceparent !== undefined)).toEqual([false, false, true]);
+    const point = await harness.metricPoint<{ count: number }>(METRICS.HTTP_CLIENT_REQUEST_DURATION.name);
+    expect(point.value.count).toBe(1);
+  });
+
+  it('accepts a predicate, and a throwing predicate traces the request and is counted', async () => {
+    instrument({ ignore: ({ path, method }) => (path === '/boom' ? (() => { throw new Error('bad predicate'); })() : method === 'DELETE') });
+    await get('/x', { method: 'DELETE' });
+    expect(harness.spans()).toHaveLength(0);
+    expect(await get('/boom')).toBe('ok');
+    expect(harness.spansNamed('GET')).toHaveLength(1);
+    expect(await droppedHookErrors()).toBe(1);
+  });
+});
+
+describe('requireParentSpan', () => {
+  it('traces only under an active span; untraced requests keep the metric and send no traceparent', async () => {
+    instrument({ requireParentSpan: true });
+    await get('/orphan');
+    expect(harness.spans()).toHaveLength(0);
+    expect(server.seen[0]?.traceparent).toBeUndefined();
+    expect((await harness.metricPoint<{ count: number }>(METRICS.HTTP_CLIENT_REQUEST_DURATION.name)).value.count).toBe(1);
+    await trace.getTracer('test').startActiveSpan('parent', async (span) => {
+      await get('/child');
+      span.end();
+    });
+    expect(harness.spansNamed('GET')).toHaveLength(1);
+  });
+});
+
+describe('hooks', () => {
+  it('runs requestHook and responseHook with the span and request', async () => {
+    instrument({
+      requestHook: (span, request) => span.setAttribute('app.request', `${request.method} ${request.path}`),
+      responseHook: (span, response) => span.setAttribute('app.status', response.statusCode),
+    });
+    await get('/hooked');
+    expect(harness.span('GET').attributes).toMatchObject({ 'app.request': 'GET /hooked', 'app.status': 200 });
+  });
+
+  it('swallows hook errors: the app gets the same response, the span still ends, the drop is counted', async () => {
+    instrument({
+      requestHook: () => {
+        throw new Error('request hook bug');
+      },
+      responseHook: () => Promise.reject(new Error('async response hook bug')),
+    });
+    expect(await get('/fragile')).toBe('ok');
+    expect(harness.span('GET').attributes[ATTR.HTTP_RESPONSE_STATUS_CODE]).toBe(200);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await droppedHookErrors()).toBe(2);
+  });
+});
+
+describe('privacy', () => {
+  it('captures only allowlisted headers', async () => {
+    instrument({ captureRequestHeaders: ['X-Req'], captureResponseHeaders: ['x-res'] });
+    await get('/headers', { headers: { 'x-req': 'request-value', authorization: 'Bearer secret' } });
+    const attributes = harness.span('GET').attributes;
+    expect(attributes['http.request.header.x-req']).toEqual(['request-value']);
+    expect(attributes['http.response.header.x-res']).toEqual(['response-value']);
+    const keys = Object.keys(attributes);
+    expect(keys.filter((k) => k.includes('authorization') || k.includes('cookie'))).toEqual([]);
+  });
+
+  it('redacts sensitive query values in url.full (defaults and configured) but sends the real URL', async () => {
+    instrument({});
+    await get('/signed?X-Goog-Signature=abc&sig=def&page=2');
+    expect(harness.span('GET').attributes[ATTR.URL_FULL]).toBe(`${server.origin}/signed?X-Goog-Signature=REDACTED&sig=REDACTED&page=2`);
+    expect(server.seen[0]?.url).toBe('/signed?X-Goog-Signature=abc&sig=def&page=2');
+    active?.disable();
+    harness.reset();
+    instrument({ sensitiveQueryParams: ['token'] });
+    await get('/api?Token=t0p&sig=visible');
+    expect(harness.span('GET').attributes[ATTR.URL_FULL]).toBe(`${server.origin}/api?Token=REDACTED&sig=visible`);
+  });
+});
+
+describe('suppression and the explicit subscription', () => {
+  it('leaves requests made under suppressed tracing alone (exporters, internal calls)', async () => {
+    instrument({});
+    const suppressed = context.active().setValue(Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING'), true);
+    await context.with(suppressed, () => get('/export'));
+    expect(harness.spans()).toHaveLength(0);
+    expect(server.seen[0]?.traceparent).toBeUndefined();
+  });
+
+  it('subscribeFetch traces without the Instrumentation machinery and stops on unsubscribe', async () => {
+    const subscription: FetchSubscription = subscribeFetch({ tracerProvider: harness.tracerProvider });
+    try {
+      await get('/explicit');
+      expect(harness.span('GET').instrumentationScope.name).toBe('@threadline/fetch');
+    } finally {
+      subscription.unsubscribe();
+      subscription.unsubscribe();
+    }
+    await get('/after');
+    expect(harness.spansNamed('GET')).toHaveLength(1);
+  });
+});
+
+describe('configuration mistakes throw at construction', () => {
+  it.each([
+    [{ ignore: 'health' }, /ignore must be a function/],
+    [{ ignore: [42] }, /ignore patterns must be/],
+    [{ requestHook: 'no' }, /requestHook must be a function/],
+    [{ bodyTimeoutMs: -1 }, /bodyTimeoutMs must be/],
+    [{ captureRequestHeaders: 'x-req' }, /captureRequestHeaders must be an array/],
+    [{ sensitiveQueryParams: [1] }, /sensitiveQueryParams must be/],
+  ])('%j', (options, message) => {
+    expect(() => new FetchInstrumentation(options as never)).toThrow(message);
+    expect(() => subscribeFetch(options as never)).toThrow(message);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { fetchErrorType, normalizeMethod, originInfo, redactQuery } from '../src/attributes.js';
+
+const SENSITIVE = new Set(['awsaccesskeyid', 'signature', 'sig', 'x-goog-signature']);
+
+describe('url.full building', () => {
+  it('redacts credentials in an origin and keeps host and port', () => {
+    const info = originInfo('https://user:pa55@example.com:8443');
+    expect(info).toMatchObject({ scheme: 'https', address: 'example.com', port: 8443, urlPrefix: 'https://REDACTED:REDACTED@example.com:8443' });
+  });
+
+  it('fills the default port and unwraps IPv6 addresses', () => {
+    expect(originInfo('https://example.com')).toMatchObject({ port: 443, urlPrefix: 'https://example.com' });
+    expect(originInfo('http://[::1]:8080')).toMatchObject({ address: '::1', port: 8080, urlPrefix: 'http://[::1]:8080' });
+  });
+
+  it('survives an origin that is not a URL', () => {
+    expect(originInfo('not a url')).toMatchObject({ scheme: '', address: '', urlPrefix: '' });
+  });
+
+  it('redacts sensitive query values case-insensitively, also when the name is percent-encoded', () => {
+    expect(redactQuery('/a?Signature=x&AWSAccessKeyId=y&keep=z', SENSITIVE)).toBe('/a?Signature=REDACTED&AWSAccessKeyId=REDACTED&keep=z');
+    expect(redactQuery('/a?SIG=1&%73ig=2', SENSITIVE)).toBe('/a?SIG=REDACTED&%73ig=REDACTED');
+    expect(redactQuery('/a?sig&x=%zz', SENSITIVE)).toBe('/a?sig&x=%zz');
+    const plain = '/a?x=1';
+    expect(redactQuery(plain, SENSITIVE)).toBe(plain);
+  });
+});
+
+describe('methods and errors', () => {
+  it('normalizes methods the semconv way', () => {
+    expect(normalizeMethod('GET')).toEqual({ method: 'GET', original: undefined });
+    expect(normalizeMethod('get')).toEqual({ method: 'GET', original: 'get' });
+    expect(normalizeMethod('PURGE')).toEqual({ method: '_OTHER', original: 'PURGE' });
+  });
+
+  it('maps aborts by name and network errors by code', () => {
+    expect(fetchErrorType(new DOMException('aborted', 'AbortError'))).toBe('AbortError');
+    expect(fetchErrorType(new DOMException('timed out', 'TimeoutError'))).toBe('TimeoutError');
+    expect(fetchErrorType(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe('ECONNRESET');
+    const hostile = Object.defineProperty({}, 'name', {
+      get() {
+        throw new Error('getter');
+      },
+    });
+    expect(typeof fetchErrorType(hostile)).toBe('string');
+  });
+});
