@@ -1,5 +1,12 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'pg-cdc', include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+  test: {
+    name: 'pg-cdc',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // One private wal_level=logical cluster for the whole suite (see test/support/logical-cluster.ts).
+    globalSetup: ['test/support/global-setup.ts'],
+  },
 });

@@ -1,0 +1,97 @@
+import { ATTR, defineMetrics, METRICS, RESULT } from '@threadline/core';
+import { CDC_TRANSACTIONS } from './semconv.js';
+import type { CdcErrorKind } from './types.js';
+
+const SLOT = ATTR.CDC_SLOT;
+
+/** The plugin's instruments, declared once per collector. */
+export const cdcMetrics = defineMetrics((collector) => ({
+  changes: collector.counter({ ...METRICS.CDC_CHANGES, labelKeys: [SLOT, ATTR.CDC_TABLE, ATTR.CDC_OPERATION] }),
+  errors: collector.counter({ ...METRICS.CDC_ERRORS, labelKeys: [SLOT, ATTR.CDC_ERROR_KIND] }),
+  duration: collector.histogram({ ...METRICS.CDC_PROCESS_DURATION, labelKeys: [SLOT], optionalLabelKeys: [ATTR.ERROR_TYPE] }),
+  lag: collector.gauge({ ...METRICS.CDC_LAG, labelKeys: [SLOT] }),
+  lagBytes: collector.gauge({ ...METRICS.CDC_LAG_BYTES, labelKeys: [SLOT] }),
+  retainedWal: collector.gauge({ ...METRICS.CDC_RETAINED_WAL, labelKeys: [SLOT] }),
+  connected: collector.gauge({ ...METRICS.CDC_CONNECTED, labelKeys: [SLOT] }),
+  eventsSeen: collector.counter({ ...METRICS.CDC_EVENTS_SEEN, labelKeys: [SLOT] }),
+  transactions: collector.counter({ ...CDC_TRANSACTIONS, labelKeys: [SLOT, ATTR.RESULT] }),
+}));
+
+/**
+ * One slot's bound series. Re-bound when the process collector changes (tests, late startTelemetry);
+ * otherwise every record is a cached-series call.
+ */
+export class SlotMetrics {
+  private bound: ReturnType<typeof bindSlot> | undefined;
+  private boundFor: ReturnType<typeof cdcMetrics> | undefined;
+  private readonly changeSeries = new Map<string, ReturnType<ReturnType<typeof cdcMetrics>['changes']['bind']>>();
+
+  constructor(private readonly slot: string) {}
+
+  private series(): ReturnType<typeof bindSlot> {
+    const metrics = cdcMetrics();
+    if (metrics !== this.boundFor || !this.bound) {
+      this.bound = bindSlot(metrics, this.slot);
+      this.boundFor = metrics;
+      this.changeSeries.clear();
+    }
+    return this.bound;
+  }
+
+  change(table: string, op: string): void {
+    const bound = this.series();
+    const key = `${op}\u0000${table}`;
+    let series = this.changeSeries.get(key);
+    if (!series) {
+      series = bound.metrics.changes.bind({ [SLOT]: this.slot, [ATTR.CDC_TABLE]: table, [ATTR.CDC_OPERATION]: op });
+      this.changeSeries.set(key, series);
+    }
+    series.add(1);
+    bound.eventsSeen.add(1);
+  }
+
+  error(kind: CdcErrorKind): void {
+    this.series().metrics.errors.bind({ [SLOT]: this.slot, [ATTR.CDC_ERROR_KIND]: kind }).add(1);
+  }
+
+  /** One handler run (a transaction, or a change in per-change mode). */
+  processed(seconds: number, errorType: string | undefined): void {
+    const s = this.series();
+    if (errorType) s.metrics.duration.bind({ [SLOT]: this.slot, [ATTR.ERROR_TYPE]: errorType }).record(seconds);
+    else s.duration.record(seconds);
+  }
+
+  transaction(ok: boolean): void {
+    const s = this.series();
+    (ok ? s.ok : s.failed).add(1);
+  }
+
+  lagSeconds(seconds: number): void {
+    this.series().lag.set(Math.max(0, seconds));
+  }
+
+  slotState(lagBytes: number, retainedBytes: number): void {
+    const s = this.series();
+    s.lagBytes.set(lagBytes);
+    s.retainedWal.set(retainedBytes);
+  }
+
+  connected(up: boolean): void {
+    this.series().connected.set(up ? 1 : 0);
+  }
+}
+
+function bindSlot(metrics: ReturnType<typeof cdcMetrics>, slot: string) {
+  const labels = { [SLOT]: slot };
+  return {
+    metrics,
+    duration: metrics.duration.bind(labels),
+    lag: metrics.lag.bind(labels),
+    lagBytes: metrics.lagBytes.bind(labels),
+    retainedWal: metrics.retainedWal.bind(labels),
+    connected: metrics.connected.bind(labels),
+    eventsSeen: metrics.eventsSeen.bind(labels),
+    ok: metrics.transactions.bind({ [SLOT]: slot, [ATTR.RESULT]: RESULT.OK }),
+    failed: metrics.transactions.bind({ [SLOT]: slot, [ATTR.RESULT]: RESULT.ERROR }),
+  };
+}

@@ -1,0 +1,34 @@
+import type { CdcConsumerOptions } from './types.js';
+
+/** Config mistakes fail at construction with a message that says what to change. */
+export function validateOptions(options: CdcConsumerOptions): void {
+  if (!options || typeof options !== 'object') throw new TypeError('createCdcConsumer needs an options object');
+  const { connection, slot, publications, handler, mode } = options;
+  if (typeof connection !== 'string' && (connection === null || typeof connection !== 'object')) {
+    throw new TypeError('pg-cdc: `connection` must be a pg ClientConfig object or a connection string');
+  }
+  if (typeof slot !== 'string' || !/^[a-z0-9_]{1,63}$/.test(slot)) {
+    throw new TypeError(`pg-cdc: \`slot\` must be a replication slot name (lower-case letters, digits, _; at most 63), got ${JSON.stringify(slot)}`);
+  }
+  if (!Array.isArray(publications) || publications.length === 0 || publications.some((p) => typeof p !== 'string' || !/^[A-Za-z0-9_]+$/.test(p))) {
+    throw new TypeError('pg-cdc: `publications` must be a non-empty array of publication names (letters, digits, _)');
+  }
+  if (typeof handler !== 'function') throw new TypeError('pg-cdc: `handler` must be a function');
+  if (mode !== undefined && mode !== 'transaction' && mode !== 'change') {
+    throw new TypeError(`pg-cdc: \`mode\` must be 'transaction' or 'change', got ${JSON.stringify(mode)}`);
+  }
+  const interval = options.slotPollIntervalMs;
+  if (interval !== undefined && (!Number.isFinite(interval) || interval < 0)) {
+    throw new TypeError('pg-cdc: `slotPollIntervalMs` must be a number of milliseconds ≥ 0 (0 turns polling off)');
+  }
+  const prefix = options.tracePrefix;
+  if (prefix !== undefined && (typeof prefix !== 'string' || prefix.length === 0)) {
+    throw new TypeError('pg-cdc: `tracePrefix` must be a non-empty string');
+  }
+  const { initialDelayMs, maxDelayMs } = options.reconnect ?? {};
+  for (const [name, value] of [['initialDelayMs', initialDelayMs], ['maxDelayMs', maxDelayMs]] as const) {
+    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) {
+      throw new TypeError(`pg-cdc: \`reconnect.${name}\` must be a positive number of milliseconds`);
+    }
+  }
+}

@@ -1,0 +1,190 @@
+import { SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { ATTR, METRICS } from '@threadline/core';
+import { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace, setupTelemetry } from '@threadline/testing';
+import knex from 'knex';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CDC_ATTR, CDC_TRANSACTIONS, createCdcConsumer, emitTraceContext, PgCdcInstrumentation, type CdcConsumer, type CdcTransaction } from '../src/index.js';
+import { cluster, connect, connectionOf, createFixture, type CdcFixture } from './support/db.js';
+
+const info = cluster();
+const harness = setupTelemetry();
+const tracer = trace.getTracer('test-writer');
+
+describe.skipIf(!info)('pg-cdc spans and metrics', () => {
+  let fixture: CdcFixture;
+  let consumer: CdcConsumer | undefined;
+
+  beforeEach(async () => {
+    harness.reset();
+    fixture = await createFixture(info!);
+  });
+  afterEach(async () => {
+    await consumer?.stop();
+    consumer = undefined;
+    await fixture.drop();
+  });
+
+  it('emits one CONSUMER span per transaction for insert / update / delete, with the handler running inside it', async () => {
+    const seen: { tx: CdcTransaction; active: SpanContext | undefined }[] = [];
+    consumer = createCdcConsumer({
+      connection: connectionOf(info!),
+      slot: fixture.slot,
+      publications: [fixture.publication],
+      handler: (tx) => {
+        seen.push({ tx, active: trace.getActiveSpan()?.spanContext() });
+      },
+    });
+    await consumer.start();
+    const { admin, table } = fixture;
+    await admin.query(`INSERT INTO ${table} (id, note) VALUES (1, 'a'), (2, 'b')`);
+    await admin.query(`UPDATE ${table} SET note = 'c' WHERE id = 1`);
+    await admin.query(`DELETE FROM ${table} WHERE id = 2`);
+
+    const spans = await harness.waitForSpans(`process ${fixture.slot}`, 3);
+    expect(spans.map((s) => s.attributes[CDC_ATTR.OPERATIONS])).toEqual([['insert'], ['update'], ['delete']]);
+    expect(spans.map((s) => s.attributes[CDC_ATTR.CHANGE_COUNT])).toEqual([2, 1, 1]);
+    const [insert] = spans;
+    expect(insert!.kind).toBe(SpanKind.CONSUMER);
+    expect(insert!.attributes).toMatchObject({
+      [ATTR.MESSAGING_SYSTEM]: 'postgresql',
+      [ATTR.MESSAGING_OPERATION_TYPE]: 'process',
+      [ATTR.MESSAGING_DESTINATION_NAME]: fixture.slot,
+      [ATTR.DB_NAMESPACE]: 'postgres',
+      [ATTR.CDC_SLOT]: fixture.slot,
+      [CDC_ATTR.TABLES]: [`public.${table}`],
+      [CDC_ATTR.LSN]: seen[0]!.tx.lsn,
+      [CDC_ATTR.XID]: seen[0]!.tx.xid,
+    });
+    expect(Date.parse(String(insert!.attributes[CDC_ATTR.COMMIT_TIME]))).toBeGreaterThan(Date.now() - 60_000);
+    spans.forEach((span) => assertRoot(span));
+    // The handler ran with the transaction's span active.
+    expect(seen.map((s) => s.active?.spanId)).toEqual(spans.map((s) => s.spanContext().spanId));
+    // Rows reach the handler; they never reach span attributes.
+    expect(seen[0]!.tx.changes.map((c) => c.new)).toEqual([{ id: 1, note: 'a' }, { id: 2, note: 'b' }]);
+    expect(seen[2]!.tx.changes[0]).toMatchObject({ op: 'delete', key: { id: 2 } });
+    expect(JSON.stringify(insert!.attributes)).not.toContain('"a"');
+
+    const labels = (op: string) => ({ [ATTR.CDC_SLOT]: fixture.slot, [ATTR.CDC_TABLE]: `public.${table}`, [ATTR.CDC_OPERATION]: op });
+    expect((await harness.metricPoint(METRICS.CDC_CHANGES.name, labels('insert'))).value).toBe(2);
+    expect((await harness.metricPoint(METRICS.CDC_CHANGES.name, labels('update'))).value).toBe(1);
+    expect((await harness.metricPoint(METRICS.CDC_CHANGES.name, labels('delete'))).value).toBe(1);
+    const slotLabel = { [ATTR.CDC_SLOT]: fixture.slot };
+    expect((await harness.metricPoint(METRICS.CDC_EVENTS_SEEN.name, slotLabel)).value).toBe(4);
+    expect((await harness.metricPoint(CDC_TRANSACTIONS.name, { ...slotLabel, [ATTR.RESULT]: 'ok' })).value).toBe(3);
+    expect((await harness.metricPoint<{ count: number }>(METRICS.CDC_PROCESS_DURATION.name, slotLabel)).value.count).toBe(3);
+    expect((await harness.metricPoint(METRICS.CDC_CONNECTED.name, slotLabel)).value).toBe(1);
+    const lag = (await harness.metricPoint<number>(METRICS.CDC_LAG.name, slotLabel)).value;
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThan(30);
+
+    await consumer.stop();
+    expect((await harness.metricPoint(METRICS.CDC_CONNECTED.name, slotLabel)).value).toBe(0);
+  });
+
+  it('continues the writer trace through a knex transaction: root span → SQL write → CDC span', async () => {
+    const db = knex({ client: 'pg', connection: connectionOf(info!) });
+    consumer = createCdcConsumer({ connection: connectionOf(info!), slot: fixture.slot, publications: [fixture.publication], handler: () => undefined });
+    await consumer.start();
+    try {
+      await tracer.startActiveSpan('POST /orders', async (root) => {
+        await db.transaction(async (trx) => {
+          expect(await emitTraceContext(trx)).toBe(true);
+          await trx(fixture.table).insert({ id: 7, note: 'x' });
+        });
+        root.end();
+      });
+      const [cdc] = await harness.waitForSpans(`process ${fixture.slot}`, 1);
+      const root = harness.span('POST /orders');
+      assertSameTrace(root, cdc!);
+      assertChildOf(cdc!, root);
+      expect(cdc!.attributes[CDC_ATTR.CHANGE_COUNT]).toBe(1);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('with link: true starts a root span linked to the writer; a pg client works as the writer too', async () => {
+    consumer = createCdcConsumer({ connection: connectionOf(info!), slot: fixture.slot, publications: [fixture.publication], link: true, handler: () => undefined });
+    await consumer.start();
+    const client = await connect(info!);
+    try {
+      await tracer.startActiveSpan('job', async (writer) => {
+        await client.query('BEGIN');
+        await client.query(`INSERT INTO ${fixture.table} (id) VALUES (1)`);
+        expect(await emitTraceContext(client)).toBe(true);
+        await client.query('COMMIT');
+        writer.end();
+      });
+      // Outside any span there is nothing to carry: no message, a plain root span.
+      expect(await emitTraceContext(client)).toBe(false);
+      await client.query(`INSERT INTO ${fixture.table} (id) VALUES (2)`);
+    } finally {
+      await client.end();
+    }
+    const [linked, plain] = await harness.waitForSpans(`process ${fixture.slot}`, 2);
+    assertRoot(linked!);
+    assertLinkedTo(linked!, harness.span('job'));
+    assertRoot(plain!);
+    expect(plain!.links).toHaveLength(0);
+  });
+
+  it('per-change mode: one span per row change, all children of the writer, acknowledged after the last', async () => {
+    const handled: string[] = [];
+    consumer = createCdcConsumer({
+      connection: connectionOf(info!),
+      slot: fixture.slot,
+      publications: [fixture.publication],
+      mode: 'change',
+      handler: (change, tx) => {
+        handled.push(`${change.op}:${String(change.new?.id ?? change.key?.id ?? '')}:${tx.changes.length}`);
+      },
+    });
+    await consumer.start();
+    const client = await connect(info!);
+    try {
+      await tracer.startActiveSpan('writer', async (writer) => {
+        await client.query('BEGIN');
+        expect(await emitTraceContext(client)).toBe(true);
+        await client.query(`INSERT INTO ${fixture.table} (id) VALUES (1), (2)`);
+        await client.query(`TRUNCATE ${fixture.table}`);
+        await client.query('COMMIT');
+        writer.end();
+      });
+    } finally {
+      await client.end();
+    }
+    const spans = await harness.waitForSpans(`process ${fixture.slot}`, 3);
+    expect(handled).toEqual(['insert:1:3', 'insert:2:3', 'truncate::3']);
+    expect(spans.map((s) => s.attributes[ATTR.CDC_OPERATION])).toEqual(['insert', 'insert', 'truncate']);
+    for (const span of spans) assertChildOf(span, harness.span('writer'));
+  });
+
+  it('a handler error marks the span failed; config mistakes throw at construction; it is an OTel Instrumentation', async () => {
+    const instrumentation: Instrumentation = new PgCdcInstrumentation();
+    expect(instrumentation.instrumentationName).toBe('@threadline/pg-cdc');
+    expect(() => createCdcConsumer({ connection: connectionOf(info!), slot: 'Bad-Slot', publications: ['p'], handler: () => undefined })).toThrow(/slot/);
+    expect(() => createCdcConsumer({ connection: connectionOf(info!), slot: 's', publications: [], handler: () => undefined })).toThrow(/publications/);
+    const missing = createCdcConsumer({ connection: connectionOf(info!), slot: 'no_such_slot', publications: ['p'], handler: () => undefined });
+    await expect(missing.start()).rejects.toThrow(/pg_create_logical_replication_slot\('no_such_slot', 'pgoutput'\)/);
+
+    const boom = new TypeError('bad row');
+    consumer = (instrumentation as PgCdcInstrumentation).createConsumer({
+      connection: connectionOf(info!),
+      slot: fixture.slot,
+      publications: [fixture.publication],
+      reconnect: { initialDelayMs: 5_000 },
+      handler: () => {
+        throw boom;
+      },
+    });
+    await consumer.start();
+    await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (1)`);
+    const [failed] = await harness.waitForSpans(`process ${fixture.slot}`, 1);
+    expect(failed!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(failed!.attributes[ATTR.ERROR_TYPE]).toBe('TypeError');
+    const slotLabel = { [ATTR.CDC_SLOT]: fixture.slot };
+    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { ...slotLabel, [ATTR.CDC_ERROR_KIND]: 'handler' })).value).toBe(1);
+    expect((await harness.metricPoint(CDC_TRANSACTIONS.name, { ...slotLabel, [ATTR.RESULT]: 'error' })).value).toBe(1);
+  });
+});
