@@ -1,0 +1,39 @@
+import { ATTR } from '@threadline/core';
+import { MESSAGING_SYSTEM } from './semconv.js';
+import type { Attributes } from '@opentelemetry/api';
+
+/** The `bullmq.*` attribute keys BullMQ sets on its spans that the plugin translates. */
+export const BULLMQ_KEYS = {
+  QUEUE_NAME: 'bullmq.queue.name',
+  JOB_ID: 'bullmq.job.id',
+  JOB_NAME: 'bullmq.job.name',
+  JOB_ATTEMPTS_MADE: 'bullmq.job.attempts.made',
+  BULK_COUNT: 'bullmq.job.bulk.count',
+  BULK_NAMES: 'bullmq.job.bulk.names',
+  JOB_FAILED_REASON: 'bullmq.job.failed.reason',
+} as const;
+
+/** BullMQ's event on the process span when an attempt fails (carries the error message). */
+export const BULLMQ_JOB_FAILED_EVENT = 'job failed';
+
+/** Start attributes of a messaging span (semconv required + recommended ones known at start). */
+export function messagingAttributes(operation: string, operationType: string, queue: string | undefined): Attributes {
+  const attributes: Attributes = {
+    [ATTR.MESSAGING_SYSTEM]: MESSAGING_SYSTEM,
+    [ATTR.MESSAGING_OPERATION_NAME]: operation,
+    [ATTR.MESSAGING_OPERATION_TYPE]: operationType,
+  };
+  if (queue !== undefined) attributes[ATTR.MESSAGING_DESTINATION_NAME] = queue;
+  return attributes;
+}
+
+/** A BullMQ attribute value as a string id (job ids may arrive as numbers in old versions). */
+export function asId(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length > 0 && value.length <= 256 ? value : undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+export function asName(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value.slice(0, 256) : undefined;
+}

@@ -1,0 +1,122 @@
+import { context, ROOT_CONTEXT, SpanKind, type Context } from '@opentelemetry/api';
+import { injectContext, isThenable } from '@threadline/core';
+import { withNodeOptions } from './flow.js';
+import { ProcessSpan } from './process-span.js';
+import type { Runtime } from './runtime.js';
+import { OUTCOME, type Outcome } from './semconv.js';
+import { SendSpan } from './send-span.js';
+import { InternalSpan, METADATA_KEY, NOOP_SPAN, WRAPPER_KEY, WrappedSpan, type BullMQSpan } from './span-base.js';
+import type { JobLike } from './types.js';
+
+/** BullMQ operations (the first word of its span names) and what each becomes. */
+const SEND_OPERATIONS = new Set(['add', 'addNode']);
+const FLOW_OPERATIONS = new Set(['addFlow', 'addBulkFlows']);
+const SETTLE_OUTCOMES: Record<string, Outcome> = { complete: OUTCOME.COMPLETED, fail: OUTCOME.FAILED, retry: OUTCOME.RETRY, delay: OUTCOME.RETRY };
+
+const ADAPTER_BRAND = Symbol.for('threadline.bullmq.adapter');
+
+type Processor = (job: JobLike, ...rest: never[]) => unknown;
+
+/**
+ * An adapter for BullMQ's own `telemetry` option on Queue, Worker and FlowProducer. BullMQ calls it
+ * for every span it would make; it answers with semconv messaging spans (or none), carries the
+ * trace in `job.opts.telemetry.metadata` through the global propagator, and records the metrics.
+ */
+export class BullMQTelemetryAdapter {
+  readonly [ADAPTER_BRAND] = true;
+
+  readonly tracer = {
+    startSpan: (name: string, options?: { kind?: number }, ctx?: Context): BullMQSpan => this.startSpan(name, options?.kind, ctx),
+  };
+
+  readonly contextManager = {
+    // Skipping the switch when the context is already active saves an AsyncLocalStorage run per op.
+    with: <T>(ctx: Context, fn: () => T): T => (ctx === context.active() ? fn() : context.with(ctx, fn)),
+    active: (): Context => context.active(),
+    root: (): Context => ROOT_CONTEXT,
+    getMetadata: (ctx: Context): string => this.getMetadata(ctx),
+    fromMetadata: (active: Context, metadata: string): Context => (typeof metadata === 'string' ? active.setValue(METADATA_KEY, metadata) : active),
+  };
+
+  constructor(private readonly rt: Runtime) {}
+
+  /**
+   * Wraps a processor so the plugin also sees the job: attempt number, stalls, queue wait time and
+   * the thrown error's type. `BullMQInstrumentation` does this by itself; with the explicit adapter,
+   * pass your processor through it.
+   */
+  processor<F extends Processor>(fn: F): F {
+    const run = (job: JobLike, ...rest: never[]) => this.runProcessor(job, () => fn(job, ...rest));
+    return run as F;
+  }
+
+  /**
+   * BullMQ stores a flow node's carrier only when the node has `opts`: pass a flow tree through
+   * this (a copy where every node has them) so each job carries its own creation context.
+   */
+  flow<T>(tree: T): T {
+    return withNodeOptions(tree);
+  }
+
+  /** Runs one processor call with the job reported to the active process span. */
+  runProcessor<T>(job: JobLike, run: () => T): T {
+    const current = this.rt.boundary.disabled ? undefined : context.active().getValue(WRAPPER_KEY);
+    if (!(current instanceof ProcessSpan)) return run();
+    this.rt.boundary.run(() => current.onJob(job), undefined);
+    let result: T;
+    try {
+      result = run();
+    } catch (error) {
+      current.onProcessorError(error);
+      throw error;
+    }
+    if (!isThenable(result)) return result;
+    return (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {
+      current.onProcessorError(error);
+      throw error;
+    }) as T;
+  }
+
+  private startSpan(name: string, kind: number | undefined, ctx: Context | undefined): BullMQSpan {
+    const rt = this.rt;
+    if (rt.boundary.disabled || typeof name !== 'string') return NOOP_SPAN;
+    try {
+      const space = name.indexOf(' ');
+      const operation = space === -1 ? name : name.slice(0, space);
+      const parent = ctx ?? context.active();
+      if (kind === SpanKind.CONSUMER && operation === 'process') {
+        const metadata = parent.getValue(METADATA_KEY);
+        return new ProcessSpan(rt, space === -1 ? undefined : name.slice(space + 1), typeof metadata === 'string' ? metadata : undefined);
+      }
+      if (SEND_OPERATIONS.has(operation)) return new SendSpan(rt, false, parent);
+      if (operation === 'addBulk') return new SendSpan(rt, true, parent);
+      const enclosing = parent.getValue(WRAPPER_KEY);
+      const outcome = SETTLE_OUTCOMES[operation];
+      if (outcome !== undefined && enclosing instanceof ProcessSpan) enclosing.settle(outcome);
+      if (FLOW_OPERATIONS.has(operation) || rt.internalSpans) {
+        const span = rt.tracer().startSpan(name, { kind: SpanKind.INTERNAL }, parent);
+        return new InternalSpan(span, rt.boundary, enclosing instanceof WrappedSpan ? enclosing : undefined);
+      }
+      return NOOP_SPAN;
+    } catch (error) {
+      rt.boundary.fail(error);
+      return NOOP_SPAN;
+    }
+  }
+
+  private getMetadata(ctx: Context): string {
+    try {
+      const wrapper = ctx.getValue(WRAPPER_KEY);
+      const kept = wrapper instanceof WrappedSpan ? wrapper.retryMetadata() : undefined;
+      return kept ?? JSON.stringify(injectContext(ctx));
+    } catch (error) {
+      this.rt.boundary.fail(error);
+      return '';
+    }
+  }
+}
+
+/** True for a threadline adapter, from this copy of the package or its ESM / CommonJS twin. */
+export function isThreadlineAdapter(value: unknown): value is Pick<BullMQTelemetryAdapter, 'runProcessor'> {
+  return typeof value === 'object' && value !== null && (value as { [ADAPTER_BRAND]?: boolean })[ADAPTER_BRAND] === true;
+}

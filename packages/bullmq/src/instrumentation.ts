@@ -1,0 +1,111 @@
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { BullMQTelemetryAdapter, isThreadlineAdapter } from './hook.js';
+import { withNodeOptions } from './flow.js';
+import { createRuntime } from './runtime.js';
+import type { BullMQInstrumentationConfig, JobLike } from './types.js';
+import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './version.js';
+
+const SUPPORTED = ['>=5.22.0 <7'];
+
+interface BullMQExports {
+  QueueBase?: { prototype: object };
+  Worker?: { prototype: object };
+  FlowProducer?: { prototype: object };
+}
+
+type WithOpts = { opts?: { telemetry?: unknown } };
+type WithTelemetry = { telemetry?: unknown };
+type AnyFn = (...args: unknown[]) => unknown;
+
+/**
+ * OpenTelemetry Instrumentation for BullMQ. It gives every Queue, Worker and FlowProducer built
+ * without a `telemetry` option the threadline adapter (an instance that has one keeps it), and
+ * shows the adapter each job the processor runs. Spans and metrics come from the same adapter as
+ * `bullmqTelemetry()`.
+ */
+export class BullMQInstrumentation extends InstrumentationBase<BullMQInstrumentationConfig> {
+  private adapter: BullMQTelemetryAdapter;
+
+  constructor(config: BullMQInstrumentationConfig = {}) {
+    super(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION, config);
+    this.adapter = this.buildAdapter(config);
+  }
+
+  override setConfig(config: BullMQInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    this.adapter = this.buildAdapter(config);
+  }
+
+  /** The adapter this instrumentation injects; also usable directly as a `telemetry` option. */
+  get telemetry(): BullMQTelemetryAdapter {
+    return this.adapter;
+  }
+
+  protected init() {
+    return new InstrumentationNodeModuleDefinition(
+      'bullmq',
+      SUPPORTED,
+      (moduleExports: BullMQExports) => {
+        this.patch(moduleExports);
+        return moduleExports;
+      },
+      (moduleExports: BullMQExports) => this.unpatch(moduleExports),
+    );
+  }
+
+  /** Patches a loaded bullmq module by hand (for bundlers or apps that loaded it before enable()). */
+  patch(moduleExports: BullMQExports): void {
+    // The wrappers run with BullMQ's `this`; they read the current adapter through these.
+    const current = () => this.adapter;
+    const enabled = () => this._enabled;
+    const queueBase = moduleExports.QueueBase?.prototype as { trace?: AnyFn } | undefined;
+    if (queueBase && typeof queueBase.trace === 'function' && !isWrapped(queueBase.trace)) {
+      this._wrap(queueBase, 'trace', (original) =>
+        function (this: WithOpts, ...args: unknown[]) {
+          // Queue and Worker copy their options, so setting the field touches only this instance.
+          if (enabled() && this.opts && this.opts.telemetry === undefined) this.opts.telemetry = current();
+          return (original as AnyFn).apply(this, args);
+        } as never,
+      );
+    }
+    const worker = moduleExports.Worker?.prototype as { callProcessJob?: AnyFn } | undefined;
+    if (worker && typeof worker.callProcessJob === 'function' && !isWrapped(worker.callProcessJob)) {
+      this._wrap(worker, 'callProcessJob', (original) =>
+        function (this: WithOpts, job: unknown, ...rest: unknown[]) {
+          const telemetry = this.opts?.telemetry;
+          if (!isThreadlineAdapter(telemetry) || job === null || typeof job !== 'object') return (original as AnyFn).call(this, job, ...rest);
+          return telemetry.runProcessor(job as JobLike, () => (original as AnyFn).call(this, job, ...rest));
+        } as never,
+      );
+    }
+    const flow = moduleExports.FlowProducer?.prototype as { add?: AnyFn; addBulk?: AnyFn } | undefined;
+    for (const method of ['add', 'addBulk'] as const) {
+      if (!flow || typeof flow[method] !== 'function' || isWrapped(flow[method])) continue;
+      this._wrap(flow, method, (original) =>
+        function (this: WithTelemetry, nodes: unknown, ...rest: unknown[]) {
+          if (enabled() && this.telemetry === undefined) this.telemetry = current();
+          if (!isThreadlineAdapter(this.telemetry)) return (original as AnyFn).call(this, nodes, ...rest);
+          const prepared = Array.isArray(nodes) ? nodes.map(withNodeOptions) : withNodeOptions(nodes);
+          return (original as AnyFn).call(this, prepared, ...rest);
+        } as never,
+      );
+    }
+  }
+
+  unpatch(moduleExports: BullMQExports): void {
+    const targets: Array<[object | undefined, string]> = [
+      [moduleExports.QueueBase?.prototype, 'trace'],
+      [moduleExports.Worker?.prototype, 'callProcessJob'],
+      [moduleExports.FlowProducer?.prototype, 'add'],
+      [moduleExports.FlowProducer?.prototype, 'addBulk'],
+    ];
+    for (const [target, name] of targets) {
+      if (target && isWrapped((target as Record<string, unknown>)[name])) this._unwrap(target as Record<string, unknown>, name);
+    }
+  }
+
+  private buildAdapter(config: BullMQInstrumentationConfig): BullMQTelemetryAdapter {
+    const { enabled: _enabled, ...options } = config;
+    return new BullMQTelemetryAdapter(createRuntime(options, () => this.tracer));
+  }
+}

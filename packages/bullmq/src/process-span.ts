@@ -1,0 +1,132 @@
+import { ATTR, errorType, extractContext, parseJsonCarrier, recordSpanError, SPAN_NAMES } from '@threadline/core';
+import { ROOT_CONTEXT, SpanKind, trace, type Context, type Link } from '@opentelemetry/api';
+import { asId, asName, BULLMQ_JOB_FAILED_EVENT, BULLMQ_KEYS, messagingAttributes } from './attributes.js';
+import { queueSeries, type QueueSeries } from './metrics.js';
+import type { Runtime } from './runtime.js';
+import { BULLMQ_ATTR, EVENTS, OPERATION_TYPE, OUTCOME, type Outcome } from './semconv.js';
+import { WRAPPER_KEY, WrappedSpan } from './span-base.js';
+import type { JobLike } from './types.js';
+
+/**
+ * `process {queue}` CONSUMER, one per attempt. Child of (or linked to) the job's creation context;
+ * a job without a usable carrier starts a new trace. Settles to ack (completed) or nack (retry or
+ * final failure) and keeps the in-flight count.
+ */
+export class ProcessSpan extends WrappedSpan {
+  /** The context the processor body runs in: this span active, the producer's baggage kept. */
+  readonly bodyContext: Context;
+  private series: QueueSeries | undefined;
+  private jobName: string | undefined;
+  private outcome: Outcome | undefined;
+  private processorError: unknown;
+  private hasProcessorError = false;
+  private failedReason: string | undefined;
+  private jobSeen = false;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly queue: string | undefined,
+    private readonly creationMetadata: string | undefined,
+  ) {
+    const producer = creationMetadata === undefined ? ROOT_CONTEXT : extractContext(parseJsonCarrier(creationMetadata));
+    const producerSpan = trace.getSpanContext(producer);
+    const links: Link[] | undefined = rt.link && producerSpan ? [{ context: producerSpan }] : undefined;
+    const parent = rt.link ? trace.deleteSpan(producer) : producer;
+    const name = SPAN_NAMES.messaging(OPERATION_TYPE.PROCESS, queue);
+    const attributes = messagingAttributes(OPERATION_TYPE.PROCESS, OPERATION_TYPE.PROCESS, queue);
+    super(rt.tracer().startSpan(name, { kind: SpanKind.CONSUMER, attributes, ...(links ? { links } : {}) }, parent), rt.boundary);
+    this.bodyContext = trace.setSpan(producer, this.span).setValue(WRAPPER_KEY, this);
+  }
+
+  /** A retry stores the creation carrier again (empty when there was none: no chain of attempts). */
+  override retryMetadata(): string {
+    return this.creationMetadata ?? '';
+  }
+
+  override setSpanOnContext(): Context {
+    return this.bodyContext;
+  }
+
+  override addEvent(name: string, attributes?: Record<string, unknown>): void {
+    if (name === BULLMQ_JOB_FAILED_EVENT) this.failedReason = asName(attributes?.[BULLMQ_KEYS.JOB_FAILED_REASON]);
+  }
+
+  /** BullMQ started its complete / fail / retry span inside this attempt. */
+  settle(outcome: Outcome): void {
+    this.outcome = outcome;
+  }
+
+  /** The job itself, seen by the processor wrapper: attempt, stall, queue wait, user hook. */
+  onJob(job: JobLike): void {
+    if (this.jobSeen) return;
+    this.jobSeen = true;
+    const attempt = job.attemptsMade + 1;
+    this.span.setAttribute(BULLMQ_ATTR.JOB_ATTEMPT, attempt);
+    const stalls = (job.attemptsStarted ?? 0) - attempt;
+    if (stalls > 0) this.span.addEvent(EVENTS.STALLED, { [BULLMQ_ATTR.JOB_STALLED_COUNT]: job.stalledCounter || stalls });
+    if (job.attemptsMade === 0 && typeof job.processedOn === 'number' && typeof job.timestamp === 'number') {
+      const waitMs = job.processedOn - job.timestamp - (job.delay ?? 0);
+      this.bind().queueWait.record(waitMs > 0 ? waitMs / 1000 : 0);
+    }
+    this.rt.processHook(this.span, job);
+  }
+
+  /** The processor's own error object (better `error.type` than BullMQ's message-only event). */
+  onProcessorError(error: unknown): void {
+    if (this.hasProcessorError) return;
+    this.hasProcessorError = true;
+    this.processorError = error;
+  }
+
+  protected onAttribute(key: string, value: unknown): void {
+    switch (key) {
+      case BULLMQ_KEYS.JOB_ID: {
+        const id = asId(value);
+        if (id !== undefined) this.span.setAttribute(ATTR.MESSAGING_MESSAGE_ID, id);
+        break;
+      }
+      case BULLMQ_KEYS.JOB_NAME:
+        this.jobName = asName(value);
+        if (this.jobName !== undefined) this.span.setAttribute(BULLMQ_ATTR.JOB_NAME, this.jobName);
+        if (!this.series) this.bind().inFlight.add(1);
+        break;
+      case BULLMQ_KEYS.JOB_ATTEMPTS_MADE:
+        if (!this.jobSeen && typeof value === 'number') this.span.setAttribute(BULLMQ_ATTR.JOB_ATTEMPT, value);
+        break;
+    }
+  }
+
+  protected finish(): void {
+    const seconds = this.elapsedSeconds();
+    const counted = this.series !== undefined;
+    const series = this.bind();
+    const failed = this.excepted || this.outcome === OUTCOME.RETRY || this.outcome === OUTCOME.FAILED;
+    if (this.outcome !== undefined) this.span.setAttribute(BULLMQ_ATTR.JOB_OUTCOME, this.excepted ? OUTCOME.FAILED : this.outcome);
+    if (failed) {
+      const error = this.failure();
+      const type = errorType(error);
+      recordSpanError(this.span, error, type);
+      const byType = series.failed(type);
+      byType.nack.add(1);
+      byType.process.record(seconds);
+    } else {
+      // No outcome: the job went back to wait / delayed on the processor's request (DelayedError,
+      // WaitingChildrenError, rate limit); it was neither acked nor nacked.
+      if (this.outcome === OUTCOME.COMPLETED) series.ack.add(1);
+      series.processOk.record(seconds);
+    }
+    if (counted) series.inFlight.add(-1);
+    this.span.end();
+  }
+
+  private failure(): unknown {
+    if (this.hasProcessorError) return this.processorError;
+    if (this.excepted) return this.exception;
+    return new Error(this.failedReason ?? 'job failed');
+  }
+
+  private bind(): QueueSeries {
+    this.series ??= queueSeries(this.queue ?? '', this.rt.jobNameLabel ? this.jobName : undefined);
+    return this.series;
+  }
+}
