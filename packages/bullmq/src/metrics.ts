@@ -40,7 +40,6 @@ export class QueueSeries {
   readonly inFlight: UpDownCounterSeries;
   readonly queueWait: HistogramSeries;
   private readonly failures = new Map<string, { nack: CounterSeries; process: HistogramSeries; sent: CounterSeries; send: HistogramSeries }>();
-  private readonly nackNoError: CounterSeries;
 
   constructor(
     private readonly m: ReturnType<typeof instruments>,
@@ -52,15 +51,13 @@ export class QueueSeries {
     this.sentOk = m.sent.bind(send);
     this.sendOk = m.sendDuration.bind(send);
     this.ack = m.consumed.bind({ ...process, [ATTR.MESSAGING_RESULT]: RESULT.ACK });
-    this.nackNoError = m.consumed.bind({ ...process, [ATTR.MESSAGING_RESULT]: RESULT.NACK });
     this.processOk = m.processDuration.bind(process);
     this.inFlight = m.inFlight.bind(process);
     this.queueWait = m.queueWait.bind(process);
   }
 
   /** Series carrying `error.type`, bound once per type (a small set: error classes / codes). */
-  failed(type: string | undefined) {
-    if (type === undefined) return { nack: this.nackNoError, process: this.processOk, sent: this.sentOk, send: this.sendOk };
+  failed(type: string) {
     let series = this.failures.get(type);
     if (!series) {
       const send = { ...this.labels(OPERATION_TYPE.SEND), [ATTR.ERROR_TYPE]: type };

@@ -65,7 +65,8 @@ export class ProcessSpan extends WrappedSpan {
     const stalls = (job.attemptsStarted ?? 0) - attempt;
     if (stalls > 0) this.span.addEvent(EVENTS.STALLED, { [BULLMQ_ATTR.JOB_STALLED_COUNT]: job.stalledCounter || stalls });
     if (job.attemptsMade === 0 && typeof job.processedOn === 'number' && typeof job.timestamp === 'number') {
-      const waitMs = job.processedOn - job.timestamp - (job.delay ?? 0);
+      // BullMQ 6 zeroes `job.delay` once a delayed job is promoted; the requested delay stays in opts.
+      const waitMs = job.processedOn - job.timestamp - (job.opts?.delay ?? job.delay ?? 0);
       this.bind().queueWait.record(waitMs > 0 ? waitMs / 1000 : 0);
     }
     this.rt.processHook(this.span, job);

@@ -69,9 +69,9 @@ export class SendSpan extends WrappedSpan {
     }
     this.span.end();
     const series = queueSeries(this.queue ?? '', this.rt.jobNameLabel && !this.bulk ? this.jobName : undefined);
-    const failed = series.failed(type);
-    failed.sent.add(this.count);
-    failed.send.record(seconds);
+    const target = type === undefined ? { sent: series.sentOk, send: series.sendOk } : series.failed(type);
+    target.sent.add(this.count);
+    target.send.record(seconds);
   }
 
   /**

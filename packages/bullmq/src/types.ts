@@ -7,6 +7,7 @@ export interface JobLike {
   readonly name: string;
   readonly timestamp: number;
   readonly delay?: number;
+  readonly opts?: { readonly delay?: number };
   readonly processedOn?: number | undefined;
   readonly attemptsMade: number;
   readonly attemptsStarted?: number;

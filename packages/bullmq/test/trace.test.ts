@@ -1,9 +1,10 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR } from '@threadline/core';
 import { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace, requireService, SERVICES, setupTelemetry } from '@threadline/testing';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BULLMQ_ATTR, bullmqTelemetry } from '../src/index.js';
 import { connection, LINES, Resources, settled } from './helpers.js';
+import { METRIC } from './metric-names.js';
 
 const harness = setupTelemetry();
 const up = await requireService('redis', SERVICES.redis.host, SERVICES.redis.port);
@@ -11,7 +12,6 @@ const tracer = trace.getTracer('test');
 
 describe.skipIf(!up).each(LINES)('$line: one trace through the queue', ({ lib }) => {
   const res = new Resources();
-  beforeAll(() => undefined);
   beforeEach(() => harness.reset());
   afterEach(() => res.cleanup());
 
@@ -149,12 +149,3 @@ describe.skipIf(!up).each(LINES)('$line: one trace through the queue', ({ lib })
     expect(processOf(ids[2]).endTime[0] * 1e9 + processOf(ids[2]).endTime[1]).toBeLessThanOrEqual(processOf(ids[0]).startTime[0] * 1e9 + processOf(ids[0]).startTime[1]);
   });
 });
-
-export const METRIC = {
-  sent: 'messaging.client.sent.messages',
-  sendDuration: 'messaging.client.operation.duration',
-  consumed: 'messaging.client.consumed.messages',
-  processDuration: 'messaging.process.duration',
-  inFlight: 'messaging.process.in_flight',
-  wait: 'messaging.process.queue_wait',
-} as const;
