@@ -12,7 +12,9 @@ export function reportDropped(reason: string, count: number, detail?: unknown): 
   countDropped(reason, count);
   if (reported.has(reason)) return;
   reported.add(reason);
-  diag.warn(`threadline: dropped ${count} item(s) (${reason}); further drops are only counted in threadline.telemetry.dropped`, detail);
+  const message = `threadline: dropped ${count} item(s) (${reason}); further drops are only counted in threadline.telemetry.dropped`;
+  if (detail === undefined) diag.warn(message);
+  else diag.warn(message, detail);
 }
 
 /** Drop reasons used by this package (values of the `reason` label). */

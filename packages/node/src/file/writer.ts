@@ -49,7 +49,7 @@ export class RotatingFileWriter {
     this.buffered += data.length;
     return new Promise((resolve) => {
       this.queue.push({ data, done: resolve });
-      this.draining ??= this.drain().finally(() => (this.draining = undefined));
+      this.draining ??= this.drain();
     });
   }
 
@@ -63,8 +63,13 @@ export class RotatingFileWriter {
     await this.closeHandle();
   }
 
+  /** Clears `draining` in the same tick it sees the queue empty, so no write is left unserved. */
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+    for (;;) {
+      if (this.queue.length === 0) {
+        this.draining = undefined;
+        return;
+      }
       const batch = this.takeBatch();
       const data = Buffer.concat(batch.map((p) => p.data));
       let error: Error | undefined;
