@@ -128,7 +128,8 @@ export class CdcConsumer {
         slot: this.options.slot,
         publications: this.options.publications,
         tracePrefix: this.options.tracePrefix ?? DEFAULT_TRACE_PREFIX,
-        confirmed: slot.confirmed,
+        // Acknowledgements lost with a dropped connection: resume past what this process already handled.
+        confirmed: slot.confirmed > this.lastProcessed ? slot.confirmed : this.lastProcessed,
       },
       {
         transaction: (assembled) => this.deliver(assembled),

@@ -18,7 +18,7 @@ export interface StreamOptions {
   readonly slot: string;
   readonly publications: readonly string[];
   readonly tracePrefix: string;
-  /** The slot's confirmed_flush_lsn when connecting: streaming resumes there. */
+  /** Where streaming resumes: the slot's confirmed_flush_lsn, or later when this process already handled more. */
   readonly confirmed: bigint;
 }
 
@@ -77,6 +77,8 @@ export class ReplicationStream {
     return new Promise((resolve, reject) => {
       this.service.once('start', () => {
         this.started = true;
+        // Re-confirms the resume position at once, in case it is ahead of the slot (acknowledgements lost with a connection).
+        this.sendStatus(this.confirmed);
         resolve();
       });
       const plugin = new GuardedPgoutputPlugin({ protoVersion: 2, publicationNames: [...this.options.publications], messages: true });

@@ -1,0 +1,123 @@
+import { ATTR, METRICS } from '@threadline/core';
+import { setupTelemetry } from '@threadline/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CDC_ATTR, createCdcConsumer, type CdcConsumer, type CdcErrorKind } from '../src/index.js';
+import { cluster, connectionOf, createFixture, eventually, lsnValue, type CdcFixture } from './support/db.js';
+
+const info = cluster();
+const harness = setupTelemetry();
+
+describe.skipIf(!info)('pg-cdc at-least-once delivery', () => {
+  let fixture: CdcFixture;
+  const consumers: CdcConsumer[] = [];
+
+  beforeEach(async () => {
+    harness.reset();
+    fixture = await createFixture(info!);
+  });
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((c) => c.stop()));
+    await fixture.drop();
+  });
+
+  const consumerFor = (options: Omit<Parameters<typeof createCdcConsumer>[0], 'connection' | 'slot' | 'publications'>) => {
+    const consumer = createCdcConsumer({
+      connection: connectionOf(info!),
+      slot: fixture.slot,
+      publications: [fixture.publication],
+      reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
+      ...options,
+    } as Parameters<typeof createCdcConsumer>[0]);
+    consumers.push(consumer);
+    return consumer;
+  };
+
+  it('a failed handler never advances the slot; the transaction is redelivered after a restart', async () => {
+    const failedEnds: string[] = [];
+    const first = consumerFor({
+      reconnect: { initialDelayMs: 60_000 },
+      handler: (tx) => {
+        failedEnds.push(tx.endLsn);
+        throw new Error('downstream unavailable');
+      },
+    });
+    await first.start();
+    await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (42)`);
+    await eventually(() => failedEnds.length === 1, 'the failing delivery');
+    await first.stop();
+    // Not acknowledged: confirmed_flush_lsn is still below the transaction's end (idle keep-alives
+    // from other databases' writes may move it, never past a pending transaction).
+    expect(lsnValue((await fixture.slotRow()).confirmed)).toBeLessThan(lsnValue(failedEnds[0]!));
+
+    const delivered: { id: unknown; endLsn: string; attempt: number }[] = [];
+    const acks: string[] = [];
+    const restarted = consumerFor({
+      onAcknowledge: (lsn) => acks.push(lsn),
+      handler: (tx) => {
+        delivered.push({ id: tx.changes[0]?.new?.id, endLsn: tx.endLsn, attempt: tx.attempt });
+      },
+    });
+    await restarted.start();
+    await eventually(() => acks.includes(failedEnds[0]!), 'the acknowledgement after redelivery');
+    expect(delivered).toEqual([{ id: 42, endLsn: failedEnds[0], attempt: 1 }]);
+    await restarted.stop();
+    expect(lsnValue((await fixture.slotRow()).confirmed)).toBeGreaterThanOrEqual(lsnValue(failedEnds[0]!));
+  });
+
+  it('retries a failed handler in-process with backoff, marking the attempt', async () => {
+    let calls = 0;
+    const errors: CdcErrorKind[] = [];
+    const consumer = consumerFor({
+      onError: (_error, kind) => errors.push(kind),
+      handler: () => {
+        calls++;
+        if (calls < 3) throw new Error(`attempt ${calls} fails`);
+      },
+    });
+    await consumer.start();
+    await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (1)`);
+    const spans = await harness.waitForSpans(`process ${fixture.slot}`, 3);
+    expect(spans.map((s) => s.attributes[CDC_ATTR.ATTEMPT])).toEqual([undefined, 2, 3]);
+    expect(spans.map((s) => s.status.code)).toEqual([2, 2, 0]);
+    expect(errors).toEqual(['handler', 'handler']);
+    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.CDC_ERROR_KIND]: 'handler' })).value).toBe(2);
+  });
+
+  it('reconnects after pg_terminate_backend of the walsender mid-stream: no gap, no duplicate, acknowledgements strictly increase', async () => {
+    const total = 300;
+    const seen: number[] = [];
+    const acks: bigint[] = [];
+    const consumer = consumerFor({
+      onAcknowledge: (lsn) => acks.push(lsnValue(lsn)),
+      handler: async (tx) => {
+        for (const change of tx.changes) seen.push(change.new?.id as number);
+        // Slow enough that the termination lands while transactions are still streaming.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      },
+    });
+    await consumer.start();
+    const writer = (async () => {
+      for (let id = 1; id <= total; id++) await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES ($1)`, [id]);
+    })();
+    await eventually(() => seen.length >= 30, 'the first transactions');
+    const { active_pid: walsender } = await fixture.slotRow();
+    expect(walsender).toBeTypeOf('number');
+    await fixture.admin.query('SELECT pg_terminate_backend($1)', [walsender]);
+    await writer;
+    await eventually(() => seen.length >= total, `all ${total} rows (seen ${seen.length})`, 20_000);
+
+    expect(new Set(seen).size).toBe(total);
+    expect(seen).toHaveLength(total);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    for (let i = 1; i < acks.length; i++) expect(acks[i]! > acks[i - 1]!).toBe(true);
+    const { active_pid: after } = await fixture.slotRow();
+    expect(after).not.toBe(walsender);
+    expect(consumer.connected).toBe(true);
+    const slotLabel = { [ATTR.CDC_SLOT]: fixture.slot };
+    expect((await harness.metricPoint<number>(METRICS.CDC_ERRORS.name, { ...slotLabel, [ATTR.CDC_ERROR_KIND]: 'connection' })).value).toBeGreaterThanOrEqual(1);
+    expect((await harness.metricPoint(METRICS.CDC_CONNECTED.name, slotLabel)).value).toBe(1);
+    await consumer.stop();
+    // Everything processed was acknowledged before stop returned.
+    expect(lsnValue((await fixture.slotRow()).confirmed)).toBeGreaterThanOrEqual(acks[acks.length - 1]!);
+  });
+});
