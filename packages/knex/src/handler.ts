@@ -1,0 +1,47 @@
+import type { TransactionOutcome } from './semconv.js';
+
+/** One query as knex reported it, before any telemetry decision. */
+export interface QueryEvent<TX> {
+  readonly sql: string;
+  readonly bindings: readonly unknown[] | undefined;
+  readonly method: string | undefined;
+  readonly collection: string | undefined;
+  readonly transactionId: string | undefined;
+  /** The open transaction this query belongs to, when knex says so. */
+  readonly transaction: TX | undefined;
+}
+
+/** Pool occupancy read from knex's tarn pool. */
+export interface PoolSnapshot {
+  readonly used: number;
+  readonly idle: number;
+  readonly pending: number;
+  readonly max: number;
+}
+
+/**
+ * What the knex hook reports, as plain calls. The hook knows knex and nothing of OTel; the
+ * telemetry side implements this and knows little of knex. Q and TX are the implementer's handles.
+ */
+export interface KnexHandler<Q, TX> {
+  /** False while the owning instrumentation is disabled: the hook then does nothing. */
+  readonly enabled: boolean;
+  queryStarted(event: QueryEvent<TX>): Q | undefined;
+  queryEnded(query: Q, response: unknown): void;
+  queryFailed(query: Q, error: unknown): void;
+  /** The connection went back to the pool with no response or error seen (timeouts). */
+  queryAbandoned(query: Q, timedOut: boolean): void;
+  /** No connection could be acquired (connection refused, pool timeout): no query event follows. */
+  acquireFailed(error: unknown): void;
+  /** `outer` is the enclosing transaction of a savepoint. */
+  transactionStarted(transactionId: string, outer: TX | undefined): TX | undefined;
+  /** Runs the user's transaction body with the transaction as the active parent. */
+  inTransaction<T>(tx: TX, fn: () => T): T;
+  transactionStatement(tx: TX, outcome: TransactionOutcome): void;
+  transactionEnded(tx: TX, error: unknown, failed: boolean): void;
+  poolChanged(pool: PoolSnapshot): void;
+  /** The server identified itself (MariaDB behind the mysql / mysql2 client). */
+  serverSystem(system: string): void;
+  /** An internal fault of ours: the implementer reports it and turns itself off. */
+  fault(error: unknown): void;
+}

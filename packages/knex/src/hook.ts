@@ -1,0 +1,206 @@
+import { collectionName } from './attributes.js';
+import type { KnexHandler, QueryEvent } from './handler.js';
+import { isTarnPool, watchPool } from './pool.js';
+import { wrapTransactions, type TransactionRegistry } from './transactions.js';
+import { wrapOwn, type Restore } from './wrap.js';
+
+/** The parts of a knex instance the hook touches. */
+export interface KnexLike {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  readonly client: object;
+}
+
+interface KnexQueryObject {
+  readonly sql?: unknown;
+  readonly bindings?: unknown;
+  readonly method?: unknown;
+  readonly timeout?: unknown;
+  readonly __knexUid?: unknown;
+  readonly __knexTxId?: unknown;
+  readonly __knexQueryUid?: unknown;
+}
+
+interface ClientLike {
+  pool?: unknown;
+  acquireConnection?: (...args: unknown[]) => unknown;
+  stream?: (...args: unknown[]) => unknown;
+  transaction?: (...args: unknown[]) => unknown;
+}
+
+/** Statements knex itself sends for transactions: a plain string, so no query uid. */
+function isTransactionControl(q: KnexQueryObject): boolean {
+  return q.__knexQueryUid === undefined && typeof q.sql === 'string' && TX_CONTROL.test(q.sql.slice(0, 32));
+}
+
+function openHandle<TX>(entry: { readonly handle: TX; readonly open: boolean } | undefined): TX | undefined {
+  return entry?.open ? entry.handle : undefined;
+}
+
+interface Pending<Q> {
+  readonly handle: Q;
+  readonly timeout: boolean;
+}
+
+// BEGIN / COMMIT / ROLLBACK / SAVEPOINT are sent by knex itself without a query uid and never get a
+// response event: they inform the transaction's outcome instead of becoming query spans.
+const TX_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET TRANSACTION)\b/i;
+
+/**
+ * Attaches to one knex instance through its own events (`start`, `query`, `query-response`,
+ * `query-error`) and three per-instance wraps knex has no event for: connection acquisition
+ * failures, stream completion and transaction boundaries. Returns a detach function.
+ */
+export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, options: { readonly poolMetrics: boolean }): () => void {
+  const client = knex.client as ClientLike;
+  // Queries in flight per connection, oldest first: a connection answers in order.
+  const inFlight = new Map<unknown, Pending<Q>[]>();
+  const transactions: TransactionRegistry<TX> = new Map();
+  const transactionOnConnection = new Map<unknown, string>();
+  let startedBuilder: unknown;
+  let streamCapture: { handle: Q | undefined } | undefined;
+  let watchedPool: unknown;
+  let unwatchPool: (() => void) | undefined;
+
+  const guard = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
+    if (!handler.enabled) return;
+    try {
+      fn(...args);
+    } catch (error) {
+      handler.fault(error);
+    }
+  };
+
+  const onRelease = (connection: unknown) => {
+    const connectionId = (connection as { __knexUid?: unknown } | null)?.__knexUid;
+    transactionOnConnection.delete(connectionId);
+    const queue = inFlight.get(connectionId);
+    if (!queue || queue.length === 0) return;
+    for (const pending of queue.splice(0)) handler.queryAbandoned(pending.handle, pending.timeout);
+  };
+
+  const ensurePoolWatched = () => {
+    if (client.pool === watchedPool) return;
+    unwatchPool?.();
+    unwatchPool = undefined;
+    watchedPool = client.pool;
+    if (isTarnPool(watchedPool)) unwatchPool = watchPool(watchedPool, handler as KnexHandler<unknown, unknown>, { occupancy: options.poolMetrics, onRelease: guard(onRelease) });
+  };
+
+  const eventOf = (q: KnexQueryObject, builder: unknown): QueryEvent<TX> => {
+    // knex 3 drops the txid from the connection once a savepoint is released; the connection still belongs to the transaction.
+    const transactionId = typeof q.__knexTxId === 'string' ? q.__knexTxId : transactionOnConnection.get(q.__knexUid);
+    return {
+      sql: typeof q.sql === 'string' ? q.sql : '',
+      bindings: Array.isArray(q.bindings) ? q.bindings : undefined,
+      method: typeof q.method === 'string' ? q.method : undefined,
+      collection: collectionName(builder),
+      transactionId,
+      transaction: transactionId === undefined ? undefined : openHandle(transactions.get(transactionId)),
+    };
+  };
+
+  const onStart = guard((builder: unknown) => {
+    startedBuilder = builder;
+  });
+
+  const onQuery = guard((q: KnexQueryObject) => {
+    ensurePoolWatched();
+    const builder = startedBuilder;
+    startedBuilder = undefined;
+    if (typeof q.__knexTxId === 'string') transactionOnConnection.set(q.__knexUid, q.__knexTxId);
+    if (isTransactionControl(q)) {
+      // knex 3 sends COMMIT without the txid: the connection's last transaction is the one ending.
+      const id = typeof q.__knexTxId === 'string' ? q.__knexTxId : transactionOnConnection.get(q.__knexUid);
+      const tx = id === undefined ? undefined : openHandle(transactions.get(id));
+      const keyword = (q.sql as string).trimStart().slice(0, 8).toUpperCase();
+      if (tx === undefined) return;
+      if (keyword.startsWith('COMMIT') || keyword.startsWith('RELEASE')) handler.transactionStatement(tx, 'commit');
+      else if (keyword.startsWith('ROLLBACK')) handler.transactionStatement(tx, 'rollback');
+      return;
+    }
+    const event = eventOf(q, builder);
+    const handle = handler.queryStarted(event);
+    if (handle === undefined) return;
+    if (streamCapture) {
+      streamCapture.handle = handle;
+      return;
+    }
+    const queue = inFlight.get(q.__knexUid);
+    const pending = { handle, timeout: typeof q.timeout === 'number' };
+    if (queue) queue.push(pending);
+    else inFlight.set(q.__knexUid, [pending]);
+  });
+
+  const takePending = (q: KnexQueryObject): Q | undefined => (isTransactionControl(q) ? undefined : inFlight.get(q.__knexUid)?.shift()?.handle);
+
+  const onResponse = guard((response: unknown, q: KnexQueryObject) => {
+    const handle = takePending(q);
+    if (handle !== undefined) handler.queryEnded(handle, response);
+  });
+
+  const onError = guard((error: unknown, q: KnexQueryObject) => {
+    const handle = takePending(q);
+    if (handle !== undefined) handler.queryFailed(handle, error);
+  });
+
+  const restores: Restore[] = [];
+  const instrumentClient = (target: ClientLike) => {
+    const restoreStream = wrapOwn(target, 'stream', (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        if (!handler.enabled) return original.apply(this, args);
+        const capture: { handle: Q | undefined } = { handle: undefined };
+        streamCapture = capture;
+        let result: unknown;
+        try {
+          result = original.apply(this, args);
+        } catch (error) {
+          if (capture.handle !== undefined) guard(() => handler.queryFailed(capture.handle as Q, error))();
+          throw error;
+        } finally {
+          streamCapture = undefined;
+        }
+        const handle = capture.handle;
+        if (handle !== undefined && typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+          // knex awaits this promise itself, so observing it changes no rejection handling.
+          (result as PromiseLike<unknown>).then(guard(() => handler.queryEnded(handle, undefined)), guard((error: unknown) => handler.queryFailed(handle, error)));
+        }
+        return result;
+      },
+    );
+    const restoreTransactions = wrapTransactions(target, transactions, handler, instrumentClient);
+    return () => {
+      restoreStream();
+      restoreTransactions();
+    };
+  };
+
+  restores.push(
+    wrapOwn(client, 'acquireConnection', (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        const result = original.apply(this, args);
+        if (handler.enabled && typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+          // The runner awaits this promise; our extra reaction only observes the failure.
+          (result as PromiseLike<unknown>).then(undefined, guard((error: unknown) => handler.acquireFailed(error)));
+        }
+        return result;
+      },
+    ),
+    instrumentClient(client),
+  );
+
+  knex.on('start', onStart);
+  knex.on('query', onQuery);
+  knex.on('query-response', onResponse);
+  knex.on('query-error', onError);
+  if (handler.enabled) guard(ensurePoolWatched)();
+
+  return () => {
+    knex.removeListener('start', onStart);
+    knex.removeListener('query', onQuery);
+    knex.removeListener('query-response', onResponse);
+    knex.removeListener('query-error', onError);
+    unwatchPool?.();
+    for (const restore of restores.reverse()) restore();
+  };
+}

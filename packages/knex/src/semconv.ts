@@ -1,0 +1,24 @@
+/**
+ * Names @threadline/core's table lacks. Reported to the lead for lifting into core.
+ */
+export const KNEX_ATTR = {
+  /** `commit` or `rollback`: how a transaction ended (no semconv name exists). */
+  DB_TRANSACTION_OUTCOME: 'db.transaction.outcome',
+} as const;
+
+export const TRANSACTION_OUTCOME = { COMMIT: 'commit', ROLLBACK: 'rollback' } as const;
+export type TransactionOutcome = (typeof TRANSACTION_OUTCOME)[keyof typeof TRANSACTION_OUTCOME];
+
+/** Span name of a transaction's parent span (semconv has no transaction span). */
+export const TRANSACTION_SPAN_NAME = 'TRANSACTION';
+
+/** `db.system.name` values from the stable DB semconv. */
+export const DB_SYSTEM = {
+  POSTGRESQL: 'postgresql',
+  MYSQL: 'mysql',
+  MARIADB: 'mariadb',
+  SQLITE: 'sqlite',
+  MSSQL: 'microsoft.sql_server',
+  ORACLE: 'oracle.db',
+  OTHER: 'other_sql',
+} as const;

@@ -1,0 +1,205 @@
+import { context, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ATTR, ERROR_TYPE_OTHER, SPAN_NAMES, TelemetryBoundary, countDropped, errorType, safeHook } from '@threadline/core';
+import { maskLiterals, operationName, queryText, type ConnectionFacts } from './attributes.js';
+import { markFailed } from './errors.js';
+import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
+import { SeriesCache } from './metrics.js';
+import { KNEX_ATTR, TRANSACTION_SPAN_NAME, type TransactionOutcome } from './semconv.js';
+import type { KnexInstrumentationConfig, KnexQueryInfo } from './types.js';
+
+export const DEFAULT_MAX_QUERY_LENGTH = 2048;
+
+/** One query in flight. */
+export class QueryOp {
+  constructor(
+    readonly span: Span | undefined,
+    readonly startedAt: number,
+    readonly system: string,
+    readonly operation: string | undefined,
+    readonly collection: string | undefined,
+    readonly info: KnexQueryInfo,
+  ) {}
+}
+
+/** One open transaction: its span (when started) and the context its body runs in. */
+export class TransactionOp {
+  outcome: TransactionOutcome | undefined;
+  constructor(
+    readonly span: Span | undefined,
+    readonly context: Context,
+    readonly parentSpanId: string | undefined,
+  ) {}
+}
+
+/** Where a telemetry instance reads its live settings (an Instrumentation's config can change). */
+export interface TelemetrySource {
+  readonly tracer: Tracer;
+  readonly config: KnexInstrumentationConfig;
+  readonly enabled: boolean;
+}
+
+/** Turns the knex hook's plain events into spans and metrics for one knex instance. */
+export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
+  private readonly boundary = new TelemetryBoundary('@threadline/knex');
+  private readonly series = new SeriesCache();
+  private readonly baseAttributes: Attributes;
+  private readonly sanitize: (sql: string) => string;
+  private readonly requestHook: (span: Span, info: KnexQueryInfo) => void;
+  private readonly responseHook: (span: Span, info: KnexQueryInfo & { response: unknown }) => void;
+  /** Read once: options apply to the instances instrumented after they are set. */
+  private readonly config: KnexInstrumentationConfig;
+
+  constructor(
+    private readonly source: TelemetrySource,
+    private readonly facts: ConnectionFacts,
+  ) {
+    this.baseAttributes = this.connectionAttributes();
+    const config = (this.config = source.config);
+    const sanitizer = config.sanitizer ?? maskLiterals;
+    this.sanitize = (sql) => {
+      try {
+        const text = sanitizer(sql);
+        return typeof text === 'string' ? text : '';
+      } catch {
+        countDropped('sanitizer_error');
+        return '';
+      }
+    };
+    this.requestHook = safeHook(config.requestHook, 'knex requestHook');
+    this.responseHook = safeHook(config.responseHook, 'knex responseHook');
+  }
+
+  get enabled(): boolean {
+    return this.source.enabled && !this.boundary.disabled;
+  }
+
+  queryStarted(event: QueryEvent<TransactionOp>): QueryOp {
+    const config = this.config;
+    const system = this.facts.system;
+    const operation = operationName(event.method, event.sql);
+    const collection = event.collection;
+    const info: KnexQueryInfo = { sql: event.sql, bindings: event.bindings, method: event.method, transactionId: event.transactionId };
+    const parent = this.parentFor(event.transaction);
+    let span: Span | undefined;
+    if (!config.requireParentSpan || hasSpan(parent)) {
+      const attributes: Attributes = { ...this.baseAttributes };
+      if (operation !== undefined) attributes[ATTR.DB_OPERATION_NAME] = operation;
+      if (collection !== undefined) attributes[ATTR.DB_COLLECTION_NAME] = collection;
+      const maxLength = config.maxQueryLength ?? DEFAULT_MAX_QUERY_LENGTH;
+      if (maxLength > 0) {
+        const text = queryText(event.sql, maxLength, this.sanitize);
+        if (text) attributes[ATTR.DB_QUERY_TEXT] = text;
+      }
+      span = this.source.tracer.startSpan(SPAN_NAMES.db(operation, collection, system), { kind: SpanKind.CLIENT, attributes }, parent);
+      if (config.requestHook) this.requestHook(span, info);
+    }
+    return new QueryOp(span, performance.now(), system, operation, collection, info);
+  }
+
+  queryEnded(op: QueryOp, response: unknown): void {
+    const seconds = (performance.now() - op.startedAt) / 1000;
+    const series = this.series.okSeries(op.system, op.operation, op.collection);
+    series.duration.record(seconds);
+    series.count.add(1);
+    if (op.span) {
+      if (this.config.responseHook) this.responseHook(op.span, { ...op.info, response });
+      op.span.end();
+    }
+  }
+
+  queryFailed(op: QueryOp, error: unknown): void {
+    this.fail(op, errorType(error));
+  }
+
+  queryAbandoned(op: QueryOp, timedOut: boolean): void {
+    this.fail(op, timedOut ? 'KnexTimeoutError' : ERROR_TYPE_OTHER);
+  }
+
+  acquireFailed(error: unknown): void {
+    const parent = context.active();
+    const type = errorType(error);
+    this.series.recordError(this.facts.system, undefined, undefined, type, 0);
+    if (this.config.requireParentSpan && !hasSpan(parent)) return;
+    const span = this.source.tracer.startSpan(SPAN_NAMES.db(undefined, undefined, this.facts.system), { kind: SpanKind.CLIENT, attributes: this.baseAttributes }, parent);
+    markFailed(span, type);
+    span.end();
+  }
+
+  transactionStarted(_transactionId: string, outer: TransactionOp | undefined): TransactionOp | undefined {
+    const parent = this.parentFor(outer);
+    if (this.config.requireParentSpan && !hasSpan(parent)) return undefined;
+    const span = this.source.tracer.startSpan(TRANSACTION_SPAN_NAME, { kind: SpanKind.INTERNAL, attributes: this.baseAttributes }, parent);
+    return new TransactionOp(span, trace.setSpan(parent, span), trace.getSpan(parent)?.spanContext().spanId);
+  }
+
+  inTransaction<T>(tx: TransactionOp, fn: () => T): T {
+    return context.with(tx.context, fn);
+  }
+
+  transactionStatement(tx: TransactionOp, outcome: TransactionOutcome): void {
+    tx.outcome = outcome;
+  }
+
+  transactionEnded(tx: TransactionOp, error: unknown, failed: boolean): void {
+    if (!tx.span) return;
+    const outcome = tx.outcome ?? (failed ? 'rollback' : undefined);
+    if (outcome) tx.span.setAttribute(KNEX_ATTR.DB_TRANSACTION_OUTCOME, outcome);
+    if (failed) markFailed(tx.span, errorType(error));
+    tx.span.end();
+  }
+
+  poolChanged(pool: PoolSnapshot): void {
+    const series = this.series.poolSeries(this.facts.poolName);
+    series.used.set(pool.used);
+    series.idle.set(pool.idle);
+    series.pending.set(pool.pending);
+    series.max.set(pool.max);
+  }
+
+  serverSystem(system: string): void {
+    if (this.config.dbSystemName || this.facts.system === system) return;
+    this.facts.system = system;
+    this.baseAttributes[ATTR.DB_SYSTEM_NAME] = system;
+  }
+
+  fault(error: unknown): void {
+    this.boundary.fail(error);
+  }
+
+  /**
+   * A query inside a transaction hangs off the transaction span, unless the caller made its own
+   * span inside the transaction (then the active context is the more precise parent).
+   */
+  private parentFor(tx: TransactionOp | undefined): Context {
+    const active = context.active();
+    if (!tx?.span) return active;
+    const activeSpan = trace.getSpan(active);
+    if (!activeSpan) return tx.context;
+    const activeContext = activeSpan.spanContext();
+    const txContext = tx.span.spanContext();
+    if (activeContext.traceId !== txContext.traceId || activeContext.spanId === tx.parentSpanId) return tx.context;
+    return active;
+  }
+
+  private fail(op: QueryOp, type: string): void {
+    const seconds = (performance.now() - op.startedAt) / 1000;
+    this.series.recordError(op.system, op.operation, op.collection, type, seconds);
+    if (op.span) {
+      markFailed(op.span, type);
+      op.span.end();
+    }
+  }
+
+  private connectionAttributes(): Attributes {
+    const attributes: Attributes = { [ATTR.DB_SYSTEM_NAME]: this.facts.system };
+    if (this.facts.namespace !== undefined) attributes[ATTR.DB_NAMESPACE] = this.facts.namespace;
+    if (this.facts.serverAddress !== undefined) attributes[ATTR.SERVER_ADDRESS] = this.facts.serverAddress;
+    if (this.facts.serverPort !== undefined) attributes[ATTR.SERVER_PORT] = this.facts.serverPort;
+    return attributes;
+  }
+}
+
+function hasSpan(ctx: Context): boolean {
+  const span = trace.getSpan(ctx);
+  return span !== undefined && trace.isSpanContextValid(span.spanContext());
+}
