@@ -1,0 +1,74 @@
+import { trace, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import type { TemporalInstrumentationConfig } from './types.js';
+
+export const INSTRUMENTATION_NAME = '@threadline/temporal';
+export const INSTRUMENTATION_VERSION = '0.0.0';
+
+/**
+ * OTel's Instrumentation interface for Temporal. Temporal has its own hook point (interceptors),
+ * so nothing is patched: this holds the tracer provider and the on/off switch the interceptors
+ * read, so it works in startTelemetry, NodeSDK and registerInstrumentations alike.
+ */
+export class TemporalInstrumentation {
+  readonly instrumentationName = INSTRUMENTATION_NAME;
+  readonly instrumentationVersion = INSTRUMENTATION_VERSION;
+  private config: TemporalInstrumentationConfig;
+  private provider: TracerProvider | undefined;
+  private cachedTracer: { provider: TracerProvider; tracer: Tracer } | undefined;
+
+  constructor(config: TemporalInstrumentationConfig = {}) {
+    this.config = validateConfig(config);
+    this.provider = config.tracerProvider;
+  }
+
+  get enabled(): boolean {
+    return this.config.enabled !== false;
+  }
+
+  /** The tracer to use now, or undefined while disabled. */
+  get tracer(): Tracer | undefined {
+    if (!this.enabled) return undefined;
+    const provider = this.provider ?? trace.getTracerProvider();
+    if (this.cachedTracer?.provider !== provider) {
+      this.cachedTracer = { provider, tracer: provider.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION) };
+    }
+    return this.cachedTracer.tracer;
+  }
+
+  enable(): void {
+    this.config = { ...this.config, enabled: true };
+  }
+
+  disable(): void {
+    this.config = { ...this.config, enabled: false };
+  }
+
+  setTracerProvider(tracerProvider: TracerProvider): void {
+    this.provider = tracerProvider;
+  }
+
+  /** Metrics go through the threadline collector, not an OTel meter. */
+  setMeterProvider(_meterProvider: MeterProvider): void {}
+
+  setConfig(config: TemporalInstrumentationConfig): void {
+    this.config = validateConfig(config);
+    if (config.tracerProvider) this.provider = config.tracerProvider;
+  }
+
+  getConfig(): TemporalInstrumentationConfig {
+    return this.config;
+  }
+}
+
+function validateConfig(config: TemporalInstrumentationConfig): TemporalInstrumentationConfig {
+  if (config === null || typeof config !== 'object') {
+    throw new TypeError('@threadline/temporal: options must be an object, e.g. createWorkerTelemetry({})');
+  }
+  if (config.enabled !== undefined && typeof config.enabled !== 'boolean') {
+    throw new TypeError(`@threadline/temporal: "enabled" must be a boolean, got ${typeof config.enabled}`);
+  }
+  if (config.tracerProvider !== undefined && typeof config.tracerProvider?.getTracer !== 'function') {
+    throw new TypeError('@threadline/temporal: "tracerProvider" must be an OTel TracerProvider (an object with getTracer())');
+  }
+  return { ...config };
+}

@@ -1,0 +1,44 @@
+import type { ClientInterceptors } from '@temporalio/client';
+import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
+import { activityInterceptorsFactory } from './activity.js';
+import { workflowClientInterceptor } from './client.js';
+import { TemporalInstrumentation } from './instrumentation.js';
+import { workflowModulePath } from './module-path.js';
+import { createSpanRecreator } from './sink-exporter.js';
+import { SINK_NAME, type TracingSinks } from './span-data.js';
+import type { TemporalInstrumentationConfig, WorkerTelemetryOptions } from './types.js';
+
+/** What createWorkerTelemetry returns: spread `interceptors` and `sinks` into Worker.create options. */
+export interface WorkerTelemetry {
+  readonly interceptors: { activity: ActivityInterceptorsFactory[]; workflowModules: string[] };
+  readonly sinks: InjectedSinks<TracingSinks>;
+}
+
+function instrumentationFrom(options: TemporalInstrumentationConfig | TemporalInstrumentation): TemporalInstrumentation {
+  return options instanceof TemporalInstrumentation ? options : new TemporalInstrumentation(options);
+}
+
+/**
+ * Everything Worker.create needs: the activity interceptor, the workflow-interceptor module path
+ * (bundled into the sandbox) and the sink that turns sandbox spans into real spans.
+ */
+export function createWorkerTelemetry(options: WorkerTelemetryOptions | TemporalInstrumentation = {}): WorkerTelemetry {
+  const instrumentation = instrumentationFrom(options);
+  const workerOptions: WorkerTelemetryOptions = options instanceof TemporalInstrumentation ? {} : options;
+  if (workerOptions.exportDuringReplay !== undefined && typeof workerOptions.exportDuringReplay !== 'boolean') {
+    throw new TypeError(`@threadline/temporal: "exportDuringReplay" must be a boolean, got ${typeof workerOptions.exportDuringReplay}`);
+  }
+  const workflowModule = workflowModulePath(workerOptions.workflowModule);
+  const recreate = createSpanRecreator(() => instrumentation.tracer);
+  return {
+    interceptors: { activity: [activityInterceptorsFactory(instrumentation)], workflowModules: [workflowModule] },
+    sinks: { [SINK_NAME]: { export: { fn: recreate, callDuringReplay: workerOptions.exportDuringReplay === true } } } as InjectedSinks<TracingSinks>,
+  };
+}
+
+/** Client interceptors for `new Client({ interceptors })` (also usable as Worker `interceptors.client`). */
+export function createClientInterceptors(options: TemporalInstrumentationConfig | TemporalInstrumentation = {}): ClientInterceptors & {
+  workflow: ReturnType<typeof workflowClientInterceptor>[];
+} {
+  return { workflow: [workflowClientInterceptor(instrumentationFrom(options))] };
+}

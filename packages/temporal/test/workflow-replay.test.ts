@@ -1,0 +1,159 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { assertChildOf, setupTelemetry } from '@threadline/testing';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createWorkerTelemetry } from '../src/index.js';
+import { buildHistory, type HistoryOptions } from './history.js';
+import { PARENT, PROBE_MODULE, WORKFLOWS_PATH, providerWithIds, traceparent } from './helpers.js';
+
+const harness = setupTelemetry();
+const logger = new DefaultLogger('ERROR');
+let traced: WorkflowBundleWithSourceMap;
+let untraced: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  Runtime.install({ logger });
+  const { workflowModules } = createWorkerTelemetry().interceptors;
+  [traced, untraced] = await Promise.all([
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [...workflowModules, PROBE_MODULE], logger }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [PROBE_MODULE], logger }),
+  ]);
+});
+
+beforeEach(() => harness.reset());
+
+interface Probe {
+  headers: { activityType: string; carrier: Record<string, string> | undefined }[];
+  randoms: number[][];
+}
+
+async function replay(history: unknown, options: { exportDuringReplay?: boolean; bundle?: WorkflowBundleWithSourceMap; idGenerator?: boolean } = {}): Promise<Probe> {
+  const probe: Probe = { headers: [], randoms: [] };
+  const telemetry = createWorkerTelemetry({ tracerProvider: providerWithIds(harness, options.idGenerator !== false), exportDuringReplay: options.exportDuringReplay ?? true });
+  await Worker.runReplayHistory(
+    {
+      workflowBundle: options.bundle ?? traced,
+      sinks: {
+        ...telemetry.sinks,
+        probe: {
+          header: {
+            fn: (_info, ...args: unknown[]) => {
+              probe.headers.push({ activityType: args[0] as string, carrier: args[1] as Record<string, string> | undefined });
+            },
+            callDuringReplay: true,
+          },
+          random: {
+            fn: (_info, ...args: unknown[]) => {
+              probe.randoms.push(args[0] as number[]);
+            },
+            callDuringReplay: true,
+          },
+        },
+      },
+    },
+    history,
+    'order-42',
+  );
+  return probe;
+}
+
+const greetHistory = (extra: Partial<HistoryOptions> = {}) =>
+  buildHistory({ workflowType: 'greet', input: 'Ada', activityResult: 'hello Ada', outcome: { result: 'hello Ada' }, ...extra });
+
+describe('workflow interceptors under Worker.runReplayHistory', () => {
+  it('continues the client trace: RunWorkflow is a SERVER child of the header parent, StartActivity its CLIENT child', async () => {
+    await replay(greetHistory({ startHeader: { traceparent: traceparent(PARENT.traceId, PARENT.spanId) } }));
+    const run = harness.span('RunWorkflow:greet');
+    const start = harness.span('StartActivity:hello');
+    expect(run.kind).toBe(SpanKind.SERVER);
+    expect(run.spanContext().traceId).toBe(PARENT.traceId);
+    expect(run.parentSpanContext?.spanId).toBe(PARENT.spanId);
+    expect(start.kind).toBe(SpanKind.CLIENT);
+    assertChildOf(start, run);
+    expect(run.attributes).toMatchObject({
+      'temporal.workflow.type': 'greet',
+      'temporal.workflow.id': 'order-42',
+      'temporal.task_queue': expect.any(String),
+    });
+    expect(start.attributes).toMatchObject({ 'temporal.activity.type': 'hello', 'temporal.activity.local': false });
+    expect(run.status.code).toBe(SpanStatusCode.UNSET);
+    // Workflow time: the span runs from the first task to the completing task of the history.
+    expect(run.endTime[0]).toBeGreaterThan(run.startTime[0]);
+  });
+
+  it('puts the StartActivity span into the activity header as W3C traceparent, and passes baggage through', async () => {
+    const probe = await replay(greetHistory({ startHeader: { traceparent: traceparent(PARENT.traceId, PARENT.spanId), baggage: 'tenant=acme' } }));
+    const start = harness.span('StartActivity:hello');
+    expect(probe.headers).toHaveLength(1);
+    expect(probe.headers[0]?.carrier).toEqual({
+      traceparent: traceparent(PARENT.traceId, start.spanContext().spanId),
+      baggage: 'tenant=acme',
+    });
+  });
+
+  it('starts a new trace when the start header is missing or hostile, and the workflow still completes', async () => {
+    await replay(greetHistory({ startHeader: { traceparent: 'garbage', __proto__: 'x' } as Record<string, string> }));
+    const run = harness.span('RunWorkflow:greet');
+    expect(run.parentSpanContext).toBeUndefined();
+    assertChildOf(harness.span('StartActivity:hello'), run);
+  });
+
+  it('traces a signal with the trace of the signal header', async () => {
+    const signalParent = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) };
+    await replay(
+      greetHistory({
+        startHeader: { traceparent: traceparent(PARENT.traceId, PARENT.spanId) },
+        signal: { name: 'poke', arg: 'Grace', header: { traceparent: traceparent(signalParent.traceId, signalParent.spanId) } },
+        outcome: { result: 'hello Ada (poked by Grace)' },
+      }),
+    );
+    const handle = harness.span('HandleSignal:poke');
+    expect(handle.kind).toBe(SpanKind.SERVER);
+    expect(handle.spanContext().traceId).toBe(signalParent.traceId);
+    expect(handle.parentSpanContext?.spanId).toBe(signalParent.spanId);
+    expect(handle.attributes['temporal.signal.name']).toBe('poke');
+  });
+
+  it('marks a failed workflow ERROR with the ApplicationFailure type and counts the run by result', async () => {
+    await replay(buildHistory({ workflowType: 'failing', input: 'Ada', activityResult: 'hello Ada', outcome: { failure: { message: 'the order is gone', type: 'OrderGone' } } }));
+    const run = harness.span('RunWorkflow:failing');
+    expect(run.status).toEqual({ code: SpanStatusCode.ERROR, message: 'the order is gone' });
+    expect(run.attributes['error.type']).toBe('OrderGone');
+    const runs = await harness.metricPoint<number>('temporal.workflow.runs', { 'temporal.workflow.type': 'failing', 'temporal.result': 'error', 'error.type': 'OrderGone' });
+    expect(runs.value).toBe(1);
+    const duration = await harness.metricPoint<{ count: number }>('temporal.workflow.run.duration', { 'temporal.workflow.type': 'failing' });
+    expect(duration.value.count).toBe(1);
+  });
+
+  it('replays the same history twice with zero non-determinism errors and identical span ids', async () => {
+    const history = greetHistory({ startHeader: { traceparent: traceparent(PARENT.traceId, PARENT.spanId) } });
+    await expect(replay(history)).resolves.toBeDefined();
+    const first = harness.spans().map((s) => [s.name, s.spanContext().spanId, s.parentSpanContext?.spanId]);
+    harness.reset();
+    await expect(replay(history)).resolves.toBeDefined();
+    const second = harness.spans().map((s) => [s.name, s.spanContext().spanId, s.parentSpanContext?.spanId]);
+    expect(first).toHaveLength(2);
+    expect(second).toEqual(first);
+  });
+
+  it('exports nothing from replayed history by default (callDuringReplay false), so no span is ever duplicated', async () => {
+    await replay(greetHistory(), { exportDuringReplay: false });
+    expect(harness.spans()).toEqual([]);
+  });
+
+  it('never consumes the workflow Math.random stream', async () => {
+    const history = buildHistory({ workflowType: 'randomGreet', input: 'Ada', activityResult: 'hello Ada', outcome: { result: 'hello Ada' } });
+    const withTracing = await replay(history);
+    const without = await replay(history, { bundle: untraced });
+    expect(harness.spansNamed('RunWorkflow:randomGreet')).toHaveLength(1);
+    expect(withTracing.randoms).toHaveLength(1);
+    expect(withTracing.randoms).toEqual(without.randoms);
+  });
+
+  it('without temporalIdGenerator the recreated ids differ and the mismatch is counted, not hidden', async () => {
+    await replay(greetHistory(), { idGenerator: false });
+    expect(harness.spansNamed('RunWorkflow:greet')).toHaveLength(1);
+    const dropped = await harness.metricPoint<number>('threadline.telemetry.dropped', { reason: 'workflow_span_id_mismatch' });
+    expect(dropped.value).toBe(2);
+  });
+});
