@@ -91,7 +91,7 @@ export function renderTrace(trace: Trace): string {
   const serviceWidth = Math.max(...list.map((r) => r.span.service.length)) + 2;
   const lines = list.map(
     ({ label, span }) =>
-      `  ${pad(label, nameWidth)}${pad(span.service, serviceWidth)}${pad(span.kind, 10)}|${bar(trace, span)}| ` +
+      `  ${pad(label, nameWidth)}${pad(span.service, serviceWidth)}${pad(span.kind, 9)} |${bar(trace, span)}| ` +
       `${formatDuration(span.endNs - span.startNs).padStart(9)}${errorMark(span)}`,
   );
   return [header, ...lines].join('\n');

@@ -1,0 +1,94 @@
+import { appendFile, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runApp } from '@threadline/testing';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/viewer/command.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const recorded = join(here, 'fixtures', 'recorded');
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), env: {} });
+  return { code, out, err };
+}
+
+const NEWER = `trace 0af7651916cd43dd8448eb211c80319c  2026-11-18T11:07:40.000Z  1.50 ms  1 span
+  GET /health  api  SERVER    |██████████████████████████████|   1.50 ms
+`;
+const OLDER = `trace 4bf92f3577b34da6a3ce929d0e0e4736  2026-11-18T11:06:40.000Z  40.0 ms  4 spans  ✗ 1 error
+  POST /orders          api     SERVER    |██████████████████████████████|   40.0 ms
+    └ send orders       api     PRODUCER  | ██                           |   3.00 ms
+      └ process orders  worker  CONSUMER  |               ███████████    |   15.0 ms  ✗ boom
+    └ INSERT orders     api     CLIENT    |    ████████                  |   10.0 ms
+`;
+
+describe('threadline traces (recorded file)', () => {
+  it('prints every trace as a tree, newest first, reading rotated files and surviving a truncated last line', async () => {
+    const { code, out, err } = await cli('traces', recorded);
+    expect(code).toBe(0);
+    expect(out).toBe(`${NEWER}\n${OLDER}\n`);
+    expect(err).toBe('threadline: skipped 1 malformed line(s) (e.g. a line still being written)\n');
+  });
+
+  it('given the head file, also reads its rotated copies', async () => {
+    const { out } = await cli('traces', join(recorded, 'traces.jsonl'));
+    expect(out).toBe(`${NEWER}\n${OLDER}\n`);
+  });
+
+  it('--trace prints one trace; an unknown id exits 1', async () => {
+    expect((await cli('traces', recorded, '--trace', '4BF92F3577B34DA6A3CE929D0E0E4736')).out).toBe(`${OLDER}\n`);
+    const missing = await cli('traces', recorded, '--trace', 'ffffffffffffffffffffffffffffffff');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/trace ffffffffffffffffffffffffffffffff not found/);
+  });
+
+  it('--limit keeps the newest traces', async () => {
+    expect((await cli('traces', recorded, '--limit', '1')).out).toBe(`${NEWER}\n`);
+  });
+
+  it('usage errors exit 2 and say what is wrong; a missing path exits 1', async () => {
+    expect(await cli('trace')).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command "trace"[\s\S]*usage: threadline traces/) });
+    expect(await cli('traces', '--limit', 'x')).toMatchObject({ code: 2, err: expect.stringMatching(/--limit needs a positive integer, got "x"/) });
+    expect(await cli('traces', '/nonexistent/dir')).toMatchObject({ code: 1, err: expect.stringMatching(/no such file or directory: \/nonexistent\/dir/) });
+  });
+
+  it('the built bin runs under node (ESM dist with shebang)', async () => {
+    const run = await runApp(join(here, '..', 'dist', 'cli.js'), { args: ['traces', recorded, '--trace', '0af7651916cd43dd8448eb211c80319c'] });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${NEWER}\n`);
+  });
+});
+
+describe('threadline traces --follow', () => {
+  it('prints traces written after it started, across a half-written line and a rotation', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tl-follow-'));
+    const head = join(dir, 'traces.jsonl');
+    const [first, second] = (await readFile(join(recorded, 'traces.1.jsonl'), 'utf8')).trim().split('\n') as [string, string];
+    const newer = (await readFile(join(recorded, 'traces.jsonl'), 'utf8')).split('\n')[0] as string;
+    await writeFile(head, `${newer}\n`); // already there: not printed again by the tail
+    const controller = new AbortController();
+    let out = '';
+    const running = runCli(['traces', dir, '--follow', '--trace', '4bf92f3577b34da6a3ce929d0e0e4736'], {
+      out: (t) => (out += t),
+      err: () => {},
+      env: {},
+      signal: controller.signal,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await appendFile(head, first.slice(0, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    await appendFile(head, `${first.slice(50)}\n`);
+    // The writer rotates: the rest of the trace lands in a new head file.
+    await rename(head, join(dir, 'traces.1.jsonl'));
+    await writeFile(head, `${second}\n`);
+    const deadline = Date.now() + 5000;
+    while (!out.includes('process orders') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    controller.abort();
+    expect(await running).toBe(0);
+    expect(out).toBe(`${OLDER}\n`);
+  });
+});
