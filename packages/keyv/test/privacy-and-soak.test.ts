@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import Keyv from 'keyv';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { instrumentKeyv } from '../src/index.js';
+import { harness, inParent, kvCount } from './helpers.js';
+
+beforeEach(() => harness.reset());
+
+const SECRET_KEY = 'user:alice@example.com';
+const SECRET_VALUE = 'card-4111111111111111';
+
+describe('privacy', () => {
+  it('puts no key and no value in spans or metrics', async () => {
+    const keyv = instrumentKeyv(new Keyv({ namespace: 'private' }), { spans: 'always' });
+    await keyv.set(SECRET_KEY, SECRET_VALUE);
+    await keyv.get(SECRET_KEY);
+    await keyv.getMany([SECRET_KEY, `${SECRET_KEY}:2`]);
+    await keyv.has(SECRET_KEY);
+    await keyv.delete(SECRET_KEY);
+    const telemetry = JSON.stringify({
+      spans: harness.spans().map((s) => ({ name: s.name, attributes: s.attributes, events: s.events })),
+      metrics: await harness.collectMetrics(),
+    });
+    expect(harness.spans().length).toBe(5);
+    expect(telemetry).not.toContain('alice');
+    expect(telemetry).not.toContain('4111');
+  });
+
+  it('captures a salted key hash only when asked, never the key', async () => {
+    const keyv = instrumentKeyv(new Keyv({ namespace: 'hashed' }), { captureKeyHash: true, keyHashSalt: 'pepper' });
+    await inParent(() => keyv.get(SECRET_KEY));
+    const hash = harness.span('get hashed').attributes['kv.key.hash'];
+    expect(hash).toBe(createHash('sha256').update('pepper').update(SECRET_KEY).digest('hex').slice(0, 16));
+
+    harness.reset();
+    const plain = instrumentKeyv(new Keyv({ namespace: 'plain' }));
+    await inParent(() => plain.get(SECRET_KEY));
+    expect(harness.span('get plain').attributes['kv.key.hash']).toBeUndefined();
+  });
+});
+
+describe('bounded', () => {
+  it('100k operations keep memory flat and the series count fixed', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const keyv = instrumentKeyv(new Keyv({ namespace: 'soak' }));
+    await keyv.set('present', 1);
+    const run = async (n: number) => {
+      for (let i = 0; i < n; i++) await keyv.get(i % 2 === 0 ? 'present' : `absent-${i}`);
+    };
+    await run(10_000);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    await run(100_000);
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+
+    expect(grown).toBeLessThan(2 * 1024 * 1024);
+    expect(await kvCount('get', 'hit')).toBe(55_000);
+    expect(await kvCount('get', 'miss')).toBe(55_000);
+    expect(harness.collector.instrument('kv.operations')?.seriesCount).toBe(3);
+    expect(harness.spans()).toHaveLength(0);
+  });
+});
