@@ -26,8 +26,10 @@ export function watchPool(
   options: { readonly occupancy: boolean; onRelease(connection: unknown): void },
 ): () => void {
   let scheduled = false;
+  let attached = true;
   const sample = () => {
     scheduled = false;
+    if (!attached || !handler.enabled) return;
     try {
       const snapshot: PoolSnapshot = { used: pool.numUsed(), idle: pool.numFree(), pending: pool.numPendingAcquires(), max: typeof pool.max === 'number' ? pool.max : 0 };
       handler.poolChanged(snapshot);
@@ -51,6 +53,7 @@ export function watchPool(
   if (options.occupancy) for (const event of OCCUPANCY_EVENTS) pool.on(event, onOccupancy);
   if (options.occupancy) onOccupancy();
   return () => {
+    attached = false;
     pool.removeListener('createSuccess', onCreate);
     pool.removeListener('release', onRelease);
     for (const event of OCCUPANCY_EVENTS) pool.removeListener(event, onOccupancy);

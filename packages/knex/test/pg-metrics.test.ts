@@ -1,0 +1,68 @@
+import { requireService, SERVICES, setupTelemetry } from '@threadline/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { instrumentKnex } from '../src/index.js';
+import knex from 'knex';
+import { pg, PG_CONNECTION, settle, type Knex } from './helpers.js';
+
+const harness = setupTelemetry();
+const up = await requireService('postgres', SERVICES.postgres.host, SERVICES.postgres.port);
+const POOL = `${SERVICES.postgres.host}:${SERVICES.postgres.port}/test`;
+
+async function gauge(name: string, attributes: Record<string, string> = {}): Promise<number> {
+  await settle();
+  const point = await harness.metricPoint<number>(name, { 'db.client.connection.pool.name': POOL, ...attributes });
+  return point.value;
+}
+
+describe.skipIf(!up)('Postgres metrics', () => {
+  let db: Knex;
+  beforeEach(() => {
+    harness.reset();
+    db = pg(undefined, { min: 0, max: 3 });
+    instrumentKnex(db);
+  });
+  afterEach(() => db.destroy());
+
+  it('records db.client.operation.duration and the operations counter per operation and table', async () => {
+    await db.raw('select 1');
+    await db.raw('select 2');
+    await db.raw('selec 3').catch(() => undefined);
+    const ok = await harness.metricPoint<{ count: number; buckets: { boundaries: number[] } }>('db.client.operation.duration', {
+      'db.system.name': 'postgresql',
+      'db.operation.name': 'SELECT',
+    });
+    expect(ok.value.count).toBe(2);
+    expect(ok.attributes['error.type']).toBeUndefined();
+    expect(ok.value.buckets.boundaries).toEqual([0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10]);
+    expect((await harness.metricPoint('db.client.operations', { 'db.operation.name': 'SELECT', 'threadline.result': 'ok' })).value).toBe(2);
+    const failed = await harness.metricPoint<{ count: number }>('db.client.operation.duration', { 'error.type': '42601' });
+    expect(failed.value.count).toBe(1);
+    expect(failed.attributes['db.operation.name']).toBeUndefined();
+  });
+
+  it('reports used / idle / pending connections during concurrent queries and returns to idle', async () => {
+    const running = Promise.all(Array.from({ length: 5 }, () => db.raw('select pg_sleep(0.15)')));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'used' })).toBe(3);
+    expect(await gauge('db.client.connection.pending_requests')).toBe(2);
+    expect(await gauge('db.client.connection.max')).toBe(3);
+    await running;
+    expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'used' })).toBe(0);
+    expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'idle' })).toBe(3);
+    expect(await gauge('db.client.connection.pending_requests')).toBe(0);
+  });
+
+  it('poolMetrics: false records no pool gauges', async () => {
+    // A different host spelling gives this pool its own name, apart from beforeEach's instance.
+    const quiet = knex({ client: 'pg', connection: { ...PG_CONNECTION, host: 'localhost' }, pool: { min: 0, max: 2 } });
+    instrumentKnex(quiet, { poolMetrics: false });
+    try {
+      await quiet.raw('select 1');
+      await settle();
+      expect(await harness.findMetricPoint('db.client.connection.count', { 'db.client.connection.pool.name': 'localhost:5432/test' })).toBeUndefined();
+      expect((await harness.metricPoint('db.client.operations', { 'threadline.result': 'ok' })).value).toBe(1);
+    } finally {
+      await quiet.destroy();
+    }
+  });
+});
