@@ -9,6 +9,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { MetricsCollector, getCollector, setCollector } from '@threadline/core';
 import { resolveConfig } from './config.js';
 import { createMetricReaders } from './metrics.js';
+import { syncPatchedBuiltins } from './builtins.js';
 import { buildResource } from './resource.js';
 import { installSignalFlush } from './signals.js';
 import { createSampler, createSpanProcessors } from './traces.js';
@@ -52,6 +53,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
   });
   setCollector(collector);
   sdk.start();
+  syncPatchedBuiltins();
 
   const forceFlush = async () => {
     await Promise.all([...spanProcessors.map((p) => p.forceFlush()), ...metricReaders.map((r) => r.forceFlush())]);
@@ -66,6 +68,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
         await sdk.shutdown();
       } finally {
         for (const instrumentation of instrumentations) instrumentation.disable();
+        syncPatchedBuiltins();
         if (getCollector() === collector) setCollector(undefined);
         // Globals back to no-ops: telemetry stops cleanly and a later startTelemetry can register again.
         trace.disable();
