@@ -6,10 +6,7 @@ export function parseLsn(text: string): bigint {
   return (BigInt(`0x${text.slice(0, slash)}`) << 32n) | BigInt(`0x${text.slice(slash + 1)}`);
 }
 
+/** Postgres' own text form (`%X/%X`, unpadded), as pg_replication_slots shows it. */
 export function formatLsn(value: bigint): string {
-  const high = (value >> 32n).toString(16).toUpperCase();
-  const low = (value & 0xffffffffn).toString(16).toUpperCase().padStart(8, '0');
-  return `${high}/${low}`;
+  return `${(value >> 32n).toString(16).toUpperCase()}/${(value & 0xffffffffn).toString(16).toUpperCase()}`;
 }
-
-export const ZERO_LSN = 0n;

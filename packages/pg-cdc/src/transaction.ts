@@ -82,7 +82,7 @@ export class TransactionAssembler {
     const endLsn = parseLsn(message.commitEndLsn);
     const transaction: CdcTransaction = {
       xid: open.xid,
-      lsn: message.commitLsn ?? formatLsn(endLsn),
+      lsn: message.commitLsn ? formatLsn(parseLsn(message.commitLsn)) : formatLsn(endLsn),
       endLsn: formatLsn(endLsn),
       // pgoutput commit times are microseconds since the Unix epoch here (the parser shifts the 2000 epoch).
       commitTime: new Date(Number(message.commitTime / 1000n)),

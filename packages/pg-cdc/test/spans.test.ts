@@ -3,9 +3,10 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { ATTR, METRICS } from '@threadline/core';
 import { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace, setupTelemetry } from '@threadline/testing';
 import knex from 'knex';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CDC_ATTR, CDC_TRANSACTIONS, createCdcConsumer, emitTraceContext, PgCdcInstrumentation, type CdcConsumer, type CdcTransaction } from '../src/index.js';
-import { cluster, connect, connectionOf, createFixture, type CdcFixture } from './support/db.js';
+import { cluster, connect, connectionOf, createFixture, eventually, type CdcFixture } from './support/db.js';
 
 const info = cluster();
 const harness = setupTelemetry();
@@ -186,5 +187,71 @@ describe.skipIf(!info)('pg-cdc spans and metrics', () => {
     const slotLabel = { [ATTR.CDC_SLOT]: fixture.slot };
     expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { ...slotLabel, [ATTR.CDC_ERROR_KIND]: 'handler' })).value).toBe(1);
     expect((await harness.metricPoint(CDC_TRANSACTIONS.name, { ...slotLabel, [ATTR.RESULT]: 'error' })).value).toBe(1);
+  });
+
+  it('a hostile carrier gives a root span; a disabled instrumentation runs handlers without telemetry', async () => {
+    const instrumentation = new PgCdcInstrumentation();
+    let handled = 0;
+    consumer = instrumentation.createConsumer({
+      connection: connectionOf(info!),
+      slot: fixture.slot,
+      publications: [fixture.publication],
+      handler: () => {
+        handled++;
+      },
+    });
+    await consumer.start();
+    const { admin, table } = fixture;
+    await admin.query('BEGIN');
+    await admin.query(`SELECT pg_logical_emit_message(true, 'threadline.trace', $1)`, ['{"traceparent":"00-zz-not-hex-01","__proto__":{"x":1}}']);
+    await admin.query(`SELECT pg_logical_emit_message(true, 'threadline.trace', 'not json {')`);
+    await admin.query(`INSERT INTO ${table} (id) VALUES (1)`);
+    await admin.query('COMMIT');
+    const [span] = await harness.waitForSpans(`process ${fixture.slot}`, 1);
+    assertRoot(span!);
+    expect(span!.links).toHaveLength(0);
+    expect((await harness.metricPoint(METRICS.TELEMETRY_DROPPED.name, { reason: 'bad_carrier' })).value).toBe(1);
+
+    instrumentation.disable();
+    await admin.query(`INSERT INTO ${table} (id) VALUES (2)`);
+    await eventually(() => handled === 2, 'the second transaction');
+    expect(harness.spansNamed(`process ${fixture.slot}`)).toHaveLength(1);
+  });
+
+  it('the writer helper never fails the app transaction: EXECUTE revoked, read-only, or a broken client', async () => {
+    const { admin, table } = fixture;
+    const role = `writer_${fixture.slot}`;
+    await admin.query(`CREATE ROLE ${role} LOGIN`);
+    await admin.query(`GRANT INSERT, SELECT ON ${table} TO ${role}`);
+    // PUBLIC may execute it by default; a locked-down server revokes it (this cluster is private to the suite).
+    await admin.query('REVOKE EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) FROM PUBLIC');
+    const client = new pg.Client({ ...connectionOf(info!), user: role });
+    await client.connect();
+    try {
+      await tracer.startActiveSpan('unprivileged', async (span) => {
+        await client.query('BEGIN');
+        await emitTraceContext(client);
+        await client.query(`INSERT INTO ${table} (id) VALUES (5)`);
+        await client.query('COMMIT');
+        await client.query('BEGIN READ ONLY');
+        await emitTraceContext(client);
+        expect((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows).toEqual([{ n: 1 }]);
+        await client.query('COMMIT');
+        span.end();
+      });
+    } finally {
+      await client.end();
+      await admin.query('GRANT EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) TO PUBLIC');
+      await admin.query(`DROP OWNED BY ${role}`);
+      await admin.query(`DROP ROLE ${role}`);
+    }
+    expect((await admin.query(`SELECT id FROM ${table}`)).rows).toEqual([{ id: 5 }]);
+
+    const broken = { query: () => Promise.reject(new Error('connection reset')) };
+    await tracer.startActiveSpan('broken', async (span) => {
+      expect(await emitTraceContext(broken)).toBe(false);
+      span.end();
+    });
+    expect((await harness.metricPoint(METRICS.TELEMETRY_DROPPED.name, { reason: 'cdc_emit_error' })).value).toBe(1);
   });
 });
