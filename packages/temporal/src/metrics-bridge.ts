@@ -3,7 +3,14 @@ import { TelemetryBoundary } from '@threadline/core';
 import { BridgeRecorder } from './bridge-recorder.js';
 import type { MetricsBridgeOptions } from './types.js';
 
+// Shared by the ESM and CommonJS copies; set only once Runtime.install succeeded, so a failed call can be retried.
+const INSTALLED = Symbol.for('threadline.temporal.metricsBridge');
+
 export interface TemporalMetricsBridge {
+  /**
+   * The Runtime installed now. Temporal shuts an idle Runtime down and re-creates it from the same
+   * options (same buffer) on next use, so the bridge keeps draining across that.
+   */
   readonly runtime: Runtime;
   /** Drains the buffer into the collector now (the interval does this on its own). */
   flush(): void;
@@ -22,6 +29,10 @@ export function installTemporalMetricsBridge(options: MetricsBridgeOptions = {})
   if ('otel' in metricsConfig || 'prometheus' in metricsConfig || 'buffer' in metricsConfig) {
     throw new Error('@threadline/temporal: runtimeOptions.telemetryOptions.metrics must not name an exporter (otel / prometheus / buffer): the bridge owns the metrics exporter');
   }
+  const slot = globalThis as { [INSTALLED]?: true };
+  if (slot[INSTALLED]) {
+    throw new Error('@threadline/temporal: installTemporalMetricsBridge was already called in this process; install it once per process, before any Client connection or Worker is created');
+  }
   const buffer = new MetricsBuffer({ maxBufferSize, useSecondsForDurations: true });
   let runtime: Runtime;
   try {
@@ -33,7 +44,8 @@ export function installTemporalMetricsBridge(options: MetricsBridgeOptions = {})
       { cause: error },
     );
   }
-  const recorder = new BridgeRecorder();
+  slot[INSTALLED] = true;
+  const recorder = new BridgeRecorder(Object.keys((metricsConfig as { globalTags?: Record<string, string> }).globalTags ?? {}));
   const boundary = new TelemetryBoundary('temporal metrics bridge');
   const flush = () =>
     boundary.run(() => {

@@ -1,0 +1,82 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { assertChildOf, assertRoot, setupTelemetry } from '@threadline/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createWorkerTelemetry } from '../src/index.js';
+import { PARENT, traceparent } from './helpers.js';
+
+const harness = setupTelemetry();
+beforeEach(() => harness.reset());
+
+/** Stands in for the worker delivering an activity task whose header carries the StartActivity span. */
+const deliverHeader =
+  (carrier: unknown): ActivityInterceptorsFactory =>
+  () => ({ inbound: { execute: (input, next) => next({ ...input, headers: { ...input.headers, '_tracer-data': defaultPayloadConverter.toPayload(carrier) } }) } });
+
+function environment(carrier?: unknown) {
+  const telemetry = createWorkerTelemetry();
+  const interceptors = [...(carrier === undefined ? [] : [deliverHeader(carrier)]), ...telemetry.interceptors.activity];
+  return new MockActivityEnvironment({ activityType: 'chargeCard', activityId: '7', attempt: 2 }, { interceptors });
+}
+
+describe('activity interceptor with MockActivityEnvironment', () => {
+  it('RunActivity is a SERVER child of the header parent, active while the body runs', async () => {
+    const env = environment({ traceparent: traceparent(PARENT.traceId, PARENT.spanId) });
+    const result = await env.run(async (amount: number) => {
+      trace.getTracer('app').startSpan('fetch inside').end();
+      return { charged: amount, activeTrace: trace.getSpan(context.active())?.spanContext().traceId };
+    }, 42);
+    expect(result).toEqual({ charged: 42, activeTrace: PARENT.traceId });
+    const run = harness.span('RunActivity:chargeCard');
+    expect(run.kind).toBe(SpanKind.SERVER);
+    expect(run.spanContext().traceId).toBe(PARENT.traceId);
+    expect(run.parentSpanContext?.spanId).toBe(PARENT.spanId);
+    assertChildOf(harness.span('fetch inside'), run);
+    expect(run.attributes).toMatchObject({ 'temporal.activity.type': 'chargeCard', 'temporal.activity.id': '7', 'temporal.attempt': 2 });
+    expect((await harness.metricPoint<number>('temporal.activity.runs', { 'temporal.activity.type': 'chargeCard', 'temporal.result': 'ok' })).value).toBe(1);
+  });
+
+  it('a failure keeps the original error, sets ERROR with the ApplicationFailure type', async () => {
+    const thrown = ApplicationFailure.create({ message: 'card declined', type: 'CardDeclined' });
+    const env = environment({ traceparent: traceparent(PARENT.traceId, PARENT.spanId) });
+    await expect(env.run(async () => Promise.reject(thrown))).rejects.toBe(thrown);
+    const run = harness.span('RunActivity:chargeCard');
+    expect(run.status).toEqual({ code: SpanStatusCode.ERROR, message: 'card declined' });
+    expect(run.attributes['error.type']).toBe('CardDeclined');
+    expect(run.events.map((e) => e.name)).toContain('exception');
+    const runs = await harness.metricPoint<number>('temporal.activity.runs', { 'temporal.result': 'error', 'error.type': 'CardDeclined' });
+    expect(runs.value).toBe(1);
+  });
+
+  it('a BENIGN ApplicationFailure leaves the status unset', async () => {
+    const thrown = ApplicationFailure.create({ message: 'not ready yet', type: 'NotReady', category: 'BENIGN' });
+    await expect(environment().run(async () => Promise.reject(thrown))).rejects.toBe(thrown);
+    const run = harness.span('RunActivity:chargeCard');
+    expect(run.status.code).toBe(SpanStatusCode.UNSET);
+    expect(run.events).toEqual([]);
+  });
+
+  it.each([
+    ['no header', undefined],
+    ['a non-object carrier', 'traceparent'],
+    ['a malformed traceparent', { traceparent: '00-zz-yy-01' }],
+    ['a proto-pollution key', JSON.parse('{"__proto__": {"polluted": true}, "traceparent": 7}')],
+  ])('%s: a root span, and the activity result is unchanged', async (_label, carrier) => {
+    const result = await environment(carrier).run(async () => 'done');
+    expect(result).toBe('done');
+    assertRoot(harness.span('RunActivity:chargeCard'));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a header that is not valid JSON is dropped and counted, never thrown', async () => {
+    const garbage: ActivityInterceptorsFactory = () => ({
+      inbound: { execute: (input, next) => next({ ...input, headers: { '_tracer-data': { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{nope') } } }) },
+    });
+    const env = new MockActivityEnvironment({ activityType: 'chargeCard' }, { interceptors: [garbage, ...createWorkerTelemetry().interceptors.activity] });
+    expect(await env.run(async () => 'done')).toBe('done');
+    assertRoot(harness.span('RunActivity:chargeCard'));
+    expect((await harness.metricPoint<number>('threadline.telemetry.dropped', { reason: 'bad_carrier' })).value).toBe(1);
+  });
+});
