@@ -1,8 +1,6 @@
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
@@ -10,17 +8,11 @@ import { MetricsCollector, getCollector, setCollector } from '@threadline/core';
 import { resolveConfig } from './config.js';
 import { createMetricReaders } from './metrics.js';
 import { syncPatchedBuiltins } from './builtins.js';
+import { createInstrumentations } from './instrumentations.js';
 import { buildResource } from './resource.js';
 import { installSignalFlush } from './signals.js';
 import { createSampler, createSpanProcessors } from './traces.js';
 import type { ResolvedConfig, TelemetryHandle, TelemetryOptions } from './types.js';
-
-function instrumentationsOf(options: TelemetryOptions): Instrumentation[] {
-  const list = (options.instrumentations ?? []).flat();
-  const http = options.http ?? true;
-  if (http !== false) list.unshift(new HttpInstrumentation(http === true ? {} : http));
-  return list;
-}
 
 function disabledHandle(config: ResolvedConfig, collector: MetricsCollector): TelemetryHandle {
   return { collector, config, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
@@ -37,7 +29,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
   const collector = options.collector ?? new MetricsCollector();
   if (config.disabled) return disabledHandle(config, collector);
 
-  const instrumentations = instrumentationsOf(options);
+  const instrumentations = createInstrumentations(options, config);
   const spanProcessors: SpanProcessor[] = createSpanProcessors(config);
   const metricReaders: IMetricReader[] = createMetricReaders(config, collector);
   const sdk = new NodeSDK({

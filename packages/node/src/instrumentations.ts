@@ -1,0 +1,23 @@
+import type { IncomingMessage } from 'node:http';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation, type HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
+import type { ResolvedConfig, TelemetryOptions } from './types.js';
+
+/** Our own Prometheus scrape endpoint is not the app's traffic: its requests get no spans. */
+function httpConfig(options: TelemetryOptions, config: ResolvedConfig): HttpInstrumentationConfig {
+  const user = typeof options.http === 'object' ? options.http : {};
+  if (config.metricsExporter !== 'prometheus') return user;
+  const userIgnore = user.ignoreIncomingRequestHook;
+  return {
+    ...user,
+    ignoreIncomingRequestHook: (request: IncomingMessage) =>
+      request.socket?.localPort === config.prometheusPort || (userIgnore ? userIgnore(request) : false),
+  };
+}
+
+/** The http instrumentation (unless `http: false`) first, then the user's instrumentations. */
+export function createInstrumentations(options: TelemetryOptions, config: ResolvedConfig): Instrumentation[] {
+  const list = (options.instrumentations ?? []).flat();
+  if (options.http !== false) list.unshift(new HttpInstrumentation(httpConfig(options, config)));
+  return list;
+}
