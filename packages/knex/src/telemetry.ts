@@ -108,7 +108,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   }
 
   queryFailed(op: QueryOp, error: unknown): void {
-    this.fail(op, errorType(error));
+    this.fail(op, errorType(error), error);
   }
 
   queryAbandoned(op: QueryOp, timedOut: boolean): void {
@@ -121,7 +121,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     this.series.recordError(this.facts.system, undefined, undefined, type, 0);
     if (this.config.requireParentSpan && !hasSpan(parent)) return;
     const span = this.source.tracer.startSpan(SPAN_NAMES.db(undefined, undefined, this.facts.system), { kind: SpanKind.CLIENT, attributes: this.baseAttributes }, parent);
-    markFailed(span, type);
+    markFailed(span, type, error);
     span.end();
   }
 
@@ -144,7 +144,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     if (!tx.span) return;
     const outcome = tx.outcome ?? (failed ? 'rollback' : undefined);
     if (outcome) tx.span.setAttribute(KNEX_ATTR.DB_TRANSACTION_OUTCOME, outcome);
-    if (failed) markFailed(tx.span, errorType(error));
+    if (failed) markFailed(tx.span, errorType(error), error);
     tx.span.end();
   }
 
@@ -181,11 +181,11 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     return active;
   }
 
-  private fail(op: QueryOp, type: string): void {
+  private fail(op: QueryOp, type: string, error?: unknown): void {
     const seconds = (performance.now() - op.startedAt) / 1000;
     this.series.recordError(op.system, op.operation, op.collection, type, seconds);
     if (op.span) {
-      markFailed(op.span, type);
+      markFailed(op.span, type, error);
       op.span.end();
     }
   }

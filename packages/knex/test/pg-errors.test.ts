@@ -74,6 +74,7 @@ describe.skipIf(!up)('Postgres failures and hostile input', () => {
     expect((pair.traced as { detail?: string }).detail).toContain('(id)=(1)');
     const span = harness.span(`INSERT ${table}`);
     expect(span.attributes['error.type']).toBe('23505');
+    expect(span.attributes['db.response.status_code']).toBe('23505');
     expect(span.status.message).toBeUndefined();
     const dump = JSON.stringify({ a: span.attributes, e: span.events, s: span.status });
     expect(dump).not.toContain('secret-name-value');
