@@ -13,7 +13,7 @@ export interface EmitTraceContextOptions {
 }
 
 // A plpgsql block with its own exception handler: one round trip, and a refusal (EXECUTE revoked,
-// read-only transaction, standby) costs the carrier, never the app's transaction. Function
+// a standby) costs the carrier, never the app's transaction. Function
 // privileges are checked when a statement is initialised, so a guarding CASE would not help.
 const BODY_TAG = '$threadline_emit$';
 

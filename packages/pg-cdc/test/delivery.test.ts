@@ -1,7 +1,7 @@
 import { ATTR, METRICS } from '@threadline/core';
 import { setupTelemetry } from '@threadline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CDC_ATTR, createCdcConsumer, type CdcConsumer, type CdcErrorKind } from '../src/index.js';
+import { CDC_ATTR, createCdcConsumer, type CdcConsumer, type CdcErrorKind, type TransactionModeOptions } from '../src/index.js';
 import { cluster, connectionOf, createFixture, eventually, lsnValue, type CdcFixture } from './support/db.js';
 
 const info = cluster();
@@ -20,14 +20,14 @@ describe.skipIf(!info)('pg-cdc at-least-once delivery', () => {
     await fixture.drop();
   });
 
-  const consumerFor = (options: Omit<Parameters<typeof createCdcConsumer>[0], 'connection' | 'slot' | 'publications'>) => {
+  const consumerFor = (options: Omit<TransactionModeOptions, 'connection' | 'slot' | 'publications'>) => {
     const consumer = createCdcConsumer({
       connection: connectionOf(info!),
       slot: fixture.slot,
       publications: [fixture.publication],
       reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
       ...options,
-    } as Parameters<typeof createCdcConsumer>[0]);
+    });
     consumers.push(consumer);
     return consumer;
   };

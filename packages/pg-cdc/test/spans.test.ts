@@ -84,7 +84,7 @@ describe.skipIf(!info)('pg-cdc spans and metrics', () => {
   });
 
   it('continues the writer trace through a knex transaction: root span → SQL write → CDC span', async () => {
-    const db = knex({ client: 'pg', connection: connectionOf(info!) });
+    const db = knex({ client: 'pg', connection: info!.url });
     consumer = createCdcConsumer({ connection: connectionOf(info!), slot: fixture.slot, publications: [fixture.publication], handler: () => undefined });
     await consumer.start();
     try {
