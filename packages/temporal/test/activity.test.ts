@@ -4,7 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { assertChildOf, assertRoot, setupTelemetry } from '@threadline/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createWorkerTelemetry } from '../src/index.js';
+import { createWorkerTelemetry, TemporalInstrumentation } from '../src/index.js';
 import { PARENT, traceparent } from './helpers.js';
 
 const harness = setupTelemetry();
@@ -78,5 +78,22 @@ describe('activity interceptor with MockActivityEnvironment', () => {
     expect(await env.run(async () => 'done')).toBe('done');
     assertRoot(harness.span('RunActivity:chargeCard'));
     expect((await harness.metricPoint<number>('threadline.telemetry.dropped', { reason: 'bad_carrier' })).value).toBe(1);
+  });
+
+  it('TemporalInstrumentation: disable() passes activities through untraced, enable() turns tracing back on', async () => {
+    const instrumentation = new TemporalInstrumentation();
+    const env = new MockActivityEnvironment({ activityType: 'chargeCard' }, { interceptors: createWorkerTelemetry(instrumentation).interceptors.activity });
+    instrumentation.disable();
+    expect(await env.run(async () => 'untraced')).toBe('untraced');
+    expect(harness.spans()).toEqual([]);
+    instrumentation.enable();
+    await env.run(async () => 'traced');
+    expect(harness.spansNamed('RunActivity:chargeCard')).toHaveLength(1);
+    expect(instrumentation.instrumentationName).toBe('@threadline/temporal');
+  });
+
+  it('worker setup mistakes throw at startup', () => {
+    expect(() => createWorkerTelemetry({ exportDuringReplay: 'yes' as never })).toThrow(/exportDuringReplay/);
+    expect(() => createWorkerTelemetry({ workflowModule: '/nowhere/interceptors.js' })).toThrow(/does not exist/);
   });
 });

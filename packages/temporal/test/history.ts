@@ -9,19 +9,23 @@ const TASK_QUEUE = { name: 'threadline-replay' };
 const payloads = (...values: unknown[]) => ({ payloads: values.map((v) => defaultPayloadConverter.toPayload(v)) });
 export const traceHeader = (carrier: Record<string, string>) => ({ fields: { '_tracer-data': defaultPayloadConverter.toPayload(carrier) as Payload } });
 
+export type Step = { activity: { type: string; result: string } } | { child: { type: string; workflowId: string; result: string } };
+
 export interface HistoryOptions {
   workflowType: string;
-  input: string;
+  input: unknown;
   /** Header on WorkflowExecutionStarted (what a traced client sends). */
   startHeader?: Record<string, string>;
   /** A signal delivered in the first workflow task, with its own header. */
   signal?: { name: string; arg: string; header?: Record<string, string> };
-  activityResult: string;
-  /** Completed with this result, or failed with this ApplicationFailure. */
-  outcome: { result: string } | { failure: { message: string; type: string } };
+  /** What the workflow does, in order; default: one `hello` activity returning `activityResult`. */
+  steps?: Step[];
+  activityResult?: string;
+  /** Completed with a result, failed with an ApplicationFailure, or continued as new. */
+  outcome: { result: string } | { failure: { message: string; type: string } } | { continueAsNew: { input: unknown } };
 }
 
-/** A hand-written history: started → activity scheduled / started / completed → completed or failed. */
+/** A hand-written history: started → the steps' commands and results → completed, failed or continued. */
 export function buildHistory(o: HistoryOptions): unknown {
   const events: Record<string, unknown>[] = [];
   const add = (eventType: string, attributes: Record<string, unknown>) => {
@@ -52,23 +56,50 @@ export function buildHistory(o: HistoryOptions): unknown {
     const started = add('EVENT_TYPE_WORKFLOW_TASK_STARTED', { scheduledEventId: scheduled, identity: 'test' });
     return add('EVENT_TYPE_WORKFLOW_TASK_COMPLETED', { scheduledEventId: scheduled, startedEventId: started, identity: 'test' });
   };
-  const firstTask = task();
-  const activity = add('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', {
-    activityId: '1',
-    activityType: { name: 'hello' },
-    taskQueue: TASK_QUEUE,
-    input: payloads(o.input),
-    startToCloseTimeout: { seconds: 60 },
-    workflowTaskCompletedEventId: firstTask,
+  let lastTask = task();
+  const steps = o.steps ?? [{ activity: { type: 'hello', result: o.activityResult ?? '' } }];
+  steps.forEach((step, index) => {
+    if ('activity' in step) {
+      const scheduled = add('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', {
+        activityId: String(index + 1),
+        activityType: { name: step.activity.type },
+        taskQueue: TASK_QUEUE,
+        input: payloads(o.input),
+        startToCloseTimeout: { seconds: 60 },
+        workflowTaskCompletedEventId: lastTask,
+      });
+      const started = add('EVENT_TYPE_ACTIVITY_TASK_STARTED', { scheduledEventId: scheduled, attempt: 1 });
+      add('EVENT_TYPE_ACTIVITY_TASK_COMPLETED', { scheduledEventId: scheduled, startedEventId: started, result: payloads(step.activity.result) });
+    } else {
+      const child = { namespace: 'default', workflowType: { name: step.child.type } };
+      const execution = { workflowId: step.child.workflowId, runId: 'child-run-1' };
+      const initiated = add('EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED', {
+        ...child,
+        workflowId: step.child.workflowId,
+        taskQueue: TASK_QUEUE,
+        input: payloads(o.input),
+        workflowTaskCompletedEventId: lastTask,
+      });
+      const started = add('EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED', { ...child, initiatedEventId: initiated, workflowExecution: execution });
+      lastTask = task();
+      add('EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED', { ...child, initiatedEventId: initiated, startedEventId: started, workflowExecution: execution, result: payloads(step.child.result) });
+    }
+    lastTask = task();
   });
-  const activityStarted = add('EVENT_TYPE_ACTIVITY_TASK_STARTED', { scheduledEventId: activity, attempt: 1 });
-  add('EVENT_TYPE_ACTIVITY_TASK_COMPLETED', { scheduledEventId: activity, startedEventId: activityStarted, result: payloads(o.activityResult) });
-  const lastTask = task();
   if ('result' in o.outcome) {
     add('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED', { result: payloads(o.outcome.result), workflowTaskCompletedEventId: lastTask });
-  } else {
+  } else if ('failure' in o.outcome) {
     add('EVENT_TYPE_WORKFLOW_EXECUTION_FAILED', {
       failure: { message: o.outcome.failure.message, applicationFailureInfo: { type: o.outcome.failure.type, nonRetryable: true } },
+      workflowTaskCompletedEventId: lastTask,
+    });
+  } else {
+    add('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW', {
+      newExecutionRunId: 'run-2',
+      workflowType: { name: o.workflowType },
+      taskQueue: TASK_QUEUE,
+      input: payloads(o.outcome.continueAsNew.input),
+      workflowTaskTimeout: { seconds: 10 },
       workflowTaskCompletedEventId: lastTask,
     });
   }

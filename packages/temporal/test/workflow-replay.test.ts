@@ -150,6 +150,31 @@ describe('workflow interceptors under Worker.runReplayHistory', () => {
     expect(withTracing.randoms).toEqual(without.randoms);
   });
 
+  it('StartChildWorkflow: a CLIENT child of RunWorkflow whose span the child header carries', async () => {
+    const probe = await replay(
+      buildHistory({ workflowType: 'parent', input: 'Ada', steps: [{ child: { type: 'greet', workflowId: 'child-1', result: 'hello Ada' } }], outcome: { result: 'hello Ada' } }),
+    );
+    const start = harness.span('StartChildWorkflow:greet');
+    expect(start.kind).toBe(SpanKind.CLIENT);
+    assertChildOf(start, harness.span('RunWorkflow:parent'));
+    const header = probe.headers.find((h) => h.activityType === 'child:greet');
+    expect(header?.carrier?.traceparent).toBe(traceparent(start.spanContext().traceId, start.spanContext().spanId));
+  });
+
+  it('ContinueAsNew: a span whose header goes to the next run, and the run is not counted as an error', async () => {
+    const probe = await replay(
+      buildHistory({ workflowType: 'rolling', input: 1, steps: [{ activity: { type: 'hello', result: 'hi' } }], outcome: { continueAsNew: { input: 2 } } }),
+    );
+    const run = harness.span('RunWorkflow:rolling');
+    const continued = harness.span('ContinueAsNew:rolling');
+    assertChildOf(continued, run);
+    expect(run.status.code).toBe(SpanStatusCode.UNSET);
+    expect(run.attributes['temporal.continued_as_new']).toBe(true);
+    const header = probe.headers.find((h) => h.activityType === 'continueAsNew:rolling');
+    expect(header?.carrier?.traceparent).toBe(traceparent(continued.spanContext().traceId, continued.spanContext().spanId));
+    expect((await harness.metricPoint<number>('temporal.workflow.runs', { 'temporal.workflow.type': 'rolling', 'temporal.result': 'ok' })).value).toBe(1);
+  });
+
   it('without temporalIdGenerator the recreated ids differ and the mismatch is counted, not hidden', async () => {
     await replay(greetHistory(), { idGenerator: false });
     expect(harness.spansNamed('RunWorkflow:greet')).toHaveLength(1);

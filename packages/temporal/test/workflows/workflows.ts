@@ -1,4 +1,4 @@
-import { ApplicationFailure, defineSignal, proxyActivities, proxySinks, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, defineSignal, executeChild, proxyActivities, proxySinks, setHandler } from '@temporalio/workflow';
 import type { ProbeSinks } from './probe-interceptors.js';
 
 const { hello } = proxyActivities<{ hello(name: string): Promise<string> }>({ startToCloseTimeout: '1 minute' });
@@ -26,4 +26,13 @@ export async function randomGreet(name: string): Promise<string> {
 export async function failing(name: string): Promise<string> {
   await hello(name);
   throw ApplicationFailure.nonRetryable('the order is gone', 'OrderGone');
+}
+
+export async function parent(name: string): Promise<string> {
+  return await executeChild(greet, { args: [name], workflowId: 'child-1' });
+}
+
+export async function rolling(round: number): Promise<void> {
+  await hello(String(round));
+  await continueAsNew<typeof rolling>(round + 1);
 }

@@ -11,7 +11,7 @@ interface AppSpan {
   parentSpanId?: string;
 }
 
-describe('ESM app using the built package', () => {
+describe('ESM and CommonJS apps using the built package', () => {
   it('client → RunWorkflow → StartActivity → RunActivity is one trace, with the dist workflow module in the sandbox', async () => {
     const run = await runApp(fileURLToPath(new URL('./fixtures/esm-app.mjs', import.meta.url)), { timeoutMs: 60_000 });
     expect(run.code, run.stderr).toBe(0);
@@ -32,5 +32,15 @@ describe('ESM app using the built package', () => {
     expect(activity.parentSpanId).toBe(start.spanId);
     expect(new Set([client, workflow, start, activity].map((s) => s.traceId)).size).toBe(1);
     expect([workflow.kind, start.kind, activity.kind]).toEqual([SpanKind.SERVER, SpanKind.CLIENT, SpanKind.SERVER]);
+  });
+
+  it('CommonJS: require() resolves the same workflow module and the activity span continues the header trace', async () => {
+    const run = await runApp(fileURLToPath(new URL('./fixtures/cjs-app.cjs', import.meta.url)));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result).toEqual({
+      result: 'hello Ada',
+      workflowModule: expect.stringMatching(/packages\/temporal\/dist\/workflow\.js$/),
+      span: { name: 'RunActivity:hello', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: '00f067aa0ba902b7' },
+    });
   });
 });
