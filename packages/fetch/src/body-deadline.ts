@@ -5,11 +5,12 @@ export interface AwaitingBody {
 
 /**
  * Closes requests whose body never finishes (never read, or abandoned). One shared, unref'd
- * sweep timer instead of a timer per request: it runs only while something is waiting and
- * stops on the first sweep that finds nothing.
+ * sweep timer instead of a timer per request; it runs only while something is waiting. A Set, not
+ * an append-only queue: a finished request must not stay reachable (with its span) until the
+ * next sweep, or a busy client retains a second's worth of spans and pays for it in GC.
  */
 export class BodyDeadline<T extends AwaitingBody> {
-  // Insertion order is headers order, and every entry has the same timeout: the sweep can stop at
+  // Insertion order is headers order and every entry has the same timeout: the sweep can stop at
   // the first entry that has not expired.
   private readonly waiting = new Set<T>();
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -36,11 +37,10 @@ export class BodyDeadline<T extends AwaitingBody> {
 
   /** Ends everything still waiting (used when the instrumentation is disabled). */
   expireAll(): void {
-    for (const entry of [...this.waiting]) {
-      this.waiting.delete(entry);
-      this.expire(entry);
-    }
+    const entries = [...this.waiting];
+    this.waiting.clear();
     this.stop();
+    for (const entry of entries) this.expire(entry);
   }
 
   private sweep(): void {

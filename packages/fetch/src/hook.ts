@@ -90,16 +90,19 @@ export function requestHeaderValues(request: UndiciRequest, lowerName: string): 
   return found;
 }
 
-export function hasRequestHeader(request: UndiciRequest, lowerName: string): boolean {
+/** Case-insensitive; the exact-match test first because fetch and propagators both use lowercase. */
+export function hasRequestHeader(request: UndiciRequest, key: string): boolean {
   const headers = request.headers;
   if (Array.isArray(headers)) {
+    let lower: string | undefined;
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i];
-      if (typeof name === 'string' && name.length === lowerName.length && name.toLowerCase() === lowerName) return true;
+      if (typeof name !== 'string' || name.length !== key.length) continue;
+      if (name === key || name.toLowerCase() === (lower ??= key.toLowerCase())) return true;
     }
     return false;
   }
-  return typeof headers === 'string' && requestHeaderValues(request, lowerName).length > 0;
+  return typeof headers === 'string' && requestHeaderValues(request, key.toLowerCase()).length > 0;
 }
 
 export function addRequestHeader(request: UndiciRequest, name: string, value: string): void {

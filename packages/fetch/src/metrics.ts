@@ -1,5 +1,6 @@
 import { ATTR, defineMetrics, METRICS, type HistogramSeries } from '@threadline/core';
 import type { OriginInfo } from './attributes.js';
+import { KNOWN_METHODS } from './semconv.js';
 
 const LABEL_KEYS = [
   ATTR.HTTP_REQUEST_METHOD,
@@ -12,17 +13,32 @@ const LABEL_KEYS = [
 ] as const;
 
 const MAX_CACHED_SERIES = 2048;
+const METHOD_INDEX = new Map([...KNOWN_METHODS].map((method, i) => [method, i + 1]));
+const PROTOCOL_INDEX: Record<string, number> = { '1.1': 1, '2': 2 };
 
-// Declared once per collector; the bound-series cache lives beside the histogram so a new
-// collector (tests, restarts) starts with an empty cache.
+// Declared once per collector; the bound-series caches live beside the histogram so a new
+// collector (tests, restarts) starts with empty caches.
 const fetchMetrics = defineMetrics((collector) => ({
   duration: collector.histogram({
     ...METRICS.HTTP_CLIENT_REQUEST_DURATION,
     labelKeys: LABEL_KEYS,
     optionalLabelKeys: [ATTR.HTTP_RESPONSE_STATUS_CODE, ATTR.ERROR_TYPE, ATTR.NETWORK_PROTOCOL_VERSION, ATTR.SERVER_PORT],
   }),
-  series: new Map<string, HistogramSeries>(),
+  byOrigin: new Map<string, Map<number | string, HistogramSeries>>(),
 }));
+
+/**
+ * The common case (a known method, a status, no error) gets a numeric cache key: a string key
+ * concatenated per request would be flattened and hashed every time.
+ */
+function cacheKey(method: string, statusCode: number | undefined, errorType: string | undefined, protocol: string | undefined): number | string {
+  const methodIndex = METHOD_INDEX.get(method);
+  const protocolIndex = protocol === undefined ? 0 : PROTOCOL_INDEX[protocol];
+  if (errorType === undefined && methodIndex !== undefined && protocolIndex !== undefined && (statusCode ?? 0) < 1000) {
+    return ((statusCode ?? 0) * 16 + methodIndex) * 4 + protocolIndex;
+  }
+  return `${method} ${statusCode ?? ''} ${errorType ?? ''} ${protocol ?? ''}`;
+}
 
 /** Records `http.client.request.duration`; labels are host-level only, never the URL. */
 export function recordDuration(
@@ -34,8 +50,13 @@ export function recordDuration(
   protocol: string | undefined,
 ): void {
   const metrics = fetchMetrics();
-  const key = `${origin.key}\u0001${method}\u0001${statusCode ?? ''}\u0001${errorType ?? ''}\u0001${protocol ?? ''}`;
-  let series = metrics.series.get(key);
+  let cache = metrics.byOrigin.get(origin.key);
+  if (!cache) {
+    cache = new Map();
+    if (metrics.byOrigin.size < MAX_CACHED_SERIES) metrics.byOrigin.set(origin.key, cache);
+  }
+  const key = cacheKey(method, statusCode, errorType, protocol);
+  let series = cache.get(key);
   if (!series) {
     series = metrics.duration.bind({
       [ATTR.HTTP_REQUEST_METHOD]: method,
@@ -46,7 +67,7 @@ export function recordDuration(
       [ATTR.ERROR_TYPE]: errorType,
       [ATTR.NETWORK_PROTOCOL_VERSION]: protocol,
     });
-    if (metrics.series.size < MAX_CACHED_SERIES) metrics.series.set(key, series);
+    if (cache.size < MAX_CACHED_SERIES) cache.set(key, series);
   }
   series.record(seconds);
 }

@@ -169,8 +169,7 @@ function hasValidParent(ctx: Context): boolean {
 function injectHeaders(request: UndiciRequest, ctx: Context): void {
   const carrier = injectContext(ctx);
   for (const key in carrier) {
-    const lower = key.toLowerCase();
-    if (!hasRequestHeader(request, lower)) addRequestHeader(request, lower, carrier[key] as string);
+    if (!hasRequestHeader(request, key)) addRequestHeader(request, key, carrier[key] as string);
   }
 }
 
