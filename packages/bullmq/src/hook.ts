@@ -5,7 +5,7 @@ import { ProcessSpan } from './process-span.js';
 import type { Runtime } from './runtime.js';
 import { OUTCOME, type Outcome } from './semconv.js';
 import { SendSpan } from './send-span.js';
-import { InternalSpan, METADATA_KEY, NOOP_SPAN, WRAPPER_KEY, WrappedSpan, type BullMQSpan } from './span-base.js';
+import { InternalSpan, NOOP_SPAN, wrapperOf, type BullMQSpan } from './span-base.js';
 import type { JobLike } from './types.js';
 
 /** BullMQ operations (the first word of its span names) and what each becomes. */
@@ -14,8 +14,6 @@ const FLOW_OPERATIONS = new Set(['addFlow', 'addBulkFlows']);
 const SETTLE_OUTCOMES: Record<string, Outcome> = { complete: OUTCOME.COMPLETED, fail: OUTCOME.FAILED, retry: OUTCOME.RETRY, delay: OUTCOME.RETRY };
 
 const ADAPTER_BRAND = Symbol.for('threadline.bullmq.adapter');
-
-type Processor = (job: JobLike, ...rest: never[]) => unknown;
 
 /**
  * An adapter for BullMQ's own `telemetry` option on Queue, Worker and FlowProducer. BullMQ calls it
@@ -35,8 +33,17 @@ export class BullMQTelemetryAdapter {
     active: (): Context => context.active(),
     root: (): Context => ROOT_CONTEXT,
     getMetadata: (ctx: Context): string => this.getMetadata(ctx),
-    fromMetadata: (active: Context, metadata: string): Context => (typeof metadata === 'string' ? active.setValue(METADATA_KEY, metadata) : active),
+    // BullMQ calls startSpan right after this, synchronously, with the context returned here: the
+    // carrier waits in a field (no context copy) and only a process span parses it.
+    fromMetadata: (active: Context, metadata: string): Context => {
+      this.pendingMetadata = typeof metadata === 'string' ? metadata : undefined;
+      this.pendingFor = active;
+      return active;
+    },
   };
+
+  private pendingMetadata: string | undefined;
+  private pendingFor: Context | undefined;
 
   constructor(private readonly rt: Runtime) {}
 
@@ -45,9 +52,8 @@ export class BullMQTelemetryAdapter {
    * the thrown error's type. `BullMQInstrumentation` does this by itself; with the explicit adapter,
    * pass your processor through it.
    */
-  processor<F extends Processor>(fn: F): F {
-    const run = (job: JobLike, ...rest: never[]) => this.runProcessor(job, () => fn(job, ...rest));
-    return run as F;
+  processor<J extends JobLike, A extends unknown[], R>(fn: (job: J, ...rest: A) => R): (job: J, ...rest: A) => R {
+    return (job: J, ...rest: A) => this.runProcessor(job, () => fn(job, ...rest));
   }
 
   /**
@@ -60,7 +66,7 @@ export class BullMQTelemetryAdapter {
 
   /** Runs one processor call with the job reported to the active process span. */
   runProcessor<T>(job: JobLike, run: () => T): T {
-    const current = this.rt.boundary.disabled ? undefined : context.active().getValue(WRAPPER_KEY);
+    const current = this.rt.boundary.disabled ? undefined : wrapperOf(context.active());
     if (!(current instanceof ProcessSpan)) return run();
     this.rt.boundary.run(() => current.onJob(job), undefined);
     let result: T;
@@ -79,23 +85,24 @@ export class BullMQTelemetryAdapter {
 
   private startSpan(name: string, kind: number | undefined, ctx: Context | undefined): BullMQSpan {
     const rt = this.rt;
+    const metadata = ctx !== undefined && ctx === this.pendingFor ? this.pendingMetadata : undefined;
+    this.pendingMetadata = this.pendingFor = undefined;
     if (rt.boundary.disabled || typeof name !== 'string') return NOOP_SPAN;
     try {
       const space = name.indexOf(' ');
       const operation = space === -1 ? name : name.slice(0, space);
       const parent = ctx ?? context.active();
       if (kind === SpanKind.CONSUMER && operation === 'process') {
-        const metadata = parent.getValue(METADATA_KEY);
-        return new ProcessSpan(rt, space === -1 ? undefined : name.slice(space + 1), typeof metadata === 'string' ? metadata : undefined);
+        return new ProcessSpan(rt, space === -1 ? undefined : name.slice(space + 1), metadata);
       }
       if (SEND_OPERATIONS.has(operation)) return new SendSpan(rt, false, parent);
       if (operation === 'addBulk') return new SendSpan(rt, true, parent);
-      const enclosing = parent.getValue(WRAPPER_KEY);
+      const enclosing = wrapperOf(parent);
       const outcome = SETTLE_OUTCOMES[operation];
       if (outcome !== undefined && enclosing instanceof ProcessSpan) enclosing.settle(outcome);
       if (FLOW_OPERATIONS.has(operation) || rt.internalSpans) {
         const span = rt.tracer().startSpan(name, { kind: SpanKind.INTERNAL }, parent);
-        return new InternalSpan(span, rt.boundary, enclosing instanceof WrappedSpan ? enclosing : undefined);
+        return new InternalSpan(span, rt.boundary, enclosing);
       }
       return NOOP_SPAN;
     } catch (error) {
@@ -106,8 +113,7 @@ export class BullMQTelemetryAdapter {
 
   private getMetadata(ctx: Context): string {
     try {
-      const wrapper = ctx.getValue(WRAPPER_KEY);
-      const kept = wrapper instanceof WrappedSpan ? wrapper.retryMetadata() : undefined;
+      const kept = wrapperOf(ctx)?.retryMetadata();
       return kept ?? JSON.stringify(injectContext(ctx));
     } catch (error) {
       this.rt.boundary.fail(error);

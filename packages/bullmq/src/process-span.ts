@@ -1,10 +1,10 @@
 import { ATTR, errorType, extractContext, parseJsonCarrier, recordSpanError, SPAN_NAMES } from '@threadline/core';
-import { ROOT_CONTEXT, SpanKind, trace, type Context, type Link } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
 import { asId, asName, BULLMQ_JOB_FAILED_EVENT, BULLMQ_KEYS, messagingAttributes } from './attributes.js';
 import { queueSeries, type QueueSeries } from './metrics.js';
 import type { Runtime } from './runtime.js';
 import { BULLMQ_ATTR, EVENTS, OPERATION_TYPE, OUTCOME, type Outcome } from './semconv.js';
-import { WRAPPER_KEY, WrappedSpan } from './span-base.js';
+import { WrappedSpan } from './span-base.js';
 import type { JobLike } from './types.js';
 
 /**
@@ -15,8 +15,11 @@ import type { JobLike } from './types.js';
 export class ProcessSpan extends WrappedSpan {
   /** The context the processor body runs in: this span active, the producer's baggage kept. */
   readonly bodyContext: Context;
+  readonly span: Span;
   private series: QueueSeries | undefined;
   private jobName: string | undefined;
+  private jobId: string | undefined;
+  private attempt: number | undefined;
   private outcome: Outcome | undefined;
   private processorError: unknown;
   private hasProcessorError = false;
@@ -34,8 +37,9 @@ export class ProcessSpan extends WrappedSpan {
     const parent = rt.link ? trace.deleteSpan(producer) : producer;
     const name = SPAN_NAMES.messaging(OPERATION_TYPE.PROCESS, queue);
     const attributes = messagingAttributes(OPERATION_TYPE.PROCESS, OPERATION_TYPE.PROCESS, queue);
-    super(rt.tracer().startSpan(name, { kind: SpanKind.CONSUMER, attributes, ...(links ? { links } : {}) }, parent), rt.boundary);
-    this.bodyContext = trace.setSpan(producer, this.span).setValue(WRAPPER_KEY, this);
+    super(rt.boundary);
+    this.span = this.own(rt.tracer().startSpan(name, { kind: SpanKind.CONSUMER, attributes, ...(links ? { links } : {}) }, parent));
+    this.bodyContext = trace.setSpan(producer, this.span);
   }
 
   /** A retry stores the creation carrier again (empty when there was none: no chain of attempts). */
@@ -60,9 +64,8 @@ export class ProcessSpan extends WrappedSpan {
   onJob(job: JobLike): void {
     if (this.jobSeen) return;
     this.jobSeen = true;
-    const attempt = job.attemptsMade + 1;
-    this.span.setAttribute(BULLMQ_ATTR.JOB_ATTEMPT, attempt);
-    const stalls = (job.attemptsStarted ?? 0) - attempt;
+    this.attempt = job.attemptsMade + 1;
+    const stalls = (job.attemptsStarted ?? 0) - this.attempt;
     if (stalls > 0) this.span.addEvent(EVENTS.STALLED, { [BULLMQ_ATTR.JOB_STALLED_COUNT]: job.stalledCounter || stalls });
     if (job.attemptsMade === 0 && typeof job.processedOn === 'number' && typeof job.timestamp === 'number') {
       // BullMQ 6 zeroes `job.delay` once a delayed job is promoted; the requested delay stays in opts.
@@ -81,18 +84,16 @@ export class ProcessSpan extends WrappedSpan {
 
   protected onAttribute(key: string, value: unknown): void {
     switch (key) {
-      case BULLMQ_KEYS.JOB_ID: {
-        const id = asId(value);
-        if (id !== undefined) this.span.setAttribute(ATTR.MESSAGING_MESSAGE_ID, id);
+      case BULLMQ_KEYS.JOB_ID:
+        this.jobId = asId(value);
         break;
-      }
       case BULLMQ_KEYS.JOB_NAME:
         this.jobName = asName(value);
-        if (this.jobName !== undefined) this.span.setAttribute(BULLMQ_ATTR.JOB_NAME, this.jobName);
         if (!this.series) this.bind().inFlight.add(1);
         break;
       case BULLMQ_KEYS.JOB_ATTEMPTS_MADE:
-        if (!this.jobSeen && typeof value === 'number') this.span.setAttribute(BULLMQ_ATTR.JOB_ATTEMPT, value);
+        // Counted after the attempt: the attempt number when the processor wrapper did not see the job.
+        if (!this.jobSeen && typeof value === 'number') this.attempt = value;
         break;
     }
   }
@@ -102,7 +103,12 @@ export class ProcessSpan extends WrappedSpan {
     const counted = this.series !== undefined;
     const series = this.bind();
     const failed = this.excepted || this.outcome === OUTCOME.RETRY || this.outcome === OUTCOME.FAILED;
-    if (this.outcome !== undefined) this.span.setAttribute(BULLMQ_ATTR.JOB_OUTCOME, this.excepted ? OUTCOME.FAILED : this.outcome);
+    const attributes: Attributes = {};
+    if (this.jobId !== undefined) attributes[ATTR.MESSAGING_MESSAGE_ID] = this.jobId;
+    if (this.jobName !== undefined) attributes[BULLMQ_ATTR.JOB_NAME] = this.jobName;
+    if (this.attempt !== undefined) attributes[BULLMQ_ATTR.JOB_ATTEMPT] = this.attempt;
+    if (this.outcome !== undefined) attributes[BULLMQ_ATTR.JOB_OUTCOME] = this.excepted ? OUTCOME.FAILED : this.outcome;
+    this.span.setAttributes(attributes);
     if (failed) {
       const error = this.failure();
       const type = errorType(error);

@@ -1,5 +1,5 @@
 import { ATTR, errorType, recordSpanError, SPAN_NAMES } from '@threadline/core';
-import { SpanKind, trace, type Context } from '@opentelemetry/api';
+import { SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { asId, asName, BULLMQ_KEYS, messagingAttributes } from './attributes.js';
 import { queueSeries } from './metrics.js';
 import type { Runtime } from './runtime.js';
@@ -11,46 +11,49 @@ import { WrappedSpan } from './span-base.js';
  * `create {queue}` span per job unless turned off).
  */
 export class SendSpan extends WrappedSpan {
+  private otelSpan: Span | undefined;
   private queue: string | undefined;
   private jobName: string | undefined;
   private jobId: string | undefined;
   private count = 1;
   private bulkNames: unknown;
-  private readonly startTime = Date.now();
+  private readonly startTime: number;
 
   constructor(
     private readonly rt: Runtime,
     private readonly bulk: boolean,
     private readonly parent: Context,
   ) {
-    const attributes = messagingAttributes(OPERATION_TYPE.SEND, OPERATION_TYPE.SEND, undefined);
-    super(rt.tracer().startSpan(OPERATION_TYPE.SEND, { kind: SpanKind.PRODUCER, attributes }, parent), rt.boundary);
+    super(rt.boundary);
+    this.startTime = Date.now();
+  }
+
+  /**
+   * Made on first use: BullMQ names the queue in the attributes it sets right after starting the
+   * span, so the span is born with its final name and destination (no rename, fewer calls).
+   */
+  get span(): Span {
+    if (this.otelSpan === undefined) {
+      const attributes = messagingAttributes(OPERATION_TYPE.SEND, OPERATION_TYPE.SEND, this.queue);
+      const name = SPAN_NAMES.messaging(OPERATION_TYPE.SEND, this.queue);
+      this.otelSpan = this.own(this.rt.tracer().startSpan(name, { kind: SpanKind.PRODUCER, attributes, startTime: this.startTime }, this.parent));
+    }
+    return this.otelSpan;
   }
 
   protected onAttribute(key: string, value: unknown): void {
     switch (key) {
-      case BULLMQ_KEYS.QUEUE_NAME: {
-        const queue = asName(value);
-        if (queue !== undefined && queue !== this.queue) {
-          this.queue = queue;
-          this.span.updateName(SPAN_NAMES.messaging(OPERATION_TYPE.SEND, queue));
-          this.span.setAttribute(ATTR.MESSAGING_DESTINATION_NAME, queue);
-        }
+      case BULLMQ_KEYS.QUEUE_NAME:
+        if (this.otelSpan === undefined) this.queue = asName(value);
         break;
-      }
       case BULLMQ_KEYS.JOB_NAME:
         this.jobName = asName(value);
-        if (this.jobName !== undefined) this.span.setAttribute(BULLMQ_ATTR.JOB_NAME, this.jobName);
         break;
       case BULLMQ_KEYS.JOB_ID:
         this.jobId = asId(value);
-        if (this.jobId !== undefined) this.span.setAttribute(ATTR.MESSAGING_MESSAGE_ID, this.jobId);
         break;
       case BULLMQ_KEYS.BULK_COUNT:
-        if (this.bulk && typeof value === 'number' && value >= 0) {
-          this.count = value;
-          this.span.setAttribute(ATTR.MESSAGING_BATCH_MESSAGE_COUNT, value);
-        }
+        if (this.bulk && typeof value === 'number' && value >= 0) this.count = value;
         break;
       case BULLMQ_KEYS.BULK_NAMES:
         this.bulkNames = value;
@@ -60,14 +63,20 @@ export class SendSpan extends WrappedSpan {
 
   protected finish(): void {
     const seconds = this.elapsedSeconds();
-    if (this.bulk && this.rt.createSpans) this.createSpans();
-    if (this.queue !== undefined) this.rt.sendHook(this.span, { queue: this.queue, jobName: this.jobName, jobId: this.jobId, count: this.count });
+    const span = this.span;
+    const attributes: Attributes = {};
+    if (this.jobName !== undefined) attributes[BULLMQ_ATTR.JOB_NAME] = this.jobName;
+    if (this.jobId !== undefined) attributes[ATTR.MESSAGING_MESSAGE_ID] = this.jobId;
+    if (this.bulk) attributes[ATTR.MESSAGING_BATCH_MESSAGE_COUNT] = this.count;
+    span.setAttributes(attributes);
+    if (this.bulk && this.rt.createSpans) this.createSpans(span);
+    if (this.queue !== undefined) this.rt.sendHook(span, { queue: this.queue, jobName: this.jobName, jobId: this.jobId, count: this.count });
     let type: string | undefined;
     if (this.excepted) {
       type = errorType(this.exception);
-      recordSpanError(this.span, this.exception, type);
+      recordSpanError(span, this.exception, type);
     }
-    this.span.end();
+    span.end();
     const series = queueSeries(this.queue ?? '', this.rt.jobNameLabel && !this.bulk ? this.jobName : undefined);
     const target = type === undefined ? { sent: series.sentOk, send: series.sendOk } : series.failed(type);
     target.sent.add(this.count);
@@ -78,9 +87,9 @@ export class SendSpan extends WrappedSpan {
    * BullMQ hands one carrier to every job of an addBulk call, so the jobs carry the send span's
    * context; the create spans record each job's creation under it.
    */
-  private createSpans(): void {
+  private createSpans(span: Span): void {
     const names = Array.isArray(this.bulkNames) ? (this.bulkNames as unknown[]) : [];
-    const ctx = trace.setSpan(this.parent, this.span);
+    const ctx = trace.setSpan(this.parent, span);
     const tracer = this.rt.tracer();
     const endTime = Date.now();
     const name = SPAN_NAMES.messaging(OPERATION_TYPE.CREATE, this.queue);

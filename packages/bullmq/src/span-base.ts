@@ -1,4 +1,4 @@
-import { createContextKey, trace, type Context, type Span } from '@opentelemetry/api';
+import { trace, type Context, type Span } from '@opentelemetry/api';
 import { recordSpanError, type TelemetryBoundary } from '@threadline/core';
 
 /** The span shape BullMQ's `Telemetry` adapter hands out (its `src/interfaces/telemetry.ts`). */
@@ -11,10 +11,15 @@ export interface BullMQSpan {
   end(): void;
 }
 
-/** Context key of the wrapper whose span is active, so nested BullMQ calls find their process span. */
-export const WRAPPER_KEY = createContextKey('threadline.bullmq.wrapper');
-/** Context key holding the raw carrier from `fromMetadata`; parsed only by a process span. */
-export const METADATA_KEY = createContextKey('threadline.bullmq.metadata');
+// The wrapper of each span we own, so nested BullMQ calls find their process span from the active
+// context (a WeakMap lookup costs less than one more context copy per span).
+const WRAPPERS = new WeakMap<Span, WrappedSpan>();
+
+/** The wrapper whose span is active in `ctx`, if it is one of ours. */
+export function wrapperOf(ctx: Context): WrappedSpan | undefined {
+  const span = trace.getSpan(ctx);
+  return span === undefined ? undefined : WRAPPERS.get(span);
+}
 
 /**
  * A BullMQ span we chose not to emit: the active context stays untouched, so whatever runs inside
@@ -36,10 +41,15 @@ export abstract class WrappedSpan implements BullMQSpan {
   protected ended = false;
   protected readonly startedAt = performance.now();
 
-  constructor(
-    readonly span: Span,
-    protected readonly boundary: TelemetryBoundary,
-  ) {}
+  constructor(protected readonly boundary: TelemetryBoundary) {}
+
+  /** The OTel span (a subclass may create it on first use, once its name is known). */
+  abstract readonly span: Span;
+
+  protected own(span: Span): Span {
+    WRAPPERS.set(span, this);
+    return span;
+  }
 
   /**
    * The carrier BullMQ should store when it asks for one inside this span, or undefined to inject
@@ -51,7 +61,7 @@ export abstract class WrappedSpan implements BullMQSpan {
   }
 
   setSpanOnContext(ctx: Context): Context {
-    return trace.setSpan(ctx, this.span).setValue(WRAPPER_KEY, this);
+    return trace.setSpan(ctx, this.span);
   }
 
   setAttribute(key: string, value: unknown): void {
@@ -102,12 +112,15 @@ export abstract class WrappedSpan implements BullMQSpan {
 
 /** BullMQ's internal operations (getNextJob, extendLocks, complete, ...) when the user keeps them. */
 export class InternalSpan extends WrappedSpan {
+  readonly span: Span;
+
   constructor(
     span: Span,
     boundary: TelemetryBoundary,
     private readonly enclosing: WrappedSpan | undefined,
   ) {
-    super(span, boundary);
+    super(boundary);
+    this.span = this.own(span);
   }
 
   override retryMetadata(): string | undefined {

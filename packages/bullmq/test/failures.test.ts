@@ -1,6 +1,7 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR } from '@threadline/core';
 import { assertChildOf, assertRoot, requireService, SERVICES, setupTelemetry } from '@threadline/testing';
+import type { Job } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BULLMQ_ATTR, bullmqTelemetry } from '../src/index.js';
 import { connection, LINES, Resources, settled, sleep } from './helpers.js';
@@ -134,7 +135,7 @@ describe.skipIf(!up).each(LINES)('$line: retries, failures, delays, load', ({ li
     // A producer without telemetry stores whatever metadata the job options say.
     const plain = res.queue(new lib.Queue(name, { connection }));
     const seen: unknown[] = [];
-    const worker = res.track(new lib.Worker(name, telemetry.processor(async (job) => {
+    const worker = res.track(new lib.Worker(name, telemetry.processor(async (job: Job) => {
       seen.push(job.data);
       return 'ok';
     }), { connection, telemetry }));
