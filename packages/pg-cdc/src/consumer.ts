@@ -29,6 +29,8 @@ export class CdcConsumer {
   /** Highest end LSN whose handler resolved in this process: a redelivery of it is acknowledged, not re-run. */
   private lastProcessed = 0n;
   private lastFailure: { endLsn: bigint; attempts: number } | undefined;
+  /** The previous connection's handler still running: a reconnect waits for it, keeping delivery in order. */
+  private retiring: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: CdcConsumerOptions,
@@ -74,7 +76,7 @@ export class CdcConsumer {
   async resume(): Promise<void> {
     if (this.state !== 'paused') return;
     this.state = 'running';
-    await this.connect().catch((error: unknown) => this.lost(error, 'connection'));
+    await this.connect().catch((error: unknown) => this.lost(undefined, error, 'connection'));
   }
 
   /** Finishes the handler in progress (and acknowledges it), then closes everything. */
@@ -122,7 +124,7 @@ export class CdcConsumer {
     if (slot.plugin !== 'pgoutput') {
       throw new Error(`replication slot "${this.options.slot}" uses the ${slot.plugin} plugin; @threadline/pg-cdc reads pgoutput slots`);
     }
-    const stream = new ReplicationStream(
+    const stream: ReplicationStream = new ReplicationStream(
       {
         connection: this.connection,
         slot: this.options.slot,
@@ -132,13 +134,13 @@ export class CdcConsumer {
         confirmed: slot.confirmed > this.lastProcessed ? slot.confirmed : this.lastProcessed,
       },
       {
-        transaction: (assembled) => this.deliver(assembled),
+        transaction: (assembled): Promise<boolean> => this.deliver(stream, assembled),
         acknowledged: (lsn) => {
           this.failuresInARow = 0;
           this.onAcknowledge(formatLsn(lsn));
         },
         ended: (error, kind) => {
-          if (this.stream === stream) this.lost(error, kind);
+          if (this.stream === stream) this.lost(stream, error, kind);
         },
       },
     );
@@ -161,7 +163,7 @@ export class CdcConsumer {
   }
 
   /** Runs the handler for one transaction; false leaves it unacknowledged and reconnects. */
-  private async deliver(assembled: AssembledTransaction): Promise<boolean> {
+  private async deliver(stream: ReplicationStream, assembled: AssembledTransaction): Promise<boolean> {
     if (assembled.endLsn <= this.lastProcessed) return true;
     const base = assembled.transaction;
     if (base.changes.length === 0 && base.messages.length === 0) return true;
@@ -181,9 +183,7 @@ export class CdcConsumer {
       this.lastFailure = { endLsn: assembled.endLsn, attempts: attempts + 1 };
       this.telemetry.failed();
       this.onError(error, 'handler');
-      this.stream = undefined;
-      this.telemetry.connected(false);
-      this.scheduleReconnect();
+      if (this.stream === stream) this.retire(stream);
       return false;
     }
     this.lastProcessed = assembled.endLsn;
@@ -192,11 +192,19 @@ export class CdcConsumer {
     return true;
   }
 
-  private lost(error: unknown, kind: CdcErrorKind): void {
-    this.stream = undefined;
-    this.telemetry.connected(false);
+  private lost(stream: ReplicationStream | undefined, error: unknown, kind: CdcErrorKind): void {
     this.telemetry.error(kind);
     this.onError(error, kind);
+    this.retire(stream);
+  }
+
+  /** Drops the current connection and reconnects once its running handler (if any) settled. */
+  private retire(stream: ReplicationStream | undefined): void {
+    if (stream && this.stream === stream) {
+      this.stream = undefined;
+      this.retiring = stream.whenIdle();
+    }
+    this.telemetry.connected(this.stream !== undefined);
     this.scheduleReconnect();
   }
 
@@ -206,10 +214,15 @@ export class CdcConsumer {
     const max = this.options.reconnect?.maxDelayMs ?? 10_000;
     const delay = Math.min(max, initial * 2 ** this.failuresInARow) * (0.8 + Math.random() * 0.4);
     this.failuresInARow++;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (this.state !== 'running') return;
-      this.connect().catch((error: unknown) => this.lost(error, 'connection'));
+    const timer = setTimeout(() => {
+      void this.retiring.then(() => {
+        // Cleared meanwhile by pause() / stop(): a newer connection (or none) is wanted.
+        if (this.reconnectTimer !== timer) return;
+        this.reconnectTimer = undefined;
+        if (this.state !== 'running') return;
+        this.connect().catch((error: unknown) => this.lost(undefined, error, 'connection'));
+      });
     }, delay);
+    this.reconnectTimer = timer;
   }
 }

@@ -114,6 +114,11 @@ export class ReplicationStream {
     this.shutdown();
   }
 
+  /** Settles when the handler in progress (if any) has finished: the next connection must not overlap it. */
+  whenIdle(): Promise<void> {
+    return this.drained;
+  }
+
   private enqueue(item: QueueItem): void {
     if (this.closed || this.stopping) return;
     this.queue.push(item);

@@ -120,4 +120,34 @@ describe.skipIf(!info)('pg-cdc at-least-once delivery', () => {
     // Everything processed was acknowledged before stop returned.
     expect(lsnValue((await fixture.slotRow()).confirmed)).toBeGreaterThanOrEqual(acks[acks.length - 1]!);
   });
+
+  it('a connection lost while a handler runs: the reconnect waits for it, and its transaction is not run again', async () => {
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    let running = 0;
+    let maxRunning = 0;
+    const ids: unknown[] = [];
+    const consumer = consumerFor({
+      handler: async (tx) => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        ids.push(tx.changes[0]?.new?.id);
+        if (ids.length === 1) await blocked;
+        running--;
+      },
+    });
+    await consumer.start();
+    await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (1)`);
+    await eventually(() => ids.length === 1, 'the first handler to start');
+    const { active_pid: walsender } = await fixture.slotRow();
+    await fixture.admin.query('SELECT pg_terminate_backend($1)', [walsender]);
+    await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (2)`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ids).toEqual([1]);
+    release();
+    await eventually(() => ids.length === 2, 'the second transaction after the reconnect');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ids).toEqual([1, 2]);
+    expect(maxRunning).toBe(1);
+  });
 });
