@@ -5,7 +5,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { MetricsCollector, getCollector, setCollector } from '@threadline/core';
-import { resolveConfig } from './config.js';
+import { TelemetryConfigError, resolveConfig } from './config.js';
 import { createMetricReaders } from './metrics.js';
 import { syncPatchedBuiltins } from './builtins.js';
 import { createInstrumentations } from './instrumentations.js';
@@ -13,6 +13,10 @@ import { buildResource } from './resource.js';
 import { installSignalFlush } from './signals.js';
 import { createSampler, createSpanProcessors } from './traces.js';
 import type { ResolvedConfig, TelemetryHandle, TelemetryOptions } from './types.js';
+
+// On globalThis so the ESM and CommonJS builds in one process see the same running instance.
+const RUNNING = Symbol.for('threadline.node.running');
+type RunningSlot = { [RUNNING]?: boolean };
 
 function disabledHandle(config: ResolvedConfig, collector: MetricsCollector): TelemetryHandle {
   return { collector, config, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
@@ -28,6 +32,10 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
   const config = resolveConfig(options);
   const collector = options.collector ?? new MetricsCollector();
   if (config.disabled) return disabledHandle(config, collector);
+  const slot = globalThis as RunningSlot;
+  if (slot[RUNNING]) {
+    throw new TelemetryConfigError('threadline: startTelemetry() is already running in this process; call shutdown() on its handle before starting again');
+  }
 
   const instrumentations = createInstrumentations(options, config);
   const spanProcessors: SpanProcessor[] = createSpanProcessors(config);
@@ -44,6 +52,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
     instrumentations,
   });
   setCollector(collector);
+  slot[RUNNING] = true;
   sdk.start();
   syncPatchedBuiltins();
 
@@ -67,6 +76,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
         metrics.disable();
         propagation.disable();
         context.disable();
+        slot[RUNNING] = false;
       }
     })();
     return shuttingDown;

@@ -44,6 +44,17 @@ describe('OTLP export (real exporters to an in-process OTLP/HTTP receiver)', () 
     await expect(handle.shutdown()).resolves.toBeUndefined();
   });
 
+  it('a second startTelemetry() while one runs throws and says what to do; after shutdown() it starts again', async () => {
+    const options = { tracesExporter: 'otlp', metricsExporter: 'none', otlpProtocol: 'http/json', otlpEndpoint: receiver.endpoint, http: false, env: {} } as const;
+    const first = startTelemetry({ ...options, serviceName: 'first' });
+    expect(() => startTelemetry({ ...options, serviceName: 'second' })).toThrow(/already running in this process; call shutdown\(\)/);
+    await first.shutdown();
+    const again = startTelemetry({ ...options, serviceName: 'again' });
+    trace.getTracer('restart').startSpan('after restart').end();
+    await again.shutdown();
+    expect(receiver.spans().map((s) => `${s.serviceName}:${s.name}`)).toEqual(['again:after restart']);
+  });
+
   it('forceFlush() exports spans and the core collector metrics over OTLP', async () => {
     const handle = startTelemetry({
       serviceName: 'collector-wiring',
