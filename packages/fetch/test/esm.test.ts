@@ -12,9 +12,9 @@ interface AppSpan {
   status: number | null;
 }
 
-describe('ESM app', () => {
-  it('traces global fetch in an ESM app using the built package', async () => {
-    const app = fileURLToPath(new URL('./fixtures/esm-app.mjs', import.meta.url));
+describe('ESM and CommonJS apps', () => {
+  it.each(['esm-app.mjs', 'cjs-app.cjs'])('%s traces global fetch through the built package', async (file) => {
+    const app = fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
     const run = await runApp(app);
     expect(run.code, run.stderr).toBe(0);
     const result = run.result as { body: string; received: string[]; spans: AppSpan[] };
