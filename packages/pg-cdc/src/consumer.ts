@@ -64,6 +64,7 @@ export class CdcConsumer {
       await this.stop();
       throw error;
     }
+    void this.pollSlot();
   }
 
   /** Disconnects but keeps the slot (and the slot gauges polling): changes accumulate server-side. */
@@ -95,6 +96,8 @@ export class CdcConsumer {
       if (state) this.telemetry.slotState(state.lagBytes, state.retainedBytes);
       return state;
     } catch (error) {
+      // A poll cut short by stop() is not a failure.
+      if (this.state === 'stopped') return undefined;
       this.telemetry.error('monitor');
       this.onError(error, 'monitor');
       return undefined;
