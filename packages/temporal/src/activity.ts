@@ -6,7 +6,7 @@ import { failureType, isBenign } from './failure.js';
 import { contextFromHeaders } from './header.js';
 import type { TemporalInstrumentation } from './instrumentation.js';
 import { temporalMetrics } from './metrics.js';
-import { KIND, SPAN_PREFIX, TEMPORAL_ATTR, spanName } from './semconv.js';
+import { SPAN_PREFIX, TEMPORAL_ATTR, spanName } from './semconv.js';
 
 /**
  * RunActivity: a SERVER span, child of the StartActivity span in the `_tracer-data` header, active
@@ -38,7 +38,7 @@ class TracingActivityInbound implements ActivityInboundCallsInterceptor {
       ...(info.workflowExecution ? { [TEMPORAL_ATTR.WORKFLOW_ID]: info.workflowExecution.workflowId, [TEMPORAL_ATTR.RUN_ID]: info.workflowExecution.runId } : {}),
     };
     const parent = contextFromHeaders(input.headers);
-    return runOperation(tracer, { name: spanName(SPAN_PREFIX.RUN_ACTIVITY, type), kind: KIND.SERVER as SpanKind, attributes, parent }, () => next(input), (operation, error, failed) => {
+    return runOperation(tracer, { name: spanName(SPAN_PREFIX.RUN_ACTIVITY, type), kind: SpanKind.SERVER, attributes, parent }, () => next(input), (operation, error, failed) => {
       try {
         finishActivity(operation, type, error, failed);
       } catch {

@@ -11,18 +11,27 @@ interface FailureLike {
   cause?: unknown;
 }
 
+const WRAPPERS = new Set<unknown>(['ActivityFailure', 'ChildWorkflowFailure']);
+
 function asFailure(error: unknown): FailureLike | undefined {
   return error !== null && typeof error === 'object' ? (error as FailureLike) : undefined;
 }
 
-/** `error.type` for a Temporal failure: the ApplicationFailure type, else the code or class name. */
+function applicationType(failure: FailureLike | undefined): string | undefined {
+  if (failure?.name !== 'ApplicationFailure') return undefined;
+  return typeof failure.type === 'string' && failure.type.length > 0 && failure.type.length <= 64 ? failure.type : undefined;
+}
+
+/**
+ * `error.type` for a Temporal failure: the ApplicationFailure type (also one level down, inside an
+ * ActivityFailure or ChildWorkflowFailure), else the code or class name.
+ */
 export function failureType(error: unknown): string {
   try {
     const failure = asFailure(error);
     if (!failure) return '_OTHER';
-    if (failure.name === 'ApplicationFailure' && typeof failure.type === 'string' && failure.type.length > 0 && failure.type.length <= 64) {
-      return failure.type;
-    }
+    const type = applicationType(failure) ?? (WRAPPERS.has(failure.name) ? applicationType(asFailure(failure.cause)) : undefined);
+    if (type) return type;
     if (typeof failure.code === 'string' && failure.code.length > 0 && failure.code.length <= 64) return failure.code;
     if (typeof failure.name === 'string' && failure.name.length > 0 && failure.name.length <= 64 && failure.name !== 'Error') return failure.name;
   } catch {

@@ -72,6 +72,8 @@ function isValid(data: SandboxSpanData): boolean {
     data !== null &&
     typeof data === 'object' &&
     typeof data.name === 'string' &&
+    typeof data.kind === 'number' &&
+    typeof data.attributes === 'object' &&
     HEX_TRACE.test(data.traceId) &&
     HEX_SPAN.test(data.spanId) &&
     (data.parentSpanId === undefined || HEX_SPAN.test(data.parentSpanId)) &&

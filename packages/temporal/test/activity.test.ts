@@ -1,13 +1,15 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { DefaultLogger, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { assertChildOf, assertRoot, setupTelemetry } from '@threadline/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createWorkerTelemetry, TemporalInstrumentation } from '../src/index.js';
 import { PARENT, traceparent } from './helpers.js';
 
 const harness = setupTelemetry();
+// Failing activities are expected here; keep the SDK's failure log quiet.
+const logger = new DefaultLogger('ERROR');
 beforeEach(() => harness.reset());
 
 /** Stands in for the worker delivering an activity task whose header carries the StartActivity span. */
@@ -18,7 +20,7 @@ const deliverHeader =
 function environment(carrier?: unknown) {
   const telemetry = createWorkerTelemetry();
   const interceptors = [...(carrier === undefined ? [] : [deliverHeader(carrier)]), ...telemetry.interceptors.activity];
-  return new MockActivityEnvironment({ activityType: 'chargeCard', activityId: '7', attempt: 2 }, { interceptors });
+  return new MockActivityEnvironment({ activityType: 'chargeCard', activityId: '7', attempt: 2 }, { interceptors, logger });
 }
 
 describe('activity interceptor with MockActivityEnvironment', () => {
@@ -74,7 +76,7 @@ describe('activity interceptor with MockActivityEnvironment', () => {
     const garbage: ActivityInterceptorsFactory = () => ({
       inbound: { execute: (input, next) => next({ ...input, headers: { '_tracer-data': { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{nope') } } }) },
     });
-    const env = new MockActivityEnvironment({ activityType: 'chargeCard' }, { interceptors: [garbage, ...createWorkerTelemetry().interceptors.activity] });
+    const env = new MockActivityEnvironment({ activityType: 'chargeCard' }, { interceptors: [garbage, ...createWorkerTelemetry().interceptors.activity], logger });
     expect(await env.run(async () => 'done')).toBe('done');
     assertRoot(harness.span('RunActivity:chargeCard'));
     expect((await harness.metricPoint<number>('threadline.telemetry.dropped', { reason: 'bad_carrier' })).value).toBe(1);
@@ -82,7 +84,7 @@ describe('activity interceptor with MockActivityEnvironment', () => {
 
   it('TemporalInstrumentation: disable() passes activities through untraced, enable() turns tracing back on', async () => {
     const instrumentation = new TemporalInstrumentation();
-    const env = new MockActivityEnvironment({ activityType: 'chargeCard' }, { interceptors: createWorkerTelemetry(instrumentation).interceptors.activity });
+    const env = new MockActivityEnvironment({ activityType: 'chargeCard' }, { interceptors: createWorkerTelemetry(instrumentation).interceptors.activity, logger });
     instrumentation.disable();
     expect(await env.run(async () => 'untraced')).toBe('untraced');
     expect(harness.spans()).toEqual([]);
