@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend, type BackendSpan, type TraceBackend } from './support/backends.js';
+import { startStack, type Stack } from './support/stack.js';
+
+let backend: TraceBackend;
+let stack: Stack;
+
+beforeAll(async () => {
+  backend = await selectBackend();
+  stack = await startStack(backend);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await backend?.close();
+});
+
+function only(spans: BackendSpan[], service: string, name: string, kind: BackendSpan['kind']): BackendSpan {
+  const found = spans.filter((s) => s.service === service && s.name === name && s.kind === kind);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${kind} span "${name}" from ${service}, found ${found.length}; trace: ${spans.map((s) => `${s.service}:${s.kind}:${s.name}`).join(', ')}`);
+  }
+  return found[0] as BackendSpan;
+}
+
+function expectChild(child: BackendSpan, parent: BackendSpan): void {
+  expect(child.traceId, `${child.name} in ${parent.name}'s trace`).toBe(parent.traceId);
+  expect(child.parentSpanId, `${child.name} is a child of ${parent.name}`).toBe(parent.spanId);
+}
+
+describe(`one order is one trace (${process.env.THREADLINE_E2E_BACKEND ?? 'otlp-receiver'})`, () => {
+  it('HTTP → function → send → process (worker process) → fetch → downstream, with CDC in the same trace', async () => {
+    const response = await fetch(`${stack.apiUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'c-42', item: 'book', quantity: 2 }),
+    });
+    expect(response.status).toBe(201);
+    const { traceId } = (await response.json()) as { traceId: string };
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    const slotSpan = `process ${stack.slot}`;
+    const spans = await waitForTrace(traceId, (s) =>
+      s.some((x) => x.service === 'threadline-downstream' && x.kind === 'SERVER') && s.some((x) => x.name === slotSpan),
+    );
+    console.log(`checked trace: ${backend.link(traceId)}`);
+
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([traceId]));
+    const server = only(spans, 'threadline-api', 'POST /orders', 'SERVER');
+    expect(server.parentSpanId).toBeUndefined();
+    const fn = only(spans, 'threadline-api', 'createOrder', 'INTERNAL');
+    const send = only(spans, 'threadline-api', `send ${stack.queue}`, 'PRODUCER');
+    const process = only(spans, 'threadline-worker', `process ${stack.queue}`, 'CONSUMER');
+    const fetchSpan = only(spans, 'threadline-worker', 'POST', 'CLIENT');
+    const downstream = spans.find((s) => s.service === 'threadline-downstream' && s.kind === 'SERVER') as BackendSpan;
+    const cdc = only(spans, 'threadline-cdc', slotSpan, 'CONSUMER');
+
+    expectChild(send, fn);
+    expectChild(process, send);
+    expectChild(fetchSpan, process);
+    expectChild(downstream, fetchSpan);
+    expect(spans.filter((s) => s.service === 'threadline-api' && s.kind === 'CLIENT' && s.attributes['db.system.name'] === 'postgresql').length).toBeGreaterThan(0);
+    expect(spans.some((s) => s.service === 'threadline-api' && s.attributes['db.system.name'] === 'redis')).toBe(true);
+    // fn hangs under the server span, possibly through the express middleware/handler spans.
+    expect(ancestors(spans, fn)).toContain(server.spanId);
+    expect(ancestors(spans, cdc)).toContain(fn.spanId);
+    expect(spans.filter((s) => s.error)).toEqual([]);
+    expect(send.attributes['messaging.system']).toBe('bullmq');
+    expect(fetchSpan.attributes['http.response.status_code']).toBe(200);
+
+    const sent = await waitForMetric('threadline-api', 'messaging.client.sent.messages', { 'messaging.destination.name': stack.queue });
+    expect(sent).toBe(1);
+    const acked = await waitForMetric('threadline-worker', 'messaging.client.consumed.messages', { 'messaging.destination.name': stack.queue, 'messaging.consume.result': 'ack' });
+    expect(acked).toBe(1);
+  });
+});
+
+function ancestors(spans: BackendSpan[], span: BackendSpan): string[] {
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  const chain: string[] = [];
+  for (let parent = span.parentSpanId; parent; parent = byId.get(parent)?.parentSpanId) chain.push(parent);
+  return chain;
+}
+
+async function waitForTrace(traceId: string, complete: (spans: BackendSpan[]) => boolean, timeoutMs = 30_000): Promise<BackendSpan[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const spans = await backend.trace(traceId);
+    if (complete(spans)) {
+      await new Promise((r) => setTimeout(r, 500));
+      return backend.trace(traceId);
+    }
+    if (Date.now() > deadline) {
+      const logs = stack.processes.map((p) => `--- ${p.name}\n${p.logs()}`).join('\n');
+      throw new Error(`trace ${traceId} incomplete after ${timeoutMs} ms: ${spans.map((s) => `${s.service}:${s.kind}:${s.name}`).join(', ')}\n${logs}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function waitForMetric(service: string, name: string, attributes: Record<string, string>, timeoutMs = 15_000): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await backend.metric(service, name, attributes);
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
