@@ -36,9 +36,11 @@ export function watchEmitter(target: unknown): void {
   const emit = (target as { emit?: unknown }).emit;
   if (typeof emit !== 'function') return;
   const original = emit as AnyFunction;
-  define(target, 'emit', function watchedEmit(this: unknown, event: unknown, ...args: unknown[]) {
-    if (event === 'error') noteError(args[0]);
-    return original.call(this, event, ...args);
+  // Keyv emits on every call (stat:hit, stat:miss): pass `arguments` through, no rest array.
+  define(target, 'emit', function watchedEmit(this: unknown, event: unknown, error?: unknown) {
+    if (event === 'error') noteError(error);
+    // eslint-disable-next-line prefer-rest-params
+    return original.apply(this, arguments as unknown as unknown[]);
   });
 }
 
@@ -49,10 +51,11 @@ export function watchStoreMethods(store: unknown): void {
     const method = (store as Record<string, unknown>)[name];
     if (typeof method !== 'function') continue;
     const original = method as AnyFunction;
-    define(store, name, function watchedStoreMethod(this: unknown, ...args: unknown[]) {
+    define(store, name, function watchedStoreMethod(this: unknown) {
       let result: unknown;
       try {
-        result = original.apply(this, args);
+        // eslint-disable-next-line prefer-rest-params
+        result = original.apply(this, arguments as unknown as unknown[]);
       } catch (error) {
         noteError(error);
         throw error;

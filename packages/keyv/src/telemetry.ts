@@ -2,7 +2,7 @@
  * One Keyv instance's telemetry: the cheap metrics path, the span path and the classification of
  * each call into hit / miss / ok / error. Knows OTel; learns about Keyv only through keyv-shape.
  */
-import { SpanKind, context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanKind, context, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { ATTR, ERROR_TYPE_OTHER, RESULT, TelemetryBoundary, errorType, recordSpanError } from '@threadline/core';
 import { startAttributes } from './attributes.js';
 import { CALL_KEY, CallErrors, watchEmitter, watchStoreMethods } from './error-scope.js';
@@ -24,6 +24,8 @@ export class KeyvTelemetry {
   private metrics: KvMetrics | undefined;
   private series: Array<OpSeries | undefined> = [];
   private spanNames: Array<string | undefined> = [];
+  /** Start attributes of single-key ops, the same for every call until the namespace changes. */
+  private spanAttributes: Array<Attributes | undefined> = [];
 
   constructor(
     private readonly keyv: KeyvLike,
@@ -112,11 +114,12 @@ export class KeyvTelemetry {
     parent: Context,
     withSpan: boolean,
   ): unknown {
-    const call = new CallErrors();
+    // A plain Map cannot fail, so its calls need no error slot (one context copy less).
+    const call = this.plainMemory ? undefined : new CallErrors();
     let span: Span | undefined;
     let scope: Context;
     try {
-      scope = parent.setValue(CALL_KEY, call);
+      scope = call === undefined ? parent : parent.setValue(CALL_KEY, call);
       if (withSpan) {
         span = this.startSpan(op, a, parent);
         scope = trace.setSpan(scope, span);
@@ -151,11 +154,10 @@ export class KeyvTelemetry {
 
   private startSpan(op: OpSpec, firstArg: unknown, parent: Context): Span {
     const name = (this.spanNames[op.index] ??= this.namespace === undefined ? op.name : `${op.name} ${this.namespace}`);
-    return this.tracer().startSpan(
-      name,
-      { kind: SpanKind.CLIENT, attributes: startAttributes(op, this.system, this.namespace, firstArg, this.options) },
-      parent,
-    );
+    const attributes = op.batch || this.options.captureKeyHash
+      ? startAttributes(op, this.system, this.namespace, firstArg, this.options)
+      : (this.spanAttributes[op.index] ??= Object.freeze(startAttributes(op, this.system, this.namespace, undefined, this.options)));
+    return this.tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
   }
 
   /** Records the call's counts and duration and ends its span; never throws into the app. */
@@ -257,5 +259,6 @@ export class KeyvTelemetry {
     this.metrics = metrics;
     this.series = new Array<OpSeries | undefined>(OP_COUNT);
     this.spanNames = new Array<string | undefined>(OP_COUNT);
+    this.spanAttributes = new Array<Attributes | undefined>(OP_COUNT);
   }
 }

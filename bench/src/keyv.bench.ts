@@ -1,0 +1,124 @@
+import { context, propagation, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { MetricsCollector, setCollector } from '@threadline/core';
+import { instrumentKeyv } from '@threadline/keyv';
+import KeyvRedis from '@keyv/redis';
+import Keyv from 'keyv';
+import { createConnection } from 'node:net';
+import { compare, formatNs, row, type ResultRow, type Scenario } from './harness.js';
+
+/** Counts ended spans and drops them: SDK span cost without an exporter's. */
+class DroppingProcessor implements SpanProcessor {
+  ended = 0;
+  onStart() {}
+  onEnd() {
+    this.ended++;
+  }
+  async forceFlush() {}
+  async shutdown() {}
+}
+
+const UNINSTRUMENTED = 'uninstrumented get';
+const METRICS_ONLY = 'threadline metrics only (no parent span)';
+const WITH_SPAN = 'threadline with a parent span (child span per get)';
+const BARE_SPAN = 'one bare SDK span (startSpan + end)';
+
+function redisUp(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port: 6379 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The four scenarios for one store: plain, metrics only, under a parent span, a bare span. */
+function scenarios(plain: Keyv, instrumented: Keyv, parent: Context): Scenario[] {
+  const tracer = trace.getTracer('bench');
+  return [
+    { name: UNINSTRUMENTED, run: async (n) => { for (let i = 0; i < n; i++) await plain.get('present'); } },
+    { name: METRICS_ONLY, run: async (n) => { for (let i = 0; i < n; i++) await instrumented.get('present'); } },
+    {
+      name: WITH_SPAN,
+      run: (n) =>
+        context.with(parent, async () => {
+          for (let i = 0; i < n; i++) await instrumented.get('present');
+        }),
+    },
+    { name: BARE_SPAN, run: (n) => { for (let i = 0; i < n; i++) tracer.startSpan('bare', undefined, parent).end(); } },
+  ];
+}
+
+function goals(rows: readonly ResultRow[], maxMetricsNs: number | undefined, maxRatio: number | undefined): string {
+  const base = row(rows, UNINSTRUMENTED).medianNs;
+  const metrics = row(rows, METRICS_ONLY);
+  const spans = row(rows, WITH_SPAN);
+  const bare = row(rows, BARE_SPAN).medianNs;
+  const lines = [
+    `- metrics only: +${formatNs(metrics.addedNs)} per get (${metrics.ratio.toFixed(3)}× of ${formatNs(base)})` +
+      (maxMetricsNs === undefined ? '' : `; goal ≤ +${maxMetricsNs} ns: ${metrics.addedNs <= maxMetricsNs ? 'met' : 'NOT met'}`) +
+      (maxRatio === undefined ? '' : `; goal ≤ ${maxRatio}×: ${metrics.ratio <= maxRatio ? 'met' : 'NOT met'}`),
+    `- with a parent span: +${formatNs(spans.addedNs)} per get = ${(spans.addedNs / bare).toFixed(2)}× one bare SDK span (${formatNs(bare)}); goal ≤ 1.5×: ${spans.addedNs <= 1.5 * bare ? 'met' : 'NOT met'}` +
+      (maxRatio === undefined ? '' : `; ${spans.ratio.toFixed(3)}× of the uninstrumented get`),
+  ];
+  return lines.join('\n');
+}
+
+/** In-memory and Redis `get`: uninstrumented vs threadline metrics-only vs threadline under a parent span. */
+export default async function keyvBench() {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  const processor = new DroppingProcessor();
+  trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [processor] }));
+  setCollector(new MetricsCollector());
+  const parentSpan = trace.getTracer('bench').startSpan('request');
+  const parent = trace.setSpan(ROOT_CONTEXT, parentSpan);
+
+  const memoryPlain = new Keyv({ namespace: 'bench' });
+  const memoryInstrumented = instrumentKeyv(new Keyv({ namespace: 'bench' }));
+  await memoryPlain.set('present', { id: 1, name: 'cached' });
+  await memoryInstrumented.set('present', { id: 1, name: 'cached' });
+  const rows = await compare({
+    id: '06-keyv',
+    title: 'Keyv in-memory get: uninstrumented vs threadline (metrics only / with a parent span)',
+    baseline: UNINSTRUMENTED,
+    opsPerRound: 50_000,
+    rounds: 21,
+    scenarios: scenarios(memoryPlain, memoryInstrumented, parent),
+    notes: (r) =>
+      [
+        'Goals: metrics-only adds ≤ 150 ns to an in-memory get; with spans the added time is ≤ 1.5× one bare SDK span.',
+        'Same process, SDK TracerProvider with a dropping span processor, AsyncLocalStorage context manager.',
+        '',
+        goals(r, 150, undefined),
+      ].join('\n'),
+  });
+
+  if (!(await redisUp())) {
+    console.log('Redis not reachable on 127.0.0.1:6379: Redis get bench skipped');
+    return rows;
+  }
+  const namespace = `bench_keyv_${process.pid}`;
+  const redisPlain = new Keyv({ store: new KeyvRedis('redis://127.0.0.1:6379'), namespace });
+  const redisInstrumented = instrumentKeyv(new Keyv({ store: new KeyvRedis('redis://127.0.0.1:6379'), namespace }));
+  await redisPlain.set('present', { id: 1, name: 'cached' });
+  const redisRows = await compare({
+    id: '06-keyv-redis',
+    title: 'Keyv Redis get (@keyv/redis, loopback): uninstrumented vs threadline',
+    baseline: UNINSTRUMENTED,
+    opsPerRound: 2_000,
+    rounds: 21,
+    scenarios: scenarios(redisPlain, redisInstrumented, parent),
+    notes: (r) =>
+      ['Goal: a Redis get gains ≤ 3% (metrics only).', '', goals(r, undefined, 1.03)].join('\n'),
+  });
+  await redisPlain.delete('present');
+  await redisPlain.disconnect();
+  await redisInstrumented.disconnect();
+  parentSpan.end();
+  return [...rows, ...redisRows];
+}
