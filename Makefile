@@ -40,7 +40,9 @@ down:
 	$(COMPOSE) down -v
 
 ## make otel-e2e: compose up, run the single-trace suite against Jaeger, compose down on exit.
+# The suite prints `checked trace: http://localhost:16686/trace/<id>` for the trace it asserted on.
 otel-e2e: build
 	@trap '$(COMPOSE) down -v' EXIT; \
-	$(COMPOSE) up -d --wait && \
-	THREADLINE_E2E_BACKEND=jaeger npm run e2e
+	$(COMPOSE) up -d --wait --wait-timeout 180 && \
+	THREADLINE_E2E_BACKEND=jaeger DATABASE_URL=postgres://postgres@localhost:5432/test \
+	TEMPORAL_ADDRESS=localhost:7233 npm run e2e
