@@ -82,24 +82,17 @@ export class ReplicationStream {
         resolve();
       });
       const plugin = new GuardedPgoutputPlugin({ protoVersion: 2, publicationNames: [...this.options.publications], messages: true });
+      const failed = (error: unknown) => {
+        if (this.started) this.end(error, 'connection');
+        else {
+          this.shutdown();
+          reject(error);
+        }
+      };
       // The explicit start LSN matters: the library would otherwise resume from the last LSN it *saw*.
-      this.service.subscribe(plugin, this.options.slot, formatLsn(this.options.confirmed)).then(
-        () => {
-          const error = new Error('replication stream ended by the server');
-          if (this.started) this.end(error, 'connection');
-          else {
-            this.shutdown();
-            reject(error);
-          }
-        },
-        (error: unknown) => {
-          if (this.started) this.end(error, 'connection');
-          else {
-            this.shutdown();
-            reject(error);
-          }
-        },
-      );
+      this.service
+        .subscribe(plugin, this.options.slot, formatLsn(this.options.confirmed))
+        .then(() => failed(new Error('replication stream ended by the server')), failed);
     });
   }
 
