@@ -1,4 +1,5 @@
-import { MetricsBuffer, Runtime } from '@temporalio/worker';
+import { createRequire } from 'node:module';
+import type { Runtime } from '@temporalio/worker';
 import { TelemetryBoundary } from '@threadline/core';
 import { BridgeRecorder } from './bridge-recorder.js';
 import type { MetricsBridgeOptions } from './types.js';
@@ -33,6 +34,8 @@ export function installTemporalMetricsBridge(options: MetricsBridgeOptions = {})
   if (slot[INSTALLED]) {
     throw new Error('@threadline/temporal: installTemporalMetricsBridge was already called in this process; install it once per process, before any Client connection or Worker is created');
   }
+  // Loaded here, not at import: @temporalio/worker brings the native core, which client-only apps never need.
+  const { MetricsBuffer, Runtime } = createRequire(import.meta.url)('@temporalio/worker') as typeof import('@temporalio/worker');
   const buffer = new MetricsBuffer({ maxBufferSize, useSecondsForDurations: true });
   let runtime: Runtime;
   try {

@@ -22,9 +22,9 @@ export function createSpanRecreator(getTracer: () => Tracer | undefined): (info:
         countDropped('bad_workflow_span');
         return;
       }
-      recordWorkflowRun(data);
       const tracer = getTracer();
       if (!tracer) return;
+      recordWorkflowRun(data);
       const parent = parentContext(data);
       const { value: span, honored } = withPendingIds(data.traceId, data.spanId, () =>
         tracer.startSpan(data.name, { kind: data.kind, startTime: data.startTime, attributes: data.attributes }, parent),
