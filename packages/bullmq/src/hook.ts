@@ -5,7 +5,7 @@ import { ProcessSpan } from './process-span.js';
 import type { Runtime } from './runtime.js';
 import { OUTCOME, type Outcome } from './semconv.js';
 import { SendSpan } from './send-span.js';
-import { InternalSpan, NOOP_SPAN, wrapperOf, type BullMQSpan } from './span-base.js';
+import { InternalSpan, NOOP_SPAN, PROCESS_KEY, type BullMQSpan } from './span-base.js';
 import type { JobLike } from './types.js';
 
 /** BullMQ operations (the first word of its span names) and what each becomes. */
@@ -66,7 +66,7 @@ export class BullMQTelemetryAdapter {
 
   /** Runs one processor call with the job reported to the active process span. */
   runProcessor<T>(job: JobLike, run: () => T): T {
-    const current = this.rt.boundary.disabled ? undefined : wrapperOf(context.active());
+    const current = this.rt.boundary.disabled ? undefined : context.active().getValue(PROCESS_KEY);
     if (!(current instanceof ProcessSpan)) return run();
     this.rt.boundary.run(() => current.onJob(job), undefined);
     let result: T;
@@ -97,14 +97,14 @@ export class BullMQTelemetryAdapter {
       }
       if (SEND_OPERATIONS.has(operation)) return new SendSpan(rt, false, parent);
       if (operation === 'addBulk') return new SendSpan(rt, true, parent);
-      const enclosing = wrapperOf(parent);
+      const kept = FLOW_OPERATIONS.has(operation) || rt.internalSpans;
+      const span = kept ? rt.tracer().startSpan(name, { kind: SpanKind.INTERNAL }, parent) : undefined;
       const outcome = SETTLE_OUTCOMES[operation];
-      if (outcome !== undefined && enclosing instanceof ProcessSpan) enclosing.settle(outcome);
-      if (FLOW_OPERATIONS.has(operation) || rt.internalSpans) {
-        const span = rt.tracer().startSpan(name, { kind: SpanKind.INTERNAL }, parent);
-        return new InternalSpan(span, rt.boundary, enclosing);
+      if (outcome !== undefined) {
+        const enclosing = parent.getValue(PROCESS_KEY);
+        if (enclosing instanceof ProcessSpan) enclosing.settle(outcome, span);
       }
-      return NOOP_SPAN;
+      return span ? new InternalSpan(span, rt.boundary) : NOOP_SPAN;
     } catch (error) {
       rt.boundary.fail(error);
       return NOOP_SPAN;
@@ -113,7 +113,8 @@ export class BullMQTelemetryAdapter {
 
   private getMetadata(ctx: Context): string {
     try {
-      const kept = wrapperOf(ctx)?.retryMetadata();
+      const attempt = ctx.getValue(PROCESS_KEY);
+      const kept = attempt instanceof ProcessSpan ? attempt.retryMetadata(ctx) : undefined;
       return kept ?? JSON.stringify(injectContext(ctx));
     } catch (error) {
       this.rt.boundary.fail(error);

@@ -4,7 +4,7 @@ import { asId, asName, BULLMQ_JOB_FAILED_EVENT, BULLMQ_KEYS, messagingAttributes
 import { queueSeries, type QueueSeries } from './metrics.js';
 import type { Runtime } from './runtime.js';
 import { BULLMQ_ATTR, EVENTS, OPERATION_TYPE, OUTCOME, type Outcome } from './semconv.js';
-import { WrappedSpan } from './span-base.js';
+import { PROCESS_KEY, WrappedSpan } from './span-base.js';
 import type { JobLike } from './types.js';
 
 /**
@@ -38,13 +38,22 @@ export class ProcessSpan extends WrappedSpan {
     const name = SPAN_NAMES.messaging(OPERATION_TYPE.PROCESS, queue);
     const attributes = messagingAttributes(OPERATION_TYPE.PROCESS, OPERATION_TYPE.PROCESS, queue);
     super(rt.boundary);
-    this.span = this.own(rt.tracer().startSpan(name, { kind: SpanKind.CONSUMER, attributes, ...(links ? { links } : {}) }, parent));
-    this.bodyContext = trace.setSpan(producer, this.span);
+    this.span = rt.tracer().startSpan(name, { kind: SpanKind.CONSUMER, attributes, ...(links ? { links } : {}) }, parent);
+    this.bodyContext = trace.setSpan(producer, this.span).setValue(PROCESS_KEY, this);
   }
 
-  /** A retry stores the creation carrier again (empty when there was none: no chain of attempts). */
-  override retryMetadata(): string {
-    return this.creationMetadata ?? '';
+  /** A settle span kept as an INTERNAL span (internalSpans option), also this attempt's own. */
+  private settleSpan: Span | undefined;
+
+  /**
+   * The carrier BullMQ should store when it asks for one in `ctx`, or undefined to inject `ctx`.
+   * Asked by the attempt itself (a retry), it is the job's creation carrier, so the next attempt
+   * hangs off the producer, not off this one; empty when there was none. A send made by the
+   * processor (another span active) injects normally.
+   */
+  retryMetadata(ctx: Context): string | undefined {
+    const active = trace.getSpan(ctx);
+    return active === this.span || (active !== undefined && active === this.settleSpan) ? (this.creationMetadata ?? '') : undefined;
   }
 
   override setSpanOnContext(): Context {
@@ -56,8 +65,9 @@ export class ProcessSpan extends WrappedSpan {
   }
 
   /** BullMQ started its complete / fail / retry span inside this attempt. */
-  settle(outcome: Outcome): void {
+  settle(outcome: Outcome, span?: Span): void {
     this.outcome = outcome;
+    if (span) this.settleSpan = span;
   }
 
   /** The job itself, seen by the processor wrapper: attempt, stall, queue wait, user hook. */

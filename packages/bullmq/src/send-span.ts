@@ -36,7 +36,7 @@ export class SendSpan extends WrappedSpan {
     if (this.otelSpan === undefined) {
       const attributes = messagingAttributes(OPERATION_TYPE.SEND, OPERATION_TYPE.SEND, this.queue);
       const name = SPAN_NAMES.messaging(OPERATION_TYPE.SEND, this.queue);
-      this.otelSpan = this.own(this.rt.tracer().startSpan(name, { kind: SpanKind.PRODUCER, attributes, startTime: this.startTime }, this.parent));
+      this.otelSpan = this.rt.tracer().startSpan(name, { kind: SpanKind.PRODUCER, attributes, startTime: this.startTime }, this.parent);
     }
     return this.otelSpan;
   }

@@ -1,4 +1,4 @@
-import { trace, type Context, type Span } from '@opentelemetry/api';
+import { createContextKey, trace, type Context, type Span } from '@opentelemetry/api';
 import { recordSpanError, type TelemetryBoundary } from '@threadline/core';
 
 /** The span shape BullMQ's `Telemetry` adapter hands out (its `src/interfaces/telemetry.ts`). */
@@ -11,15 +11,8 @@ export interface BullMQSpan {
   end(): void;
 }
 
-// The wrapper of each span we own, so nested BullMQ calls find their process span from the active
-// context (a WeakMap lookup costs less than one more context copy per span).
-const WRAPPERS = new WeakMap<Span, WrappedSpan>();
-
-/** The wrapper whose span is active in `ctx`, if it is one of ours. */
-export function wrapperOf(ctx: Context): WrappedSpan | undefined {
-  const span = trace.getSpan(ctx);
-  return span === undefined ? undefined : WRAPPERS.get(span);
-}
+/** Context key of the process span an attempt's body runs under (set once per attempt). */
+export const PROCESS_KEY = createContextKey('threadline.bullmq.process');
 
 /**
  * A BullMQ span we chose not to emit: the active context stays untouched, so whatever runs inside
@@ -45,20 +38,6 @@ export abstract class WrappedSpan implements BullMQSpan {
 
   /** The OTel span (a subclass may create it on first use, once its name is known). */
   abstract readonly span: Span;
-
-  protected own(span: Span): Span {
-    WRAPPERS.set(span, this);
-    return span;
-  }
-
-  /**
-   * The carrier BullMQ should store when it asks for one inside this span, or undefined to inject
-   * this context. Process spans answer their job's creation carrier, so a retry stays tied to the
-   * producer instead of chaining onto the failed attempt.
-   */
-  retryMetadata(): string | undefined {
-    return undefined;
-  }
 
   setSpanOnContext(ctx: Context): Context {
     return trace.setSpan(ctx, this.span);
@@ -112,19 +91,11 @@ export abstract class WrappedSpan implements BullMQSpan {
 
 /** BullMQ's internal operations (getNextJob, extendLocks, complete, ...) when the user keeps them. */
 export class InternalSpan extends WrappedSpan {
-  readonly span: Span;
-
   constructor(
-    span: Span,
+    readonly span: Span,
     boundary: TelemetryBoundary,
-    private readonly enclosing: WrappedSpan | undefined,
   ) {
     super(boundary);
-    this.span = this.own(span);
-  }
-
-  override retryMetadata(): string | undefined {
-    return this.enclosing?.retryMetadata();
   }
 
   protected onAttribute(): void {}

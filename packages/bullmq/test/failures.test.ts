@@ -1,4 +1,4 @@
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR } from '@threadline/core';
 import { assertChildOf, assertRoot, requireService, SERVICES, setupTelemetry } from '@threadline/testing';
 import type { Job } from 'bullmq';
@@ -55,6 +55,24 @@ describe.skipIf(!up).each(LINES)('$line: retries, failures, delays, load', ({ li
     expect((await harness.metricPoint(METRIC.inFlight, labels)).value).toBe(0);
     // The queue wait is the first delivery's; retries are not counted as waiting.
     expect((await harness.metricPoint<{ count: number }>(METRIC.wait, labels)).value.count).toBe(1);
+  });
+
+  it('internalSpans: BullMQ\'s own spans come back as INTERNAL, and retries still hang off the producer', async () => {
+    const { telemetry, name, queue } = setup({ internalSpans: true });
+    let calls = 0;
+    const worker = res.track(new lib.Worker(name, async () => {
+      if (++calls < 2) throw new Error('once');
+    }, { connection, telemetry }));
+    const done = settled(worker, 1);
+    await queue.add('flaky', {}, { attempts: 2 });
+    await done;
+    const spans = await harness.waitForSpans(`process ${name}`, 2);
+    const send = harness.span(`send ${name}`);
+    for (const span of spans) assertChildOf(span, send);
+    const retry = harness.span(`retry ${name}`);
+    expect(retry.kind).toBe(SpanKind.INTERNAL);
+    expect(spans.some((s) => retry.parentSpanContext?.spanId === s.spanContext().spanId)).toBe(true);
+    expect(harness.spansNamed(`complete ${name}`)).toHaveLength(1);
   });
 
   it('final failure: the last attempt says failed, not retry; error.type, status and exception event', async () => {
