@@ -8,7 +8,7 @@ import {
   type HistogramSeries,
 } from '@threadline/core';
 import type { OpSpec } from './ops.js';
-import { DB_DURATION_LABELS } from './semconv.js';
+import { DB_DURATION_LABELS, DB_DURATION_OPTIONAL_LABELS } from './semconv.js';
 
 export const kvMetrics = defineMetrics((collector) => ({
   operations: collector.counter({
@@ -19,7 +19,7 @@ export const kvMetrics = defineMetrics((collector) => ({
   duration: collector.histogram({
     ...METRICS.DB_CLIENT_OPERATION_DURATION,
     labelKeys: DB_DURATION_LABELS,
-    optionalLabelKeys: [ATTR.KV_NAMESPACE, ATTR.ERROR_TYPE],
+    optionalLabelKeys: DB_DURATION_OPTIONAL_LABELS,
     boundaries: DB_SECONDS_BUCKETS,
   }),
 }));
@@ -84,7 +84,7 @@ export class OpSeries {
     return this.metrics.duration.bind({
       [ATTR.DB_SYSTEM_NAME]: this.system,
       [ATTR.DB_OPERATION_NAME]: this.op.name,
-      [ATTR.KV_NAMESPACE]: this.namespace,
+      [ATTR.DB_COLLECTION_NAME]: this.namespace,
       [ATTR.ERROR_TYPE]: type,
     });
   }

@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ATTR, DB_SECONDS_BUCKETS, METRICS } from '@threadline/core';
 import { assertChildOf, assertRoot } from '@threadline/testing';
 import Keyv from 'keyv';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -21,11 +22,24 @@ describe('memory store: hit / miss / ok', () => {
     const duration = await harness.metricPoint<{ count: number }>('db.client.operation.duration', {
       'db.operation.name': 'get',
       'db.system.name': 'other',
-      'kv.namespace': 'users',
+      'db.collection.name': 'users',
     });
     expect(duration.value.count).toBe(2);
     expect(duration.attributes['error.type']).toBeUndefined();
     expect(harness.spans()).toHaveLength(0);
+  });
+
+  it('declares db.client.operation.duration exactly as the other DB plugins do (one collector, no conflict)', async () => {
+    harness.collector.histogram({
+      ...METRICS.DB_CLIENT_OPERATION_DURATION,
+      labelKeys: [ATTR.DB_SYSTEM_NAME, ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE],
+      optionalLabelKeys: [ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE],
+      boundaries: DB_SECONDS_BUCKETS,
+    });
+    const keyv = instrumentKeyv(new Keyv({ namespace: 'shared' }));
+    await keyv.get('k');
+    const point = await harness.metricPoint<{ count: number }>('db.client.operation.duration', { 'db.collection.name': 'shared' });
+    expect(point.value.count).toBe(1);
   });
 
   it('keeps namespaces apart in metrics and span names', async () => {
