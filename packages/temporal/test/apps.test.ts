@@ -39,6 +39,7 @@ describe('ESM and CommonJS apps using the built package', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.result).toEqual({
       result: 'hello Ada',
+      workerLoadedByPackage: false,
       workflowModule: expect.stringMatching(/packages\/temporal\/dist\/workflow\.js$/),
       span: { name: 'RunActivity:hello', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: '00f067aa0ba902b7' },
     });

@@ -105,3 +105,26 @@ export function buildHistory(o: HistoryOptions): unknown {
   }
   return temporal.api.history.v1.History.fromObject({ events });
 }
+
+/** started → update accepted + completed (with its own header) → completed, all in the first workflow task. */
+export function buildUpdateHistory(o: { updateName: string; arg: string; result: string; header?: Record<string, string> }): unknown {
+  const meta = { updateId: 'update-1', identity: 'test-client' };
+  const events = [
+    { eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', workflowExecutionStartedEventAttributes: { workflowType: { name: 'approvable' }, taskQueue: TASK_QUEUE, input: payloads(), workflowTaskTimeout: { seconds: 10 }, originalExecutionRunId: 'run-1', firstExecutionRunId: 'run-1', attempt: 1 } },
+    { eventType: 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED', workflowTaskScheduledEventAttributes: { taskQueue: TASK_QUEUE, startToCloseTimeout: { seconds: 10 }, attempt: 1 } },
+    { eventType: 'EVENT_TYPE_WORKFLOW_TASK_STARTED', workflowTaskStartedEventAttributes: { scheduledEventId: 2 } },
+    { eventType: 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED', workflowTaskCompletedEventAttributes: { scheduledEventId: 2, startedEventId: 3 } },
+    {
+      eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
+      workflowExecutionUpdateAcceptedEventAttributes: {
+        protocolInstanceId: meta.updateId,
+        acceptedRequestMessageId: 'update-1/request',
+        acceptedRequestSequencingEventId: 2,
+        acceptedRequest: { meta, input: { name: o.updateName, args: payloads(o.arg), ...(o.header ? { header: traceHeader(o.header) } : {}) } },
+      },
+    },
+    { eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED', workflowExecutionUpdateCompletedEventAttributes: { meta, acceptedEventId: 5, outcome: { success: payloads(o.result) } } },
+    { eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED', workflowExecutionCompletedEventAttributes: { result: payloads(o.arg), workflowTaskCompletedEventId: 4 } },
+  ].map((event, index) => ({ eventId: index + 1, eventTime: { seconds: 1_700_000_001 + index }, ...event }));
+  return temporal.api.history.v1.History.fromObject({ events });
+}

@@ -3,7 +3,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle
 import { assertChildOf, setupTelemetry } from '@threadline/testing';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWorkerTelemetry } from '../src/index.js';
-import { buildHistory, type HistoryOptions } from './history.js';
+import { buildHistory, buildUpdateHistory, type HistoryOptions } from './history.js';
 import { PARENT, PROBE_MODULE, WORKFLOWS_PATH, providerWithIds, traceparent } from './helpers.js';
 
 const harness = setupTelemetry();
@@ -148,6 +148,17 @@ describe('workflow interceptors under Worker.runReplayHistory', () => {
     expect(harness.spansNamed('RunWorkflow:randomGreet')).toHaveLength(1);
     expect(withTracing.randoms).toHaveLength(1);
     expect(withTracing.randoms).toEqual(without.randoms);
+  });
+
+  it('traces an update with the trace of the update header', async () => {
+    const updateParent = { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16) };
+    await replay(buildUpdateHistory({ updateName: 'approve', arg: 'Grace', result: 'approved by Grace', header: { traceparent: traceparent(updateParent.traceId, updateParent.spanId) } }));
+    const handle = harness.span('HandleUpdate:approve');
+    expect(handle.kind).toBe(SpanKind.SERVER);
+    expect(handle.spanContext().traceId).toBe(updateParent.traceId);
+    expect(handle.parentSpanContext?.spanId).toBe(updateParent.spanId);
+    expect(handle.attributes['temporal.update.name']).toBe('approve');
+    expect(harness.spansNamed('RunWorkflow:approvable')).toHaveLength(1);
   });
 
   it('StartChildWorkflow: a CLIENT child of RunWorkflow whose span the child header carries', async () => {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, continueAsNew, defineSignal, executeChild, proxyActivities, proxySinks, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, defineSignal, defineUpdate, executeChild, proxyActivities, proxySinks, setHandler } from '@temporalio/workflow';
 import type { ProbeSinks } from './probe-interceptors.js';
 
 const { hello } = proxyActivities<{ hello(name: string): Promise<string> }>({ startToCloseTimeout: '1 minute' });
@@ -35,4 +35,16 @@ export async function parent(name: string): Promise<string> {
 export async function rolling(round: number): Promise<void> {
   await hello(String(round));
   await continueAsNew<typeof rolling>(round + 1);
+}
+
+export const approve = defineUpdate<string, [string]>('approve');
+
+export async function approvable(): Promise<string> {
+  let approvedBy = '';
+  setHandler(approve, (who: string) => {
+    approvedBy = who;
+    return `approved by ${who}`;
+  });
+  await condition(() => approvedBy !== '');
+  return approvedBy;
 }
