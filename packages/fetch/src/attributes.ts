@@ -74,8 +74,12 @@ export interface MethodNames {
   readonly original: string | undefined;
 }
 
+// Known methods map to one shared result: no allocation per request on the common path.
+const KNOWN_METHOD_NAMES = new Map<string, MethodNames>([...KNOWN_METHODS].map((m) => [m, Object.freeze({ method: m, original: undefined })]));
+
 export function normalizeMethod(raw: string): MethodNames {
-  if (KNOWN_METHODS.has(raw)) return { method: raw, original: undefined };
+  const known = KNOWN_METHOD_NAMES.get(raw);
+  if (known) return known;
   const upper = typeof raw === 'string' ? raw.toUpperCase() : '';
   return KNOWN_METHODS.has(upper) ? { method: upper, original: raw } : { method: METHOD_OTHER, original: String(raw) };
 }
