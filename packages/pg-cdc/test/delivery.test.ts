@@ -142,12 +142,47 @@ describe.skipIf(!info)('pg-cdc at-least-once delivery', () => {
     const { active_pid: walsender } = await fixture.slotRow();
     await fixture.admin.query('SELECT pg_terminate_backend($1)', [walsender]);
     await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (2)`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(ids).toEqual([1]);
-    release();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(ids).toEqual([1]);
+    } finally {
+      release();
+    }
     await eventually(() => ids.length === 2, 'the second transaction after the reconnect');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(ids).toEqual([1, 2]);
     expect(maxRunning).toBe(1);
+  });
+
+  it('answers keep-alives while a handler is busy without confirming its transaction', async () => {
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const ends: string[] = [];
+    const consumer = createCdcConsumer({
+      // A 1 s wal_sender_timeout: the server asks for a reply every 0.5 s and drops a silent client after 1 s.
+      connection: { ...connectionOf(info!), options: '-c wal_sender_timeout=1000' },
+      slot: fixture.slot,
+      publications: [fixture.publication],
+      handler: async (tx) => {
+        ends.push(tx.endLsn);
+        await blocked;
+      },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    const { active_pid: walsender } = await fixture.slotRow();
+    await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (1)`);
+    await eventually(() => ends.length === 1, 'the handler to start');
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const during = await fixture.slotRow();
+      expect(during.active_pid).toBe(walsender);
+      expect(lsnValue(during.confirmed)).toBeLessThan(lsnValue(ends[0]!));
+      expect(await harness.findMetricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot })).toBeUndefined();
+    } finally {
+      release();
+    }
+    await eventually(async () => lsnValue((await fixture.slotRow()).confirmed) >= lsnValue(ends[0]!), 'the acknowledgement after the handler');
+    expect(ends).toHaveLength(1);
   });
 });
