@@ -248,9 +248,10 @@ export class KeyvTelemetry {
       this.store = store;
       this.plainMemory = isPlainMemoryStore(store);
       this.system = this.options.dbSystemName ?? dbSystemOf(store);
-      // Keyv forwards adapter errors to its own emit; 5.x swallows store errors, so watch the methods too.
-      watchEmitter(this.keyv);
+      // Keyv forwards adapter errors to its own emit; 5.x swallows store errors, so watch the methods
+      // too. A plain Map cannot fail: its calls run unscoped and need no watching.
       if (!this.plainMemory) {
+        watchEmitter(this.keyv);
         watchEmitter(store);
         watchStoreMethods(store);
       }
