@@ -33,7 +33,7 @@ export function createSpanRecreator(getTracer: () => Tracer | undefined): (info:
         countDropped('workflow_span_id_mismatch');
         if (!warnedIds) {
           warnedIds = true;
-          diag.warn('threadline: workflow spans got new ids, so activities started from workflows lose their parent. Pass idGenerator: temporalIdGenerator() to your TracerProvider (startTelemetry / NodeSDK).');
+          diag.warn('threadline: workflow spans got new ids, so activities started from workflows lose their parent. Pass idGenerator: temporalIdGenerator() to your TracerProvider or NodeSDK.');
         }
       }
       if (data.error) {

@@ -46,20 +46,20 @@ export class TracingInbound implements WorkflowInboundCallsInterceptor {
 
   handleSignal(input: SignalInput, next: Next<WorkflowInboundCallsInterceptor, 'handleSignal'>): Promise<void> {
     const t = this.tracer;
-    const attributes = { ...workflowAttributes(), [TEMPORAL_ATTR.SIGNAL_NAME]: input.signalName };
-    return traced(t, () => t.startSpan(spanName(SPAN_PREFIX.HANDLE_SIGNAL, input.signalName), KIND.SERVER, attributes, t.fromHeaders(input.headers) ?? t.active()), () => next(input));
+    const attributes = () => ({ ...workflowAttributes(), [TEMPORAL_ATTR.SIGNAL_NAME]: input.signalName });
+    return traced(t, () => t.startSpan(spanName(SPAN_PREFIX.HANDLE_SIGNAL, input.signalName), KIND.SERVER, attributes(), t.fromHeaders(input.headers) ?? t.active()), () => next(input));
   }
 
   handleUpdate(input: UpdateInput, next: Next<WorkflowInboundCallsInterceptor, 'handleUpdate'>): Promise<unknown> {
     const t = this.tracer;
-    const attributes = { ...workflowAttributes(), [TEMPORAL_ATTR.UPDATE_NAME]: input.name };
-    return traced(t, () => t.startSpan(spanName(SPAN_PREFIX.HANDLE_UPDATE, input.name), KIND.SERVER, attributes, t.fromHeaders(input.headers) ?? t.active()), () => next(input));
+    const attributes = () => ({ ...workflowAttributes(), [TEMPORAL_ATTR.UPDATE_NAME]: input.name });
+    return traced(t, () => t.startSpan(spanName(SPAN_PREFIX.HANDLE_UPDATE, input.name), KIND.SERVER, attributes(), t.fromHeaders(input.headers) ?? t.active()), () => next(input));
   }
 
   handleQuery(input: QueryInput, next: Next<WorkflowInboundCallsInterceptor, 'handleQuery'>): Promise<unknown> {
     const t = this.tracer;
-    const attributes = { ...workflowAttributes(), [TEMPORAL_ATTR.QUERY_TYPE]: input.queryName };
-    return traced(t, () => t.startSpan(spanName(SPAN_PREFIX.HANDLE_QUERY, input.queryName), KIND.SERVER, attributes, t.fromHeaders(input.headers) ?? t.active(), true), () => next(input));
+    const attributes = () => ({ ...workflowAttributes(), [TEMPORAL_ATTR.QUERY_TYPE]: input.queryName });
+    return traced(t, () => t.startSpan(spanName(SPAN_PREFIX.HANDLE_QUERY, input.queryName), KIND.SERVER, attributes(), t.fromHeaders(input.headers) ?? t.active(), true), () => next(input));
   }
 }
 
@@ -80,11 +80,11 @@ export class TracingOutbound implements WorkflowOutboundCallsInterceptor {
     next: Next<WorkflowOutboundCallsInterceptor, 'startChildWorkflowExecution'>,
   ): Promise<[Promise<string>, Promise<unknown>]> {
     const t = this.tracer;
-    const attributes = { [TEMPORAL_ATTR.WORKFLOW_TYPE]: input.workflowType, [TEMPORAL_ATTR.TASK_QUEUE]: input.options.taskQueue ?? workflowInfo().taskQueue };
+    const attributes = () => ({ [TEMPORAL_ATTR.WORKFLOW_TYPE]: input.workflowType, [TEMPORAL_ATTR.TASK_QUEUE]: input.options.taskQueue ?? workflowInfo().taskQueue });
     // The span covers issuing the start command, not the child's whole life (its RunWorkflow shows that).
     return traced(
       t,
-      () => t.startSpan(spanName(SPAN_PREFIX.START_CHILD_WORKFLOW, input.workflowType), KIND.CLIENT, attributes, t.active()),
+      () => t.startSpan(spanName(SPAN_PREFIX.START_CHILD_WORKFLOW, input.workflowType), KIND.CLIENT, attributes(), t.active()),
       (span) => next({ ...input, headers: withHeader(t, input.headers, span) }),
     );
   }
@@ -101,10 +101,12 @@ export class TracingOutbound implements WorkflowOutboundCallsInterceptor {
 
   continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>): Promise<never> {
     const t = this.tracer;
-    const type = input.options.workflowType;
     return traced(
       t,
-      () => t.startSpan(spanName(SPAN_PREFIX.CONTINUE_AS_NEW, type), KIND.INTERNAL, { [TEMPORAL_ATTR.WORKFLOW_TYPE]: type }, t.active()),
+      () => {
+        const type = input.options.workflowType;
+        return t.startSpan(spanName(SPAN_PREFIX.CONTINUE_AS_NEW, type), KIND.INTERNAL, { [TEMPORAL_ATTR.WORKFLOW_TYPE]: type }, t.active());
+      },
       (span) => next({ ...input, headers: withHeader(t, input.headers, span) }),
     );
   }
