@@ -1,4 +1,5 @@
-import { context, trace } from '@opentelemetry/api';
+import { context, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { ATTR, METRICS } from '@threadline/core';
 import { setupTelemetry } from '@threadline/testing';
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -138,6 +139,50 @@ describe('suppression and the explicit subscription', () => {
     }
     await get('/after');
     expect(harness.spansNamed('GET')).toHaveLength(1);
+  });
+});
+
+describe('telemetry never breaks the app', () => {
+  async function dropped(reason: string): Promise<number> {
+    return (await harness.findMetricPoint<number>(METRICS.TELEMETRY_DROPPED.name, { reason }))?.value ?? 0;
+  }
+
+  it('a throwing global propagator costs the header, not the request', async () => {
+    instrument({});
+    const throwing: TextMapPropagator = {
+      inject: () => {
+        throw new Error('propagator bug');
+      },
+      extract: (ctx) => ctx,
+      fields: () => ['traceparent'],
+    };
+    // the harness's own propagator, put back afterwards (the API offers no public getter)
+    const original = (propagation as unknown as { _getGlobalPropagator(): TextMapPropagator })._getGlobalPropagator();
+    propagation.disable();
+    propagation.setGlobalPropagator(throwing);
+    try {
+      expect(await get('/no-header')).toBe('ok');
+    } finally {
+      propagation.disable();
+      propagation.setGlobalPropagator(original);
+    }
+    expect(server.seen[0]?.traceparent).toBeUndefined();
+    expect(harness.span('GET').attributes[ATTR.HTTP_RESPONSE_STATUS_CODE]).toBe(200);
+    expect(await dropped('inject_error')).toBe(1);
+  });
+
+  it('a fault of ours inside a channel handler is caught, counted, and turns the plugin off', async () => {
+    instrument({});
+    const hostile = Object.defineProperty({ method: 'GET', path: '/', headers: [] }, 'origin', {
+      get() {
+        throw new Error('hostile request object');
+      },
+    });
+    expect(() => diagnosticsChannel.channel('undici:request:create').publish({ request: hostile })).not.toThrow();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await dropped('internal_error')).toBe(1);
+    expect(await get('/after-fault')).toBe('ok');
+    expect(harness.spans()).toHaveLength(0);
   });
 });
 
