@@ -151,7 +151,8 @@ export class FetchTelemetry implements UndiciRequestHandlers {
         span.setAttribute(ATTR.ERROR_TYPE, errorType);
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
-      span.end(atHeaders ? performance.timeOrigin + endedAt : undefined);
+      // A performance.now() value: the SDK reads it on the span's own anchored clock.
+      span.end(atHeaders ? endedAt : undefined);
     }
     recordDuration((endedAt - entry.startedAt) / 1000, entry.origin, entry.method, status, errorType, entry.protocol);
   }

@@ -38,6 +38,7 @@ describe('bodies', () => {
     expect(span?.attributes[ATTR.HTTP_RESPONSE_STATUS_CODE]).toBe(200);
     // closed at the headers, not at the deadline: the wait for an abandoned body is not request time
     expect(durationMs(span as never)).toBeLessThan(BODY_TIMEOUT_MS);
+    expect(durationMs(span as never)).toBeGreaterThan(0);
     const point = await durationPoint({ [ATTR.HTTP_RESPONSE_STATUS_CODE]: '200' });
     expect(point.value.count).toBe(1);
     expect(point.value.sum).toBeLessThan(BODY_TIMEOUT_MS / 1000);
