@@ -89,17 +89,17 @@ function num(value: unknown): number | undefined {
 }
 
 // knex method → SQL keyword. A closed set keeps `db.operation.name` a bounded metric label.
-const OPERATION_BY_METHOD: Record<string, string> = {
-  select: 'SELECT',
-  first: 'SELECT',
-  pluck: 'SELECT',
-  insert: 'INSERT',
-  update: 'UPDATE',
-  del: 'DELETE',
-  delete: 'DELETE',
-  truncate: 'TRUNCATE',
-  upsert: 'UPSERT',
-};
+const OPERATION_BY_METHOD = new Map<string, string>([
+  ['select', 'SELECT'],
+  ['first', 'SELECT'],
+  ['pluck', 'SELECT'],
+  ['insert', 'INSERT'],
+  ['update', 'UPDATE'],
+  ['del', 'DELETE'],
+  ['delete', 'DELETE'],
+  ['truncate', 'TRUNCATE'],
+  ['upsert', 'UPSERT'],
+]);
 
 const SQL_KEYWORDS = new Set([
   'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH', 'CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'BEGIN', 'COMMIT', 'ROLLBACK',
@@ -109,12 +109,15 @@ const SQL_KEYWORDS = new Set([
 
 const FIRST_WORD = /^[\s(]*([A-Za-z]+)/;
 
+/** The SQL keyword for a knex method name, when the method says it. */
+export function methodOperation(method: unknown): string | undefined {
+  return typeof method === 'string' ? OPERATION_BY_METHOD.get(method) : undefined;
+}
+
 /** `db.operation.name`: from knex's method, else the statement's first keyword (looked at in the first 64 chars). */
 export function operationName(method: unknown, sql: string): string | undefined {
-  if (typeof method === 'string') {
-    const mapped = OPERATION_BY_METHOD[method];
-    if (mapped) return mapped;
-  }
+  const mapped = methodOperation(method);
+  if (mapped) return mapped;
   const match = FIRST_WORD.exec(sql.length > 64 ? sql.slice(0, 64) : sql);
   const word = match?.[1]?.toUpperCase();
   return word && SQL_KEYWORDS.has(word) ? word : undefined;

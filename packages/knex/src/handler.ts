@@ -9,6 +9,8 @@ export interface QueryEvent<TX> {
   readonly transactionId: string | undefined;
   /** The open transaction this query belongs to, when knex says so. */
   readonly transaction: TX | undefined;
+  /** The query carried a knex `.timeout()`. */
+  readonly timeout: boolean;
 }
 
 /** Pool occupancy read from knex's tarn pool. */
@@ -30,7 +32,7 @@ export interface KnexHandler<Q, TX> {
   queryEnded(query: Q, response: unknown): void;
   queryFailed(query: Q, error: unknown): void;
   /** The connection went back to the pool with no response or error seen (timeouts). */
-  queryAbandoned(query: Q, timedOut: boolean): void;
+  queryAbandoned(query: Q): void;
   /** No connection could be acquired (connection refused, pool timeout): no query event follows. */
   acquireFailed(error: unknown): void;
   /** `outer` is the enclosing transaction of a savepoint. */

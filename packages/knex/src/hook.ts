@@ -1,5 +1,5 @@
 import { collectionName } from './attributes.js';
-import type { KnexHandler, QueryEvent } from './handler.js';
+import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
 import { isTarnPool, watchPool } from './pool.js';
 import { wrapTransactions, type TransactionRegistry } from './transactions.js';
 import { wrapOwn, type Restore } from './wrap.js';
@@ -37,24 +37,20 @@ function openHandle<TX>(entry: { readonly handle: TX; readonly open: boolean } |
   return entry?.open ? entry.handle : undefined;
 }
 
-interface Pending<Q> {
-  readonly handle: Q;
-  readonly timeout: boolean;
-}
-
 // BEGIN / COMMIT / ROLLBACK / SAVEPOINT are sent by knex itself without a query uid and never get a
 // response event: they inform the transaction's outcome instead of becoming query spans.
 const TX_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET TRANSACTION)\b/i;
 
 /**
  * Attaches to one knex instance through its own events (`start`, `query`, `query-response`,
- * `query-error`) and three per-instance wraps knex has no event for: connection acquisition
- * failures, stream completion and transaction boundaries. Returns a detach function.
+ * `query-error`), its tarn pool's events (occupancy, acquire failures, releases) and two
+ * per-instance wraps for what knex has no event for: stream completion and transaction
+ * boundaries. Returns a detach function.
  */
 export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, options: { readonly poolMetrics: boolean }): () => void {
   const client = knex.client as ClientLike;
   // Queries in flight per connection, oldest first: a connection answers in order.
-  const inFlight = new Map<unknown, Pending<Q>[]>();
+  const inFlight = new Map<unknown, Q[]>();
   const transactions: TransactionRegistry<TX> = new Map();
   const transactionOnConnection = new Map<unknown, string>();
   let startedBuilder: unknown;
@@ -62,10 +58,11 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
   let watchedPool: unknown;
   let unwatchPool: (() => void) | undefined;
 
-  const guard = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
+  // Fixed arity (no rest arguments): these run on every query.
+  const guard = <A = undefined, B = undefined>(fn: (a: A, b: B) => void) => (a?: A, b?: B) => {
     if (!handler.enabled) return;
     try {
-      fn(...args);
+      fn(a as A, b as B);
     } catch (error) {
       handler.fault(error);
     }
@@ -76,7 +73,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     transactionOnConnection.delete(connectionId);
     const queue = inFlight.get(connectionId);
     if (!queue || queue.length === 0) return;
-    for (const pending of queue.splice(0)) handler.queryAbandoned(pending.handle, pending.timeout);
+    for (const handle of queue.splice(0)) handler.queryAbandoned(handle);
   };
 
   const ensurePoolWatched = () => {
@@ -84,7 +81,13 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     unwatchPool?.();
     unwatchPool = undefined;
     watchedPool = client.pool;
-    if (isTarnPool(watchedPool)) unwatchPool = watchPool(watchedPool, handler as KnexHandler<unknown, unknown>, { occupancy: options.poolMetrics, onRelease: guard(onRelease) });
+    if (isTarnPool(watchedPool)) unwatchPool = watchPool(watchedPool, {
+        occupancy: options.poolMetrics,
+        onRelease: guard(onRelease),
+        onAcquireFail: guard((error: unknown) => handler.acquireFailed(error)),
+        onServerSystem: guard((system: string) => handler.serverSystem(system)),
+        onSample: guard((snapshot: PoolSnapshot) => handler.poolChanged(snapshot)),
+      });
   };
 
   const eventOf = (q: KnexQueryObject, builder: unknown): QueryEvent<TX> => {
@@ -97,6 +100,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
       collection: collectionName(builder),
       transactionId,
       transaction: transactionId === undefined ? undefined : openHandle(transactions.get(transactionId)),
+      timeout: typeof q.timeout === 'number',
     };
   };
 
@@ -127,12 +131,11 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
       return;
     }
     const queue = inFlight.get(q.__knexUid);
-    const pending = { handle, timeout: typeof q.timeout === 'number' };
-    if (queue) queue.push(pending);
-    else inFlight.set(q.__knexUid, [pending]);
+    if (queue) queue.push(handle);
+    else inFlight.set(q.__knexUid, [handle]);
   });
 
-  const takePending = (q: KnexQueryObject): Q | undefined => (isTransactionControl(q) ? undefined : inFlight.get(q.__knexUid)?.shift()?.handle);
+  const takePending = (q: KnexQueryObject): Q | undefined => (isTransactionControl(q) ? undefined : inFlight.get(q.__knexUid)?.shift());
 
   const onResponse = guard((response: unknown, q: KnexQueryObject) => {
     const handle = takePending(q);
@@ -175,19 +178,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     };
   };
 
-  restores.push(
-    wrapOwn(client, 'acquireConnection', (original) =>
-      function (this: unknown, ...args: unknown[]) {
-        const result = original.apply(this, args);
-        if (handler.enabled && typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
-          // The runner awaits this promise; our extra reaction only observes the failure.
-          (result as PromiseLike<unknown>).then(undefined, guard((error: unknown) => handler.acquireFailed(error)));
-        }
-        return result;
-      },
-    ),
-    instrumentClient(client),
-  );
+  restores.push(instrumentClient(client));
 
   knex.on('start', onStart);
   knex.on('query', onQuery);

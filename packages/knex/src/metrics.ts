@@ -38,7 +38,9 @@ export interface PoolSeries {
 /** Caches bound series per label set for one knex instance; a new collector empties it. */
 export class SeriesCache {
   private metrics: KnexMetrics | undefined;
-  private readonly ok = new Map<string, OkSeries>();
+  // operation → collection → series; the system is fixed per instance (a change empties the cache).
+  private readonly ok = new Map<string | undefined, Map<string | undefined, OkSeries>>();
+  private okSystem: string | undefined;
   private readonly pools = new Map<string, PoolSeries>();
 
   current(): KnexMetrics {
@@ -53,15 +55,20 @@ export class SeriesCache {
 
   okSeries(system: string, operation: string | undefined, collection: string | undefined): OkSeries {
     const metrics = this.current();
-    const key = `${system}\u0001${operation ?? ''}\u0001${collection ?? ''}`;
-    let series = this.ok.get(key);
+    if (system !== this.okSystem) {
+      this.ok.clear();
+      this.okSystem = system;
+    }
+    let byCollection = this.ok.get(operation);
+    if (!byCollection) this.ok.set(operation, (byCollection = new Map()));
+    let series = byCollection.get(collection);
     if (!series) {
       const labels = { [ATTR.DB_SYSTEM_NAME]: system, [ATTR.DB_OPERATION_NAME]: operation, [ATTR.DB_COLLECTION_NAME]: collection };
       series = {
         duration: metrics.duration.bind(labels),
         count: metrics.operations.bind({ ...labels, [ATTR.RESULT]: RESULT.OK }),
       };
-      this.ok.set(key, series);
+      byCollection.set(collection, series);
     }
     return series;
   }

@@ -1,4 +1,4 @@
-import type { KnexHandler, PoolSnapshot } from './handler.js';
+import type { PoolSnapshot } from './handler.js';
 import { DB_SYSTEM } from './semconv.js';
 
 interface TarnPoolLike {
@@ -19,43 +19,52 @@ export function isTarnPool(pool: unknown): pool is TarnPoolLike {
   return !!p && typeof p.on === 'function' && typeof p.removeListener === 'function' && typeof p.numUsed === 'function' && typeof p.numFree === 'function' && typeof p.numPendingAcquires === 'function';
 }
 
-/** Listens to one tarn pool: occupancy samples, MariaDB detection and connection releases. Returns a detach function. */
-export function watchPool(
-  pool: TarnPoolLike,
-  handler: KnexHandler<unknown, unknown>,
-  options: { readonly occupancy: boolean; onRelease(connection: unknown): void },
-): () => void {
+export interface PoolWatch {
+  readonly occupancy: boolean;
+  onRelease(connection: unknown): void;
+  /**
+   * tarn reports the failure inside the acquiring caller's promise chain, so the active context
+   * there is the caller's: an acquire failure span lands in the caller's trace.
+   */
+  onAcquireFail(error: unknown): void;
+  onServerSystem(system: string): void;
+  onSample(snapshot: PoolSnapshot): void;
+}
+
+/** Listens to one tarn pool: occupancy samples, acquire failures, releases, MariaDB detection. Returns a detach function. */
+export function watchPool(pool: TarnPoolLike, watch: PoolWatch): () => void {
   let scheduled = false;
   let attached = true;
   const sample = () => {
     scheduled = false;
-    if (!attached || !handler.enabled) return;
-    try {
-      const snapshot: PoolSnapshot = { used: pool.numUsed(), idle: pool.numFree(), pending: pool.numPendingAcquires(), max: typeof pool.max === 'number' ? pool.max : 0 };
-      handler.poolChanged(snapshot);
-    } catch (error) {
-      handler.fault(error);
-    }
+    if (!attached) return;
+    const max = typeof pool.max === 'number' ? pool.max : 0;
+    watch.onSample({ used: pool.numUsed(), idle: pool.numFree(), pending: pool.numPendingAcquires(), max });
   };
   const onOccupancy = () => {
-    if (!scheduled && handler.enabled) {
+    if (!scheduled) {
       scheduled = true;
       queueMicrotask(sample);
     }
   };
   const onCreate = (_eventId: unknown, connection: unknown) => {
-    if ((connection as { _isMariaDB?: unknown } | null)?._isMariaDB === true) handler.serverSystem(DB_SYSTEM.MARIADB);
+    if ((connection as { _isMariaDB?: unknown } | null)?._isMariaDB === true) watch.onServerSystem(DB_SYSTEM.MARIADB);
   };
-  const onRelease = (connection: unknown) => options.onRelease(connection);
+  const onRelease = (connection: unknown) => watch.onRelease(connection);
+  const onAcquireFail = (_eventId: unknown, error: unknown) => watch.onAcquireFail(error);
 
   pool.on('createSuccess', onCreate);
   pool.on('release', onRelease);
-  if (options.occupancy) for (const event of OCCUPANCY_EVENTS) pool.on(event, onOccupancy);
-  if (options.occupancy) onOccupancy();
+  pool.on('acquireFail', onAcquireFail);
+  if (watch.occupancy) {
+    for (const event of OCCUPANCY_EVENTS) pool.on(event, onOccupancy);
+    onOccupancy();
+  }
   return () => {
     attached = false;
     pool.removeListener('createSuccess', onCreate);
     pool.removeListener('release', onRelease);
+    pool.removeListener('acquireFail', onAcquireFail);
     for (const event of OCCUPANCY_EVENTS) pool.removeListener(event, onOccupancy);
   };
 }

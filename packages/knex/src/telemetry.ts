@@ -1,13 +1,17 @@
 import { context, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { ATTR, ERROR_TYPE_OTHER, SPAN_NAMES, TelemetryBoundary, countDropped, errorType, safeHook } from '@threadline/core';
-import { maskLiterals, operationName, queryText, type ConnectionFacts } from './attributes.js';
+import { maskLiterals, type ConnectionFacts } from './attributes.js';
 import { markFailed } from './errors.js';
 import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
 import { SeriesCache } from './metrics.js';
+import { SqlFactsCache } from './sql-cache.js';
 import { KNEX_ATTR, TRANSACTION_SPAN_NAME, type TransactionOutcome } from './semconv.js';
 import type { KnexInstrumentationConfig, KnexQueryInfo } from './types.js';
 
 export const DEFAULT_MAX_QUERY_LENGTH = 2048;
+
+// Read once: in the CommonJS build every `ATTR.x` goes through an interop getter, and this is the hot path.
+const { DB_SYSTEM_NAME, DB_NAMESPACE, SERVER_ADDRESS, SERVER_PORT, DB_OPERATION_NAME, DB_COLLECTION_NAME, DB_QUERY_TEXT } = ATTR;
 
 /** One query in flight. */
 export class QueryOp {
@@ -17,7 +21,7 @@ export class QueryOp {
     readonly system: string,
     readonly operation: string | undefined,
     readonly collection: string | undefined,
-    readonly info: KnexQueryInfo,
+    readonly event: QueryEvent<unknown>,
   ) {}
 }
 
@@ -43,7 +47,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   private readonly boundary = new TelemetryBoundary('@threadline/knex');
   private readonly series = new SeriesCache();
   private readonly baseAttributes: Attributes;
-  private readonly sanitize: (sql: string) => string;
+  private readonly sql: SqlFactsCache;
   private readonly requestHook: (span: Span, info: KnexQueryInfo) => void;
   private readonly responseHook: (span: Span, info: KnexQueryInfo & { response: unknown }) => void;
   /** Read once: options apply to the instances instrumented after they are set. */
@@ -56,7 +60,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     this.baseAttributes = this.connectionAttributes();
     const config = (this.config = source.config);
     const sanitizer = config.sanitizer ?? maskLiterals;
-    this.sanitize = (sql) => {
+    const sanitize = (sql: string) => {
       try {
         const text = sanitizer(sql);
         return typeof text === 'string' ? text : '';
@@ -65,6 +69,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
         return '';
       }
     };
+    this.sql = new SqlFactsCache(config.maxQueryLength ?? DEFAULT_MAX_QUERY_LENGTH, sanitize);
     this.requestHook = safeHook(config.requestHook, 'knex requestHook');
     this.responseHook = safeHook(config.responseHook, 'knex responseHook');
   }
@@ -74,26 +79,26 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   }
 
   queryStarted(event: QueryEvent<TransactionOp>): QueryOp {
-    const config = this.config;
-    const system = this.facts.system;
-    const operation = operationName(event.method, event.sql);
+    const { operation, text } = this.sql.facts(event.sql, event.method);
     const collection = event.collection;
-    const info: KnexQueryInfo = { sql: event.sql, bindings: event.bindings, method: event.method, transactionId: event.transactionId };
     const parent = this.parentFor(event.transaction);
     let span: Span | undefined;
-    if (!config.requireParentSpan || hasSpan(parent)) {
-      const attributes: Attributes = { ...this.baseAttributes };
-      if (operation !== undefined) attributes[ATTR.DB_OPERATION_NAME] = operation;
-      if (collection !== undefined) attributes[ATTR.DB_COLLECTION_NAME] = collection;
-      const maxLength = config.maxQueryLength ?? DEFAULT_MAX_QUERY_LENGTH;
-      if (maxLength > 0) {
-        const text = queryText(event.sql, maxLength, this.sanitize);
-        if (text) attributes[ATTR.DB_QUERY_TEXT] = text;
-      }
-      span = this.source.tracer.startSpan(SPAN_NAMES.db(operation, collection, system), { kind: SpanKind.CLIENT, attributes }, parent);
-      if (config.requestHook) this.requestHook(span, info);
+    if (!this.config.requireParentSpan || hasSpan(parent)) {
+      const facts = this.facts;
+      // One literal of fixed shape (undefined values are dropped by the SDK): adding keys to a copy costs µs.
+      const attributes: Attributes = {
+        [DB_SYSTEM_NAME]: facts.system,
+        [DB_NAMESPACE]: facts.namespace,
+        [SERVER_ADDRESS]: facts.serverAddress,
+        [SERVER_PORT]: facts.serverPort,
+        [DB_OPERATION_NAME]: operation,
+        [DB_COLLECTION_NAME]: collection,
+        [DB_QUERY_TEXT]: text,
+      };
+      span = this.source.tracer.startSpan(SPAN_NAMES.db(operation, collection, facts.system), { kind: SpanKind.CLIENT, attributes }, parent);
+      if (this.config.requestHook) this.requestHook(span, infoOf(event));
     }
-    return new QueryOp(span, performance.now(), system, operation, collection, info);
+    return new QueryOp(span, performance.now(), this.facts.system, operation, collection, event);
   }
 
   queryEnded(op: QueryOp, response: unknown): void {
@@ -102,7 +107,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     series.duration.record(seconds);
     series.count.add(1);
     if (op.span) {
-      if (this.config.responseHook) this.responseHook(op.span, { ...op.info, response });
+      if (this.config.responseHook) this.responseHook(op.span, { ...infoOf(op.event), response });
       op.span.end();
     }
   }
@@ -111,8 +116,8 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     this.fail(op, errorType(error), error);
   }
 
-  queryAbandoned(op: QueryOp, timedOut: boolean): void {
-    this.fail(op, timedOut ? 'KnexTimeoutError' : ERROR_TYPE_OTHER);
+  queryAbandoned(op: QueryOp): void {
+    this.fail(op, op.event.timeout ? 'KnexTimeoutError' : ERROR_TYPE_OTHER);
   }
 
   acquireFailed(error: unknown): void {
@@ -197,6 +202,10 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     if (this.facts.serverPort !== undefined) attributes[ATTR.SERVER_PORT] = this.facts.serverPort;
     return attributes;
   }
+}
+
+function infoOf(event: QueryEvent<unknown>): KnexQueryInfo {
+  return { sql: event.sql, bindings: event.bindings, method: event.method, transactionId: event.transactionId };
 }
 
 function hasSpan(ctx: Context): boolean {
