@@ -1,5 +1,6 @@
 import {
   context,
+  diag,
   trace,
   type Attributes,
   type Context,
@@ -9,6 +10,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { errorType, recordSpanError } from './errors.js';
+import { countDropped } from './self-metrics.js';
 
 export interface OperationOptions {
   readonly name: string;
@@ -57,12 +59,12 @@ export class Operation {
    * Ends the span once (later calls are ignored). An error marks it failed and returns its
    * `error.type`; success returns undefined.
    */
-  end(error?: unknown, failed = error !== undefined): string | undefined {
+  end(error?: unknown, failed = error !== undefined, typeOverride?: string): string | undefined {
     if (this.ended) return undefined;
     this.ended = true;
     let type: string | undefined;
     if (failed) {
-      type = errorType(error);
+      type = typeOverride ?? errorType(error);
       if (this.span) recordSpanError(this.span, error, type);
     }
     this.span?.end();
@@ -85,6 +87,10 @@ export function runOperation<T>(tracer: Tracer, options: OperationOptions, fn: (
   const finish = (error: unknown, failed: boolean) => {
     try {
       onEnd?.(operation, error, failed);
+    } catch (hookError) {
+      // A fault in the plugin's own end hook costs telemetry, never the app's result or error.
+      countDropped('internal_error');
+      diag.debug('threadline: operation end hook threw', hookError);
     } finally {
       operation.end(error, failed);
     }

@@ -8,7 +8,9 @@ import {
   extractContext,
   injectContext,
   parseJsonCarrier,
+  runOperation,
   safeHook,
+  startOperation,
   traced,
 } from '../src/index.js';
 
@@ -128,5 +130,26 @@ describe('safeHook', () => {
     safeHook((a: number, b: string) => seen.push(a, b))(1, 'x');
     expect(seen).toEqual([1, 'x']);
     expect(() => safeHook(undefined)()).not.toThrow();
+  });
+});
+
+describe('runOperation', () => {
+  it('keeps the app result and error when the plugin end hook throws', async () => {
+    const tracer = trace.getTracer('t');
+    const failingHook = () => {
+      throw new Error('plugin bug');
+    };
+    expect(runOperation(tracer, { name: 'ok-op', kind: SpanKind.CLIENT }, () => 7, failingHook)).toBe(7);
+    const appError = new Error('app error');
+    await expect(runOperation(tracer, { name: 'bad-op', kind: SpanKind.CLIENT }, async () => { throw appError; }, failingHook)).rejects.toBe(appError);
+    expect(harness.span('ok-op').ended).toBe(true);
+    expect(harness.span('bad-op').status.code).toBe(SpanStatusCode.ERROR);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'internal_error' })).value).toBe(2);
+  });
+
+  it('lets a plugin override error.type on end', () => {
+    const op = startOperation(trace.getTracer('t'), { name: 'typed', kind: SpanKind.CLIENT });
+    expect(op.end(new Error('x'), true, 'DEADLINE_EXCEEDED')).toBe('DEADLINE_EXCEEDED');
+    expect(harness.span('typed').attributes['error.type']).toBe('DEADLINE_EXCEEDED');
   });
 });

@@ -46,6 +46,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
     contextManager: new AsyncLocalStorageContextManager(),
     textMapPropagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
     sampler: createSampler(config),
+    ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
     spanProcessors,
     metricReaders,
     logRecordProcessors: [],

@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
-import type { Sampler } from '@opentelemetry/sdk-trace';
+import type { IdGenerator, Sampler } from '@opentelemetry/sdk-trace';
 import type { MetricsCollector } from '@threadline/core';
 
 export const TRACES_EXPORTERS = ['otlp', 'console', 'file', 'none'] as const;
@@ -58,6 +58,11 @@ export interface TelemetryOptions {
   sampler?: SamplerName | Sampler;
   /** Ratio for the `traceidratio` samplers, 0..1. Env: OTEL_TRACES_SAMPLER_ARG. Default 1. */
   samplerArg?: number;
+  /**
+   * Trace / span id source. Default: random ids. With @threadline/temporal pass its
+   * `temporalIdGenerator()` so spans re-created from the workflow sandbox keep their ids.
+   */
+  idGenerator?: IdGenerator;
   /** Start nothing and return a no-op handle. Env: OTEL_SDK_DISABLED. */
   disabled?: boolean;
   /** Directory of the file exporter. Env: THREADLINE_FILE_DIRECTORY. Default `.threadline`. */

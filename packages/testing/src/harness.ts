@@ -2,7 +2,7 @@ import { context, metrics, propagation, trace, type Attributes } from '@opentele
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { MeterProvider, MetricReader, type DataPoint, type MetricData } from '@opentelemetry/sdk-metrics';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type IdGenerator, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createOtelMetricProducer, MetricsCollector, setCollector, type CollectorOptions } from '@threadline/core';
 
 /** A reader collected on demand by the harness (tests read points, nothing is exported). */
@@ -36,6 +36,11 @@ export interface TelemetryHarness {
   shutdown(): Promise<void>;
 }
 
+export interface HarnessOptions extends CollectorOptions {
+  /** Span / trace id source of the tracer provider (first setup in a process only), e.g. temporalIdGenerator(). */
+  readonly idGenerator?: IdGenerator;
+}
+
 const HARNESS_KEY = Symbol.for('threadline.testing.harness');
 type HarnessSlot = { [HARNESS_KEY]?: TelemetryHarness };
 
@@ -44,7 +49,7 @@ type HarnessSlot = { [HARNESS_KEY]?: TelemetryHarness };
  * exporter, W3C trace-context + baggage propagators, an AsyncLocalStorage context manager, a
  * metric reader and a fresh collector. Later calls return the same harness, reset.
  */
-export function setupTelemetry(options: CollectorOptions = {}): TelemetryHarness {
+export function setupTelemetry(options: HarnessOptions = {}): TelemetryHarness {
   const slot = globalThis as HarnessSlot;
   const existing = slot[HARNESS_KEY];
   if (existing) {
@@ -52,8 +57,11 @@ export function setupTelemetry(options: CollectorOptions = {}): TelemetryHarness
     return existing;
   }
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  let collector = new MetricsCollector(options);
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+    ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
+  });
+  let collector = new MetricsCollector({ maxSeriesPerInstrument: options.maxSeriesPerInstrument });
   setCollector(collector);
   const metricReader = new OnDemandMetricReader({
     metricProducers: [{ collect: (o) => createOtelMetricProducer(collector).collect(o) as never }],

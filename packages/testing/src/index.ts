@@ -1,4 +1,4 @@
-export { setupTelemetry, type TelemetryHarness } from './harness.js';
+export { setupTelemetry, type HarnessOptions, type TelemetryHarness } from './harness.js';
 export { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace } from './assertions.js';
 export { runApp, type AppRun, type RunAppOptions } from './esm.js';
 export { isPortOpen, requireService, SERVICES, uniqueName, waitForPort } from './services.js';
