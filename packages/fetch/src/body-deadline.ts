@@ -1,18 +1,22 @@
 /** Something waiting for its response body to finish, since `headersAt` (performance.now()). */
 export interface AwaitingBody {
   readonly headersAt: number;
+  /** Links owned by BodyDeadline (an intrusive list: no hashing, no allocation per request). */
+  deadlinePrev: AwaitingBody | undefined;
+  deadlineNext: AwaitingBody | undefined;
+  deadlineWatched: boolean;
 }
 
 /**
  * Closes requests whose body never finishes (never read, or abandoned). One shared, unref'd
- * sweep timer instead of a timer per request; it runs only while something is waiting. A Set, not
- * an append-only queue: a finished request must not stay reachable (with its span) until the
- * next sweep, or a busy client retains a second's worth of spans and pays for it in GC.
+ * sweep timer instead of a timer per request; it runs only while something is waiting. Entries
+ * are unlinked as soon as they end, so a finished request (and its span) is never kept reachable.
  */
 export class BodyDeadline<T extends AwaitingBody> {
-  // Insertion order is headers order and every entry has the same timeout: the sweep can stop at
-  // the first entry that has not expired.
-  private readonly waiting = new Set<T>();
+  // List order is headers order and every entry has the same timeout: the sweep can stop at the
+  // first entry that has not expired.
+  private head: AwaitingBody | undefined;
+  private tail: AwaitingBody | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly sweepEveryMs: number;
 
@@ -24,7 +28,13 @@ export class BodyDeadline<T extends AwaitingBody> {
   }
 
   watch(entry: T): void {
-    this.waiting.add(entry);
+    if (entry.deadlineWatched) return;
+    entry.deadlineWatched = true;
+    entry.deadlinePrev = this.tail;
+    entry.deadlineNext = undefined;
+    if (this.tail) this.tail.deadlineNext = entry;
+    else this.head = entry;
+    this.tail = entry;
     if (this.timer === undefined) {
       this.timer = setInterval(() => this.sweep(), this.sweepEveryMs);
       this.timer.unref();
@@ -32,25 +42,32 @@ export class BodyDeadline<T extends AwaitingBody> {
   }
 
   release(entry: T): void {
-    this.waiting.delete(entry);
+    if (!entry.deadlineWatched) return;
+    entry.deadlineWatched = false;
+    const { deadlinePrev: prev, deadlineNext: next } = entry;
+    if (prev) prev.deadlineNext = next;
+    else this.head = next;
+    if (next) next.deadlinePrev = prev;
+    else this.tail = prev;
+    entry.deadlinePrev = undefined;
+    entry.deadlineNext = undefined;
   }
 
   /** Ends everything still waiting (used when the instrumentation is disabled). */
   expireAll(): void {
-    const entries = [...this.waiting];
-    this.waiting.clear();
+    while (this.head) this.expireOne(this.head as T);
     this.stop();
-    for (const entry of entries) this.expire(entry);
   }
 
   private sweep(): void {
     const now = performance.now();
-    for (const entry of this.waiting) {
-      if (now - entry.headersAt < this.timeoutMs) break;
-      this.waiting.delete(entry);
-      this.expire(entry);
-    }
-    if (this.waiting.size === 0) this.stop();
+    while (this.head && now - this.head.headersAt >= this.timeoutMs) this.expireOne(this.head as T);
+    if (!this.head) this.stop();
+  }
+
+  private expireOne(entry: T): void {
+    this.release(entry);
+    this.expire(entry);
   }
 
   private stop(): void {
