@@ -91,5 +91,17 @@ function dialectOf(value: unknown): string | undefined {
   }
 }
 
+/**
+ * Keyv 5 swallows a failing store call without emitting anything, so only wrapping the store's
+ * methods can see it; Keyv 6 (which has `emitTelemetry`) emits `error` from every catch.
+ */
+export function swallowsStoreErrors(keyv: KeyvLike): boolean {
+  try {
+    return typeof keyv.emitTelemetry !== 'function';
+  } catch {
+    return true;
+  }
+}
+
 /** Store methods whose failures count against the Keyv call that made them. */
 export const STORE_METHODS = ['get', 'getMany', 'set', 'setMany', 'delete', 'deleteMany', 'has', 'hasMany', 'clear'] as const;

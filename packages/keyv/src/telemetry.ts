@@ -6,7 +6,7 @@ import { SpanKind, context, trace, type Attributes, type Context, type Span, typ
 import { ATTR, ERROR_TYPE_OTHER, RESULT, TelemetryBoundary, errorType, recordSpanError } from '@threadline/core';
 import { startAttributes } from './attributes.js';
 import { CALL_KEY, CallErrors, watchEmitter, watchStoreMethods } from './error-scope.js';
-import { dbSystemOf, isPlainMemoryStore, namespaceOf, storeOf, type AnyFunction, type KeyvLike } from './keyv-shape.js';
+import { dbSystemOf, isPlainMemoryStore, namespaceOf, storeOf, swallowsStoreErrors, type AnyFunction, type KeyvLike } from './keyv-shape.js';
 import { kvMetrics, OpSeries, type KvMetrics } from './metrics.js';
 import { OP_COUNT, keyCount, type OpSpec } from './ops.js';
 import { KV_ATTR } from './semconv.js';
@@ -248,12 +248,12 @@ export class KeyvTelemetry {
       this.store = store;
       this.plainMemory = isPlainMemoryStore(store);
       this.system = this.options.dbSystemName ?? dbSystemOf(store);
-      // Keyv forwards adapter errors to its own emit; 5.x swallows store errors, so watch the methods
-      // too. A plain Map cannot fail: its calls run unscoped and need no watching.
+      // Keyv 6 and adapters report failures through emit('error'); Keyv 5 swallows store errors
+      // silently, so there the methods are watched too. A plain Map cannot fail: nothing to watch.
       if (!this.plainMemory) {
         watchEmitter(this.keyv);
         watchEmitter(store);
-        watchStoreMethods(store);
+        if (swallowsStoreErrors(this.keyv)) watchStoreMethods(store);
       }
     }
     this.namespace = namespace;
