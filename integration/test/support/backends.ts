@@ -39,7 +39,8 @@ export async function otlpReceiverBackend(): Promise<TraceBackend> {
       ...FAST_EXPORT,
       OTEL_TRACES_EXPORTER: 'otlp',
       OTEL_METRICS_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      // The SDK's default wire format, decoded by the receiver.
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
     },
     async trace(traceId) {

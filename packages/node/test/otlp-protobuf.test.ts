@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTelemetry } from '../src/index.js';
 import { spansOfDocument } from '../src/viewer/spans.js';
 import { startProtobufAwareReceiver, type ProtobufAwareReceiver } from './support/otlp-http-receiver.js';
-import { decodeMetricsRequest, decodeTraceRequest } from './support/otlp-protobuf.js';
+import { decodeMetricsRequest, decodeTraceRequest } from '@threadline/testing';
 
 /** Protobuf leaves default values out and JSON spells 64-bit numbers either way: compare modulo both. */
 function normalize(value: unknown): unknown {

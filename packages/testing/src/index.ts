@@ -6,3 +6,4 @@ export { findPostgresBin, freePort, startPrivatePostgres, startPrivateRedis, typ
 export type { ReadableSpan } from '@opentelemetry/sdk-trace';
 export type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedMetricPoint, type ReceivedSpan, type ReceivedSpanKind } from './otlp-receiver.js';
+export { decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';
 
 export type ReceivedSpanKind = 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER' | 'UNSPECIFIED';
 
@@ -34,7 +35,7 @@ export interface ReceivedMetricPoint {
 }
 
 export interface OtlpReceiver {
-  /** e.g. http://127.0.0.1:4318 — use as OTEL_EXPORTER_OTLP_ENDPOINT with protocol http/json. */
+  /** e.g. http://127.0.0.1:4318 — use as OTEL_EXPORTER_OTLP_ENDPOINT (http/json or http/protobuf). */
   readonly endpoint: string;
   spans(): ReceivedSpan[];
   /** Every metric point received, newest export last (points are cumulative: read the last). */
@@ -42,7 +43,7 @@ export interface OtlpReceiver {
   /** The newest point of `name` whose attributes include `attributes` (optionally from one service). */
   latestPoint(name: string, attributes?: Record<string, unknown>, serviceName?: string): ReceivedMetricPoint | undefined;
   waitFor<T>(probe: () => T | undefined | false, timeoutMs?: number, what?: string): Promise<T>;
-  /** Requests that could not be decoded (e.g. protobuf): a test should expect none. */
+  /** Requests that could not be decoded: a test should expect none. */
   readonly rejected: number;
   close(): Promise<void>;
 }
@@ -83,7 +84,7 @@ function serviceOf(resource: Json | undefined): string | undefined {
 }
 
 /**
- * An in-process OTLP/HTTP receiver (http/json) for end-to-end tests: the real exporters of every
+ * An in-process OTLP/HTTP receiver (http/json and http/protobuf) for end-to-end tests: the real exporters of every
  * process send to it, and tests assert on what a trace backend would have received.
  */
 export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
@@ -103,13 +104,20 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
     try {
       let body = await readBody(req);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-      if (!String(req.headers['content-type'] ?? '').includes('json')) {
+      const contentType = String(req.headers['content-type'] ?? '');
+      const isTraces = req.url?.startsWith('/v1/traces') ?? false;
+      const isProtobuf = contentType.includes('protobuf');
+      if (!isProtobuf && !contentType.includes('json')) {
         rejected++;
         res.writeHead(415).end();
         return;
       }
-      const payload = JSON.parse(body.toString('utf8')) as Json;
-      if (req.url?.startsWith('/v1/traces')) ingestTraces(payload);
+      const payload = isProtobuf
+        ? isTraces
+          ? decodeTraceRequest(body)
+          : decodeMetricsRequest(body)
+        : (JSON.parse(body.toString('utf8')) as Json);
+      if (isTraces) ingestTraces(payload);
       else if (req.url?.startsWith('/v1/metrics')) ingestMetrics(payload);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     } catch {

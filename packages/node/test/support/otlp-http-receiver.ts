@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';
+import { decodeMetricsRequest, decodeTraceRequest } from '@threadline/testing';
 
 type Json = Record<string, unknown>;
 
