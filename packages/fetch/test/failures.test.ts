@@ -45,6 +45,15 @@ describe('bodies', () => {
     await response.body?.cancel();
   });
 
+  it('disable() closes spans still waiting for a body', async () => {
+    const response = await fetch(`${server.origin}/big`);
+    expect(harness.spansNamed('GET')).toHaveLength(0);
+    instrumentation.disable();
+    instrumentation.enable();
+    expect(harness.span('GET').attributes[FETCH_ATTR.BODY_INCOMPLETE]).toBe(true);
+    await response.body?.cancel();
+  });
+
   it('keeps the span open while a streamed body is read, and ends it when the body ends', async () => {
     const response = await fetch(`${server.origin}/stream`);
     const text = await response.text();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fetchErrorType, normalizeMethod, originInfo, redactQuery } from '../src/attributes.js';
+import { BodyDeadline } from '../src/body-deadline.js';
 
 const SENSITIVE = new Set(['awsaccesskeyid', 'signature', 'sig', 'x-goog-signature']);
 
@@ -44,5 +45,33 @@ describe('methods and errors', () => {
       },
     });
     expect(typeof fetchErrorType(hostile)).toBe('string');
+  });
+});
+
+describe('BodyDeadline', () => {
+  const entry = (headersAt: number) => ({ headersAt, deadlinePrev: undefined, deadlineNext: undefined, deadlineWatched: false });
+
+  it('expires only what is still waiting after the timeout, oldest first, and unlinks released entries', async () => {
+    const expired: number[] = [];
+    const deadline = new BodyDeadline<ReturnType<typeof entry>>(40, (e) => expired.push(e.headersAt));
+    const now = performance.now();
+    const [a, b, c, d] = [entry(now - 1), entry(now), entry(now + 1), entry(now + 2)];
+    for (const e of [a, b, c, d]) deadline.watch(e!);
+    deadline.release(b!);
+    deadline.release(d!);
+    deadline.release(d!);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(expired).toEqual([a!.headersAt, c!.headersAt]);
+    expect(b!.deadlineNext).toBeUndefined();
+  });
+
+  it('expireAll ends everything at once (disable)', () => {
+    const expired: unknown[] = [];
+    const deadline = new BodyDeadline<ReturnType<typeof entry>>(60_000, (e) => expired.push(e));
+    const waiting = [entry(1), entry(2), entry(3)];
+    for (const e of waiting) deadline.watch(e);
+    deadline.expireAll();
+    expect(expired).toEqual(waiting);
+    expect(waiting.every((e) => !e.deadlineWatched)).toBe(true);
   });
 });
