@@ -9,8 +9,8 @@ export interface QueryEvent<TX> {
   readonly transactionId: string | undefined;
   /** The open transaction this query belongs to, when knex says so. */
   readonly transaction: TX | undefined;
-  /** The query carried a knex `.timeout()`. */
-  readonly timeout: boolean;
+  /** Milliseconds of the knex `.timeout()` the query carried. */
+  readonly timeout: number | undefined;
 }
 
 /** Pool occupancy read from knex's tarn pool. */

@@ -100,7 +100,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
       collection: collectionName(builder),
       transactionId,
       transaction: transactionId === undefined ? undefined : openHandle(transactions.get(transactionId)),
-      timeout: typeof q.timeout === 'number',
+      timeout: typeof q.timeout === 'number' ? q.timeout : undefined,
     };
   };
 

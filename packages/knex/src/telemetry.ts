@@ -9,6 +9,7 @@ import { KNEX_ATTR, TRANSACTION_SPAN_NAME, type TransactionOutcome } from './sem
 import type { KnexInstrumentationConfig, KnexQueryInfo } from './types.js';
 
 export const DEFAULT_MAX_QUERY_LENGTH = 2048;
+const KNEX_TIMEOUT_ERROR = 'KnexTimeoutError';
 
 // Read once: in the CommonJS build every `ATTR.x` goes through an interop getter, and this is the hot path.
 const { DB_SYSTEM_NAME, DB_NAMESPACE, SERVER_ADDRESS, SERVER_PORT, DB_OPERATION_NAME, DB_COLLECTION_NAME, DB_QUERY_TEXT } = ATTR;
@@ -113,11 +114,12 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   }
 
   queryFailed(op: QueryOp, error: unknown): void {
-    this.fail(op, errorType(error), error);
+    // Past its knex timeout the caller got a KnexTimeoutError, whatever the server says later (a cancel's 57014).
+    this.fail(op, this.timedOut(op) ? KNEX_TIMEOUT_ERROR : errorType(error), error);
   }
 
   queryAbandoned(op: QueryOp): void {
-    this.fail(op, op.event.timeout ? 'KnexTimeoutError' : ERROR_TYPE_OTHER);
+    this.fail(op, this.timedOut(op) ? KNEX_TIMEOUT_ERROR : ERROR_TYPE_OTHER);
   }
 
   acquireFailed(error: unknown): void {
@@ -184,6 +186,10 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     const txContext = tx.span.spanContext();
     if (activeContext.traceId !== txContext.traceId || activeContext.spanId === tx.parentSpanId) return tx.context;
     return active;
+  }
+
+  private timedOut(op: QueryOp): boolean {
+    return op.event.timeout !== undefined && performance.now() - op.startedAt >= op.event.timeout;
   }
 
   private fail(op: QueryOp, type: string, error?: unknown): void {

@@ -105,6 +105,18 @@ describe.skipIf(!up)('Postgres failures and hostile input', () => {
     expect(point.value).toBe(1);
   });
 
+  it.each([true, false])('a query timeout (cancel: %s) reaches the caller unchanged and fails the span as KnexTimeoutError', async (cancel) => {
+    const pair = await failBoth(bare, db, (k) => k.raw('select pg_sleep(0.3)').timeout(50, { cancel }));
+    expect(pair.traced.name).toBe('KnexTimeoutError');
+    expectSameError(pair);
+    // Cancelled, the server answers query_canceled (57014) in a race with the release; not cancelled,
+    // the connection goes back unanswered. Either way the span says what the caller got.
+    const span = harness.span('SELECT');
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes['error.type']).toBe('KnexTimeoutError');
+    assertChildOf(span, harness.span('caller'));
+  });
+
   it('a 1 MB statement works and only a truncated, sanitized text reaches the span', async () => {
     const big = 'a'.repeat(1024 * 1024);
     const rows = await withRoot('big', () => db.raw(`select '${big}' as v, 42 as n`));

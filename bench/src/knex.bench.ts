@@ -1,0 +1,140 @@
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { MetricsCollector, setCollector } from '@threadline/core';
+import { instrumentKnex } from '@threadline/knex';
+import { createRequire } from 'node:module';
+import { compare, formatNs, row } from './harness.js';
+
+type Knex = ReturnType<typeof import('knex').default>;
+type KnexFactory = typeof import('knex').default;
+
+const CONNECTION = { host: process.env.PGHOST ?? '127.0.0.1', port: Number(process.env.PGPORT ?? 5432), user: 'postgres', database: 'test' };
+
+/** Exports nothing, instantly: the bench measures instrumentation, not an exporter. */
+const discard: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined };
+
+/** Counts ended spans so the setup can prove each scenario emits what it claims. */
+class Counter implements SpanProcessor {
+  ended = 0;
+  onStart(): void {}
+  onEnd(_span: ReadableSpan): void {
+    this.ended++;
+  }
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+}
+
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * The contrib instrumentations patch module prototypes on require. To keep the baseline and
+ * threadline instances unpatched in the same process, contrib gets its own, freshly required copy
+ * of knex and pg, loaded after its hooks are enabled; the first copies stay untouched.
+ */
+async function contribKnex(): Promise<KnexFactory> {
+  const { KnexInstrumentation } = await import('@opentelemetry/instrumentation-knex');
+  const { PgInstrumentation } = await import('@opentelemetry/instrumentation-pg');
+  new KnexInstrumentation();
+  new PgInstrumentation();
+  for (const key of Object.keys(requireHere.cache)) {
+    if (/[\\/]node_modules[\\/](knex|pg|pg-pool)[\\/]/.test(key)) delete requireHere.cache[key];
+  }
+  return requireHere('knex') as KnexFactory;
+}
+
+function open(factory: KnexFactory): Knex {
+  return factory({ client: 'pg', connection: CONNECTION, pool: { min: 1, max: 1 } });
+}
+
+/**
+ * What knex emits around one `select ?`, replayed on an instance with no database: isolates the
+ * instrumentation's own CPU cost (span, attributes, metrics) from the loopback round trip.
+ */
+function replayEvents(db: Knex, n: number): void {
+  const emitter = db as unknown as { emit(event: string, ...args: unknown[]): boolean };
+  const builder = { _single: {}, _method: 'raw' };
+  for (let i = 0; i < n; i++) {
+    const q = { sql: 'select $1 as v', bindings: [i], method: 'raw', __knexQueryUid: 'q', __knexUid: 'c1', __knexTxId: undefined };
+    emitter.emit('start', builder);
+    emitter.emit('query', q);
+    emitter.emit('query-response', [{ v: i }], q, builder);
+  }
+}
+
+async function queries(db: Knex, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await db.raw('select ? as v', [i]);
+}
+
+/** Sequential `select ?` on loopback Postgres: uninstrumented vs threadline vs contrib knex + pg. */
+export default async function knexBench() {
+  const counter = new Counter();
+  const provider = new TracerProvider({ spanProcessors: [counter, new BatchSpanProcessor({ exporter: discard })] });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(provider);
+  setCollector(new MetricsCollector());
+  const tracer = trace.getTracer('bench');
+
+  const { default: knex } = await import('knex');
+  const bare = open(knex);
+  const threadline = open(knex);
+  instrumentKnex(threadline);
+  await Promise.all([bare.raw('select 1'), threadline.raw('select 1')]);
+  const replayBare = open(knex);
+  const replayThreadline = open(knex);
+  instrumentKnex(replayThreadline);
+  const contrib = open(await contribKnex());
+  await contrib.raw('select 1');
+
+  // Each scenario must emit exactly what its name says, or the comparison is meaningless.
+  for (const [name, db, spans] of [['uninstrumented', bare, 0], ['threadline', threadline, 1], ['contrib', contrib, 2]] as const) {
+    const before = counter.ended;
+    await queries(db, 1);
+    if (counter.ended - before !== spans) throw new Error(`${name} emitted ${counter.ended - before} spans per query, expected ${spans}`);
+  }
+
+  const rows = await compare({
+    id: '05-knex',
+    title: 'Knex: sequential `select ?` on loopback Postgres (pg driver)',
+    baseline: 'uninstrumented',
+    // Short rounds, many of them: on a loaded 2-core machine a burst then hits one round, not a whole scenario.
+    opsPerRound: 100,
+    rounds: 61,
+    warmupRounds: 5,
+    scenarios: [
+      { name: 'uninstrumented', run: (n) => queries(bare, n) },
+      { name: 'threadline instrumentKnex', run: (n) => queries(threadline, n) },
+      { name: 'contrib instrumentation-knex + instrumentation-pg', run: (n) => queries(contrib, n) },
+      { name: 'replayed knex events, no DB: uninstrumented', run: (n) => replayEvents(replayBare, n) },
+      { name: 'replayed knex events, no DB: threadline', run: (n) => replayEvents(replayThreadline, n) },
+      {
+        name: 'one bare SDK span (start + end)',
+        run: (n) => {
+          for (let i = 0; i < n; i++) tracer.startSpan('bare').end();
+        },
+      },
+    ],
+    notes: (r) => {
+      const base = row(r, 'uninstrumented');
+      const ours = row(r, 'threadline instrumentKnex');
+      const theirs = row(r, 'contrib instrumentation-knex + instrumentation-pg');
+      const span = row(r, 'one bare SDK span (start + end)').medianNs;
+      const hook = row(r, 'replayed knex events, no DB: threadline').medianNs - row(r, 'replayed knex events, no DB: uninstrumented').medianNs;
+      return [
+        'Goals: threadline adds ≤ 5% per query, and its added time is ≤ 1.5× one bare SDK span.',
+        'All scenarios share one SDK TracerProvider (BatchSpanProcessor, exporter that discards) and one process;',
+        'threadline also records its metrics (duration histogram, operations counter, pool gauges). contrib runs',
+        'on its own freshly required knex + pg copies so its prototype patches never touch the other scenarios;',
+        'a setup check asserts 0 / 1 / 2 spans per query for uninstrumented / threadline / contrib.',
+        '',
+        `- threadline, end to end: +${formatNs(ours.addedNs)} per query = +${((ours.ratio - 1) * 100).toFixed(1)}% (goal ≤ 5%); added / bare span = ${(ours.addedNs / span).toFixed(2)}× (goal ≤ 1.5×)`,
+        `- threadline, own cost on replayed events (no DB, so no scheduling noise): ${formatNs(hook)} per query = ${(hook / span).toFixed(2)}× one bare span (goal ≤ 1.5×), ${((hook / base.medianNs) * 100).toFixed(1)}% of this run's baseline query (goal ≤ 5%)`,
+        `- contrib knex + pg: +${formatNs(theirs.addedNs)} per query = +${((theirs.ratio - 1) * 100).toFixed(1)}%`,
+        `- one bare SDK span: ${formatNs(span)}; baseline query: ${formatNs(base.medianNs)}`,
+      ].join('\n');
+    },
+  });
+  await Promise.all([bare, threadline, replayBare, replayThreadline, contrib].map((db) => db.destroy()));
+  await provider.shutdown();
+  return rows;
+}
