@@ -8,6 +8,8 @@ export const config = {
   cdcPublication: process.env.CDC_PUBLICATION ?? 'orders_pub',
   downstreamUrl: process.env.DOWNSTREAM_URL ?? 'http://127.0.0.1:3001',
   port: Number(process.env.PORT ?? 0),
+  temporalAddress: process.env.TEMPORAL_ADDRESS ?? '',
+  temporalTaskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'orders',
 };
 
 export const redisUrl = `redis://${config.redisHost}:${config.redisPort}`;

@@ -44,6 +44,29 @@ app.post('/orders', async (req, res) => {
   const order = await createOrder(String(body.customerId ?? 'c-1'), String(body.item ?? 'book'), Number(body.quantity ?? 1));
   res.status(201).json({ ...order, traceId: trace.getActiveSpan()?.spanContext().traceId });
 });
+// Present when TEMPORAL_ADDRESS reaches a server: HTTP → start workflow → activity → fetch.
+app.post('/reports', async (req, res) => {
+  if (!config.temporalAddress) {
+    res.status(503).json({ error: 'TEMPORAL_ADDRESS is not set' });
+    return;
+  }
+  const orderId = String((req.body as { orderId?: unknown } | undefined)?.orderId ?? '1');
+  const client = await temporalClient();
+  const result = await client.workflow.execute('notifyOrder', { args: [orderId], taskQueue: config.temporalTaskQueue, workflowId: `notify-${orderId}-${Date.now()}` });
+  res.json({ result, traceId: trace.getActiveSpan()?.spanContext().traceId });
+});
+
+let client: Promise<import('@temporalio/client').Client> | undefined;
+/** Loaded on first use, so the API starts without Temporal's packages when it has no server. */
+function temporalClient(): Promise<import('@temporalio/client').Client> {
+  client ??= (async () => {
+    const [{ Client, Connection }, { createClientInterceptors }] = await Promise.all([import('@temporalio/client'), import('@threadline/temporal')]);
+    const connection = await Connection.connect({ address: config.temporalAddress });
+    return new Client({ connection, interceptors: createClientInterceptors() });
+  })();
+  return client;
+}
+
 app.get('/health', (_req, res) => {
   res.json({ ok: true });
 });
