@@ -35,7 +35,7 @@ const specs: Array<Omit<OpSpec, 'index'>> = [
   { name: 'getRaw', shape: 'value', batch: false, delegatesArrays: false },
   { name: 'getMany', shape: 'values', batch: true, delegatesArrays: false },
   { name: 'getManyRaw', shape: 'values', batch: true, delegatesArrays: false },
-  { name: 'set', shape: 'written', batch: false, delegatesArrays: true },
+  { name: 'set', shape: 'written', batch: false, delegatesArrays: false },
   { name: 'setRaw', shape: 'written', batch: false, delegatesArrays: false },
   { name: 'setMany', shape: 'writtens', batch: true, delegatesArrays: false },
   { name: 'setManyRaw', shape: 'writtens', batch: true, delegatesArrays: false },
