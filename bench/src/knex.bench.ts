@@ -83,6 +83,8 @@ export default async function knexBench() {
   const replayBare = open(knex);
   const replayThreadline = open(knex);
   instrumentKnex(replayThreadline);
+  const replayDisabled = open(knex);
+  instrumentKnex(replayDisabled, { enabled: false });
   const contrib = open(await contribKnex());
   await contrib.raw('select 1');
 
@@ -107,6 +109,7 @@ export default async function knexBench() {
       { name: 'contrib instrumentation-knex + instrumentation-pg', run: (n) => queries(contrib, n) },
       { name: 'replayed knex events, no DB: uninstrumented', run: (n) => replayEvents(replayBare, n) },
       { name: 'replayed knex events, no DB: threadline', run: (n) => replayEvents(replayThreadline, n) },
+      { name: 'replayed knex events, no DB: threadline disabled', run: (n) => replayEvents(replayDisabled, n) },
       {
         name: 'one bare SDK span (start + end)',
         run: (n) => {
@@ -129,12 +132,13 @@ export default async function knexBench() {
         '',
         `- threadline, end to end: +${formatNs(ours.addedNs)} per query = +${((ours.ratio - 1) * 100).toFixed(1)}% (goal ≤ 5%); added / bare span = ${(ours.addedNs / span).toFixed(2)}× (goal ≤ 1.5×)`,
         `- threadline, own cost on replayed events (no DB, so no scheduling noise): ${formatNs(hook)} per query = ${(hook / span).toFixed(2)}× one bare span (goal ≤ 1.5×), ${((hook / base.medianNs) * 100).toFixed(1)}% of this run's baseline query (goal ≤ 5%)`,
+        `- threadline disabled (enabled: false): ${formatNs(row(r, 'replayed knex events, no DB: threadline disabled').medianNs - row(r, 'replayed knex events, no DB: uninstrumented').medianNs)} per query on replayed events`,
         `- contrib knex + pg: +${formatNs(theirs.addedNs)} per query = +${((theirs.ratio - 1) * 100).toFixed(1)}%`,
         `- one bare SDK span: ${formatNs(span)}; baseline query: ${formatNs(base.medianNs)}`,
       ].join('\n');
     },
   });
-  await Promise.all([bare, threadline, replayBare, replayThreadline, contrib].map((db) => db.destroy()));
+  await Promise.all([bare, threadline, replayBare, replayThreadline, replayDisabled, contrib].map((db) => db.destroy()));
   await provider.shutdown();
   return rows;
 }

@@ -76,18 +76,27 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     for (const handle of queue.splice(0)) handler.queryAbandoned(handle);
   };
 
+  // A destroyed connection's id never comes back: forget it, so churned connections do not pile up.
+  const onDestroy = (connection: unknown) => {
+    const connectionId = (connection as { __knexUid?: unknown } | null)?.__knexUid;
+    onRelease(connection);
+    inFlight.delete(connectionId);
+  };
+
   const ensurePoolWatched = () => {
     if (client.pool === watchedPool) return;
     unwatchPool?.();
     unwatchPool = undefined;
     watchedPool = client.pool;
-    if (isTarnPool(watchedPool)) unwatchPool = watchPool(watchedPool, {
-        occupancy: options.poolMetrics,
-        onRelease: guard(onRelease),
-        onAcquireFail: guard((error: unknown) => handler.acquireFailed(error)),
-        onServerSystem: guard((system: string) => handler.serverSystem(system)),
-        onSample: guard((snapshot: PoolSnapshot) => handler.poolChanged(snapshot)),
-      });
+    if (!isTarnPool(watchedPool)) return;
+    unwatchPool = watchPool(watchedPool, {
+      occupancy: options.poolMetrics,
+      onRelease: guard(onRelease),
+      onDestroy: guard(onDestroy),
+      onAcquireFail: guard((error: unknown) => handler.acquireFailed(error)),
+      onServerSystem: guard((system: string) => handler.serverSystem(system)),
+      onSample: guard((snapshot: PoolSnapshot) => handler.poolChanged(snapshot)),
+    });
   };
 
   const eventOf = (q: KnexQueryObject, builder: unknown): QueryEvent<TX> => {

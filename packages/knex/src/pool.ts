@@ -22,6 +22,7 @@ export function isTarnPool(pool: unknown): pool is TarnPoolLike {
 export interface PoolWatch {
   readonly occupancy: boolean;
   onRelease(connection: unknown): void;
+  onDestroy(connection: unknown): void;
   /**
    * tarn reports the failure inside the acquiring caller's promise chain, so the active context
    * there is the caller's: an acquire failure span lands in the caller's trace.
@@ -52,10 +53,12 @@ export function watchPool(pool: TarnPoolLike, watch: PoolWatch): () => void {
   };
   const onRelease = (connection: unknown) => watch.onRelease(connection);
   const onAcquireFail = (_eventId: unknown, error: unknown) => watch.onAcquireFail(error);
+  const onDestroy = (_eventId: unknown, connection: unknown) => watch.onDestroy(connection);
 
   pool.on('createSuccess', onCreate);
   pool.on('release', onRelease);
   pool.on('acquireFail', onAcquireFail);
+  pool.on('destroySuccess', onDestroy);
   if (watch.occupancy) {
     for (const event of OCCUPANCY_EVENTS) pool.on(event, onOccupancy);
     onOccupancy();
@@ -65,6 +68,7 @@ export function watchPool(pool: TarnPoolLike, watch: PoolWatch): () => void {
     pool.removeListener('createSuccess', onCreate);
     pool.removeListener('release', onRelease);
     pool.removeListener('acquireFail', onAcquireFail);
+    pool.removeListener('destroySuccess', onDestroy);
     for (const event of OCCUPANCY_EVENTS) pool.removeListener(event, onOccupancy);
   };
 }

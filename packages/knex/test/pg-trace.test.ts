@@ -202,6 +202,18 @@ describe.skipIf(!up).each(LINES)('Postgres spans ($line)', ({ factory }) => {
     assertChildOf(span, harness.span('bad-stream'));
   });
 
+  it('traces schema builder statements by their keyword', async () => {
+    const scratch = tableName('tl_knex_schema');
+    await withRoot('migrate', async () => {
+      await db.schema.createTable(scratch, (t) => t.integer('id'));
+      await db.schema.dropTable(scratch);
+    });
+    const root = harness.span('migrate');
+    assertChildOf(harness.span('CREATE'), root);
+    assertChildOf(harness.span('DROP'), root);
+    expect(harness.span('CREATE').attributes['db.query.text']).toBe(`create table "${scratch}" ("id" integer)`);
+  });
+
   it('does not leak an active span into the caller after the query', async () => {
     await withRoot('outer', async (root) => {
       await db.raw('select 1');
