@@ -6,7 +6,7 @@ export default defineProject({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // One private wal_level=logical cluster for the whole suite (see test/support/logical-cluster.ts).
+    // One private wal_level=logical cluster for the whole suite (started by @threadline/testing in test/support/global-setup.ts).
     globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -1,5 +1,5 @@
+import { findPostgresBin, startPrivatePostgres, type PrivatePostgres } from '@threadline/testing';
 import type { TestProject } from 'vitest/node';
-import { findPostgresBinDir, startLogicalCluster, type LogicalCluster } from './logical-cluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,18 +8,19 @@ declare module 'vitest' {
   }
 }
 
-let cluster: LogicalCluster | undefined;
+let cluster: PrivatePostgres | undefined;
 
+/** One private wal_level=logical cluster for the whole suite, whatever the shared server's settings. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  if (!findPostgresBinDir()) {
-    if (process.env.CI === 'true') throw new Error('pg-cdc tests need Postgres server binaries (initdb, pg_ctl) and CI=true');
+  if (!findPostgresBin()) {
+    if (process.env.CI === 'true') throw new Error('pg-cdc tests need Postgres server binaries (initdb, postgres) and CI=true');
     console.warn('[pg-cdc] no Postgres server binaries found: the CDC tests are skipped');
     project.provide('pgCdcCluster', null);
     return async () => undefined;
   }
-  cluster = await startLogicalCluster();
-  const { host, port, user, database, url } = cluster;
-  project.provide('pgCdcCluster', { host, port, user, database, url });
+  cluster = await startPrivatePostgres({ wal_level: 'logical', synchronous_commit: 'off', full_page_writes: 'off' });
+  const { host, port, connectionString } = cluster;
+  project.provide('pgCdcCluster', { host, port, user: 'postgres', database: 'postgres', url: connectionString });
   return async () => {
     await cluster?.stop();
   };
