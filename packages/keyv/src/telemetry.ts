@@ -3,13 +3,13 @@
  * each call into hit / miss / ok / error. Knows OTel; learns about Keyv only through keyv-shape.
  */
 import { SpanKind, context, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { ATTR, ERROR_TYPE_OTHER, RESULT, TelemetryBoundary, errorType, recordSpanError } from '@threadline/core';
+import { ERROR_TYPE_OTHER, TelemetryBoundary, errorType, recordSpanError } from '@threadline/core';
 import { startAttributes } from './attributes.js';
 import { CALL_KEY, CallErrors, watchEmitter, watchStoreMethods } from './error-scope.js';
 import { dbSystemOf, isPlainMemoryStore, namespaceOf, storeOf, swallowsStoreErrors, type AnyFunction, type KeyvLike } from './keyv-shape.js';
 import { kvMetrics, OpSeries, type KvMetrics } from './metrics.js';
 import { OP_COUNT, keyCount, type OpSpec } from './ops.js';
-import { KV_ATTR } from './semconv.js';
+import { countResults } from './results.js';
 import type { ResolvedOptions } from './options.js';
 import { SPAN_MODE } from './options.js';
 
@@ -184,7 +184,7 @@ export class KeyvTelemetry {
         series.errorDuration(type).record(seconds);
         if (span !== undefined) recordSpanError(span, error, type);
       } else {
-        const notStored = this.classify(op, series, firstArg, value, span);
+        const notStored = countResults(op, series, firstArg, value, span);
         if (notStored > 0) {
           series.errorDuration(ERROR_TYPE_OTHER).record(seconds);
           if (span !== undefined) recordSpanError(span, undefined, ERROR_TYPE_OTHER);
@@ -193,44 +193,6 @@ export class KeyvTelemetry {
       span?.end();
     } catch (internal) {
       this.boundary.fail(internal);
-    }
-  }
-
-  /** Counts a successful call's results; returns how many writes reported `false` (not stored). */
-  private classify(op: OpSpec, series: OpSeries, firstArg: unknown, value: unknown, span: Span | undefined): number {
-    switch (op.shape) {
-      case 'value':
-      case 'presence': {
-        const hit = op.shape === 'value' ? value !== undefined : value === true;
-        (hit ? series.hit : series.miss).add(1);
-        span?.setAttribute(ATTR.KV_RESULT, hit ? RESULT.HIT : RESULT.MISS);
-        return 0;
-      }
-      case 'values':
-      case 'presences': {
-        const rows = Array.isArray(value) ? value : [];
-        let hits = 0;
-        for (let i = 0; i < rows.length; i++) if (op.shape === 'values' ? rows[i] !== undefined : rows[i] === true) hits++;
-        series.hit.add(hits);
-        series.miss.add(rows.length - hits);
-        span?.setAttribute(KV_ATTR.HIT_COUNT, hits);
-        span?.setAttribute(KV_ATTR.MISS_COUNT, rows.length - hits);
-        return 0;
-      }
-      case 'written':
-        (value === false ? series.error : series.ok).add(1);
-        return value === false ? 1 : 0;
-      case 'writtens': {
-        const rows = Array.isArray(value) ? value : [];
-        let notStored = 0;
-        for (let i = 0; i < rows.length; i++) if (rows[i] === false) notStored++;
-        series.ok.add(rows.length - notStored);
-        series.error.add(notStored);
-        return notStored;
-      }
-      case 'done':
-        series.ok.add(keyCount(op, firstArg));
-        return 0;
     }
   }
 

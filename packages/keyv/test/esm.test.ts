@@ -10,7 +10,7 @@ interface AppSpan {
   parentSpanId: string | null;
 }
 
-describe('ESM app (dist build, imported by package name)', () => {
+describe('ESM and CommonJS apps (dist build, imported by package name)', () => {
   it('instruments Keyv through the explicit wrapper and through module patching', async () => {
     const app = await runApp(fileURLToPath(new URL('./fixtures/esm-app.mjs', import.meta.url)));
     expect(app.code, app.stderr).toBe(0);
@@ -27,5 +27,17 @@ describe('ESM app (dist build, imported by package name)', () => {
     }
     const explicit = spans.find((s) => s.name === 'get explicit')!;
     expect(explicit.parentSpanId).toBeNull();
+  });
+
+  it('patches keyv in a CommonJS app through require hooks', async () => {
+    const app = await runApp(fileURLToPath(new URL('./fixtures/cjs-app.cjs', import.meta.url)));
+    expect(app.code, app.stderr).toBe(0);
+    const { results, spans, counts } = app.result as { results: unknown[]; spans: Array<AppSpan & { batch: number | null }>; counts: Record<string, number> };
+    expect(results).toEqual([1, null]);
+    expect(counts).toEqual({ hit: 1, miss: 1 });
+    const request = spans.find((s) => s.name === 'request')!;
+    const getMany = spans.find((s) => s.name === 'getMany cjs')!;
+    expect(getMany.parentSpanId).toBe(request.spanId);
+    expect(getMany.batch).toBe(2);
   });
 });
