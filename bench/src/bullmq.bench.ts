@@ -1,4 +1,4 @@
-import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { context, createContextKey, INVALID_SPAN_CONTEXT, metrics, propagation, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -24,6 +24,26 @@ class DroppingProcessor implements SpanProcessor {
   async forceFlush() {}
   async shutdown() {}
 }
+
+const NOOP_SPAN = { setSpanOnContext: (ctx: Context) => ctx, setAttribute() {}, setAttributes() {}, addEvent() {}, recordException() {}, end() {} };
+const FLOOR_KEY = createContextKey('bench.floor');
+
+/**
+ * The least any context-propagating adapter does: run each BullMQ operation in a new active
+ * context (AsyncLocalStorage carries it through every promise BullMQ and ioredis make). No spans.
+ */
+const contextFloor = {
+  tracer: { startSpan: () => NOOP_SPAN },
+  contextManager: {
+    with: <T>(ctx: Context, fn: () => T) => context.with(ctx.setValue(FLOOR_KEY, true), fn),
+    active: () => context.active(),
+    getMetadata: () => '',
+    fromMetadata: (ctx: Context) => ctx,
+  },
+} as unknown as Telemetry;
+
+/** A tracer whose spans record nothing: threadline's adapter and metrics without SDK span cost. */
+const noopTracer = { startSpan: () => trace.wrapSpanContext(INVALID_SPAN_CONTEXT) } as unknown as Tracer;
 
 const connection = { host: process.env.REDIS_HOST ?? '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) };
 const CONCURRENCY = 10;
@@ -100,15 +120,18 @@ export default async function bullmqBench() {
   metrics.setGlobalMeterProvider(meterProvider);
 
   const threadline = bullmqTelemetry();
+  const threadlineNoSpans = bullmqTelemetry({ tracerProvider: { getTracer: () => noopTracer } });
   const rows = await compare({
     id: '04-bullmq',
     title: 'BullMQ add + process throughput (real Redis, worker concurrency 10, ns per job)',
     baseline: 'uninstrumented',
     opsPerRound: 1000,
-    rounds: 11,
+    rounds: 13,
     warmupRounds: 2,
     scenarios: [
       queueScenario('uninstrumented', undefined),
+      queueScenario('context switch only (floor)', () => contextFloor),
+      queueScenario('threadline, no-op tracer', () => threadlineNoSpans as unknown as Telemetry, (fn) => threadlineNoSpans.processor(fn as never) as never),
       queueScenario('threadline (spans + metrics)', () => threadline as unknown as Telemetry, (fn) => threadline.processor(fn as never) as never),
       queueScenario('bullmq-otel 2.0.1 (spans + metrics)', () => new BullMQOtel({ enableMetrics: true }) as unknown as Telemetry),
     ],
@@ -126,7 +149,10 @@ export default async function bullmqBench() {
         '',
         `- throughput lost: threadline ${loss(ours)}, bullmq-otel ${loss(theirs)}`,
         `- jobs/s: uninstrumented ${(1e9 / base).toFixed(0)}, threadline ${(1e9 / ours).toFixed(0)}, bullmq-otel ${(1e9 / theirs).toFixed(0)}`,
-        `- CPU of this process per job (median of rounds): uninstrumented ${cpuRow('uninstrumented')}, threadline ${cpuRow('threadline (spans + metrics)')}, bullmq-otel ${cpuRow('bullmq-otel 2.0.1 (spans + metrics)')}`,
+        `- CPU of this process per job (median of rounds): uninstrumented ${cpuRow('uninstrumented')}, context switch only ${cpuRow('context switch only (floor)')}, threadline with a no-op tracer ${cpuRow('threadline, no-op tracer')}, threadline ${cpuRow('threadline (spans + metrics)')}, bullmq-otel ${cpuRow('bullmq-otel 2.0.1 (spans + metrics)')}`,
+        '- Where the cost goes: "context switch only" is the floor of any adapter that keeps a trace active',
+        '  through BullMQ (its `trace()` runs every job inside `contextManager.with`); "no-op tracer" adds',
+        "  threadline's own work (carrier, attributes, metrics); the rest is the OTel SDK's two spans per job.",
         '- Same process, same Redis, scenarios rotated every round. Spans go to an SDK TracerProvider',
         '  whose processor drops them (span cost without exporter cost); metrics: threadline records into',
         '  the collector, bullmq-otel into an OTel SDK MeterProvider (both read by an idle reader).',
