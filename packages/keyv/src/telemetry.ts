@@ -63,7 +63,7 @@ export class KeyvTelemetry {
       series !== undefined &&
       this.options.spanMode !== SPAN_MODE.never &&
       (this.options.spanMode === SPAN_MODE.always || trace.getSpan(parent) !== undefined);
-    const span = withSpan ? this.startSpan(op, undefined, parent) : undefined;
+    const span = withSpan ? this.boundary.run(() => this.startSpan(op, undefined, parent), undefined) : undefined;
     const start = performance.now();
     let failed = false;
     let error: unknown;
