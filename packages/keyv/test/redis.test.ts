@@ -67,7 +67,8 @@ describe.skipIf(!redisUp)('Redis stopped mid-test (a private redis-server, kille
       expect(await kvCount('get', 'miss', { 'kv.namespace': 'private' })).toBe(0);
       const span = harness.span('get private');
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
-      expect(span.attributes['error.type']).toBe('ClientOfflineError');
+      // Which node-redis error depends on whether the client saw the socket close before the call.
+      expect(['ClientOfflineError', 'SocketClosedUnexpectedlyError', 'ClientClosedError', 'ECONNREFUSED']).toContain(span.attributes['error.type']);
     } finally {
       await server.kill();
       await keyv.disconnect().catch(() => undefined);
