@@ -40,7 +40,12 @@ export abstract class WrappedSpan implements BullMQSpan {
   abstract readonly span: Span;
 
   setSpanOnContext(ctx: Context): Context {
-    return trace.setSpan(ctx, this.span);
+    try {
+      return trace.setSpan(ctx, this.span);
+    } catch (error) {
+      this.boundary.fail(error);
+      return ctx;
+    }
   }
 
   setAttribute(key: string, value: unknown): void {

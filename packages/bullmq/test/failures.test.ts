@@ -201,6 +201,19 @@ describe.skipIf(!up).each(LINES)('$line: retries, failures, delays, load', ({ li
     expect((await harness.metricPoint(METRIC.dropped, { reason: 'hook_error' })).value).toBe(2);
   });
 
+  it('a fault inside telemetry (here: a throwing tracer) costs telemetry, never the job', async () => {
+    const broken = { startSpan: () => { throw new Error('tracer bug'); } } as never;
+    const { telemetry, name, queue } = setup({ tracerProvider: { getTracer: () => broken } });
+    const worker = res.track(new lib.Worker(name, telemetry.processor(async (job: Job) => `done ${job.name}`), { connection, telemetry }));
+    const done = settled(worker, 2);
+    const first = await queue.add('a', { n: 1 });
+    const second = await queue.add('b', { n: 2 });
+    await done;
+    expect(await first.getState()).toBe('completed');
+    expect((await queue.getJob(second.id!))!.returnvalue).toBe('done b');
+    expect((await harness.metricPoint(METRIC.dropped, { reason: 'internal_error' })).value).toBeGreaterThanOrEqual(1);
+  });
+
   it('jobNameLabel adds the job name to metric labels; without it the label is absent', async () => {
     const { name, queue } = setup({ jobNameLabel: true });
     await queue.add('email', {});
