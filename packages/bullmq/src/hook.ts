@@ -102,7 +102,7 @@ export class BullMQTelemetryAdapter {
       const outcome = SETTLE_OUTCOMES[operation];
       if (outcome !== undefined) {
         const enclosing = parent.getValue(PROCESS_KEY);
-        if (enclosing instanceof ProcessSpan) enclosing.settle(outcome, span);
+        if (enclosing instanceof ProcessSpan) enclosing.settle(outcome);
       }
       return span ? new InternalSpan(span, rt.boundary) : NOOP_SPAN;
     } catch (error) {
@@ -113,9 +113,7 @@ export class BullMQTelemetryAdapter {
 
   private getMetadata(ctx: Context): string {
     try {
-      const attempt = ctx.getValue(PROCESS_KEY);
-      const kept = attempt instanceof ProcessSpan ? attempt.retryMetadata(ctx) : undefined;
-      return kept ?? JSON.stringify(injectContext(ctx));
+      return JSON.stringify(injectContext(ctx));
     } catch (error) {
       this.rt.boundary.fail(error);
       return '';

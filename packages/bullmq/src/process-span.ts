@@ -29,7 +29,7 @@ export class ProcessSpan extends WrappedSpan {
   constructor(
     private readonly rt: Runtime,
     private readonly queue: string | undefined,
-    private readonly creationMetadata: string | undefined,
+    creationMetadata: string | undefined,
   ) {
     const producer = creationMetadata === undefined ? ROOT_CONTEXT : extractContext(parseJsonCarrier(creationMetadata));
     const producerSpan = trace.getSpanContext(producer);
@@ -42,20 +42,6 @@ export class ProcessSpan extends WrappedSpan {
     this.bodyContext = trace.setSpan(producer, this.span).setValue(PROCESS_KEY, this);
   }
 
-  /** A settle span kept as an INTERNAL span (internalSpans option), also this attempt's own. */
-  private settleSpan: Span | undefined;
-
-  /**
-   * The carrier BullMQ should store when it asks for one in `ctx`, or undefined to inject `ctx`.
-   * Asked by the attempt itself (a retry), it is the job's creation carrier, so the next attempt
-   * hangs off the producer, not off this one; empty when there was none. A send made by the
-   * processor (another span active) injects normally.
-   */
-  retryMetadata(ctx: Context): string | undefined {
-    const active = trace.getSpan(ctx);
-    return active === this.span || (active !== undefined && active === this.settleSpan) ? (this.creationMetadata ?? '') : undefined;
-  }
-
   override setSpanOnContext(): Context {
     return this.bodyContext;
   }
@@ -65,9 +51,8 @@ export class ProcessSpan extends WrappedSpan {
   }
 
   /** BullMQ started its complete / fail / retry span inside this attempt. */
-  settle(outcome: Outcome, span?: Span): void {
+  settle(outcome: Outcome): void {
     this.outcome = outcome;
-    if (span) this.settleSpan = span;
   }
 
   /** The job itself, seen by the processor wrapper: attempt, stall, queue wait, user hook. */
@@ -78,7 +63,7 @@ export class ProcessSpan extends WrappedSpan {
     const stalls = (job.attemptsStarted ?? 0) - this.attempt;
     if (stalls > 0) this.span.addEvent(EVENTS.STALLED, { [BULLMQ_ATTR.JOB_STALLED_COUNT]: job.stalledCounter || stalls });
     if (job.attemptsMade === 0 && typeof job.processedOn === 'number' && typeof job.timestamp === 'number') {
-      // BullMQ 6 zeroes `job.delay` once a delayed job is promoted; the requested delay stays in opts.
+      // BullMQ (5.x and 6.x) resets `job.delay` once a delayed job is promoted; opts keep the request.
       const waitMs = job.processedOn - job.timestamp - (job.opts?.delay ?? job.delay ?? 0);
       this.bind().queueWait.record(waitMs > 0 ? waitMs / 1000 : 0);
     }
