@@ -142,6 +142,34 @@ function ratioNotes(rows: readonly ResultRow[], names: { bare: string; floor: st
   ];
 }
 
+/**
+ * Block-interleaved timing: blocks of `blockSize` requests per scenario, scenarios rotated block by
+ * block, the first `settle` requests after each switch not counted, no forced GC; the median
+ * request per scenario. Switching subscribers on and off re-shapes the channel objects undici
+ * reads on every request, so the requests right after a switch are not representative.
+ */
+async function blockMedians(
+  scenarios: ReadonlyArray<{ name: string; toggle?: Toggle; once: () => Promise<void> }>,
+  blocks: number,
+  blockSize = 60,
+  settle = 10,
+): Promise<Map<string, number>> {
+  const samples = new Map(scenarios.map((s) => [s.name, [] as number[]]));
+  for (let block = 0; block < blocks; block++) {
+    for (let j = 0; j < scenarios.length; j++) {
+      const scenario = scenarios[(block + j) % scenarios.length]!;
+      scenario.toggle?.enable();
+      for (let i = 0; i < blockSize; i++) {
+        const start = process.hrtime.bigint();
+        await scenario.once();
+        if (i >= settle) samples.get(scenario.name)!.push(Number(process.hrtime.bigint() - start));
+      }
+      scenario.toggle?.disable();
+    }
+  }
+  return new Map([...samples].map(([name, values]) => [name, values.sort((a, b) => a - b)[values.length >> 1]!]));
+}
+
 /** Loopback fetch and the undici channel lifecycle: uninstrumented vs threadline vs contrib. */
 export default async function fetchBench() {
   const server = await startServer();
@@ -176,6 +204,27 @@ export default async function fetchBench() {
     threadline: 'fetch + @threadline/fetch',
     contrib: 'fetch + @opentelemetry/instrumentation-undici 0.34',
   };
+  const blocked = await blockMedians(
+    [
+      { name: names.baseline, once: fetchOnce },
+      {
+        name: names.bare,
+        once: async () => {
+          bareTracer.startSpan('bare').end();
+          await fetchOnce();
+        },
+      },
+      { name: names.floor, toggle: floor, once: fetchOnce },
+      { name: names.threadline, toggle: threadline, once: fetchOnce },
+      { name: names.contrib, toggle: contrib, once: fetchOnce },
+    ],
+    60,
+  );
+  const blockRows: ResultRow[] = [...blocked].map(([name, medianNs]) => {
+    const base = blocked.get(names.baseline)!;
+    return { name, medianNs, ratio: medianNs / base, addedNs: medianNs - base };
+  });
+
   const rows = await compare({
     id: '07-fetch',
     title: 'Sequential loopback fetch (keep-alive, body read): added time per request',
@@ -208,6 +257,19 @@ export default async function fetchBench() {
         'any implementation on the OTel API. Spans are dropped by the processor (no exporter cost in any',
         'row); the server runs in a child process.',
         '',
+        'Whole-round timing (the table above) counts the requests right after a subscriber is switched on',
+        'and a forced GC per round; on a loaded shared machine it swings by tens of µs between runs.',
+        'Block-interleaved timing from the same run (50 requests per block counted after 10 settling ones,',
+        '60 blocks per scenario, median request):',
+        '',
+        '| scenario | median request | added |',
+        '|---|---:|---:|',
+        ...blockRows.map((b) => `| ${b.name} | ${formatNs(b.medianNs)} | ${b.name === names.baseline ? '—' : formatNs(b.addedNs)} |`),
+        '',
+        'Block-interleaved ratios:',
+        ...ratioNotes(blockRows, names),
+        '',
+        'Whole-round ratios:',
         ...ratioNotes(r, names),
         `- spans ended during the run: ${processor.ended}`,
       ].join('\n'),

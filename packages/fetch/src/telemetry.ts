@@ -38,9 +38,9 @@ class InFlight implements AwaitingBody {
 /** Turns undici's request lifecycle into a CLIENT span, injected headers and the duration metric. */
 export class FetchTelemetry implements UndiciRequestHandlers {
   readonly boundary = new TelemetryBoundary('@threadline/fetch');
-  // A private symbol slot on undici's request object: a WeakMap costs ~200 ns per request in
-  // ephemeron bookkeeping, the slot a few ns. Private to this instance, invisible to undici.
-  private readonly slot = Symbol('threadline.fetch.inFlight');
+  // A WeakMap, not a property on undici's request: its objects stay untouched (no shape change in
+  // undici's hot paths, nothing to break if they become frozen or private-field classes).
+  private readonly inFlight = new WeakMap<UndiciRequest, InFlight>();
   private readonly deadline: BodyDeadline<InFlight> | undefined;
   private readonly requestHook: (span: Span, info: FetchRequestInfo) => void;
   private readonly responseHook: (span: Span, response: { statusCode: number; response: UndiciResponse }, info: FetchRequestInfo) => void;
@@ -86,7 +86,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     }
     injectHeaders(request, requestContext);
     if (span && info) this.requestHook(span, info);
-    (request as Slotted)[this.slot] = new InFlight(request, span, origin, method, info, performance.now());
+    this.inFlight.set(request, new InFlight(request, span, origin, method, info, performance.now()));
   }
 
   onSendHeaders(request: UndiciRequest, socket: UndiciSocket): void {
@@ -122,7 +122,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
   }
 
   private entry(request: UndiciRequest | undefined): InFlight | undefined {
-    return request ? (request as Slotted)[this.slot] : undefined;
+    return request ? this.inFlight.get(request) : undefined;
   }
 
   /** Ends what still waits for a body (on disable, so no span stays open for good). */
@@ -144,7 +144,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
    * time: the body was never finished, so the time spent waiting for it says nothing.
    */
   private finish(entry: InFlight, error: unknown, atHeaders: boolean): void {
-    (entry.request as Slotted)[this.slot] = undefined;
+    this.inFlight.delete(entry.request);
     this.deadline?.release(entry);
     const endedAt = atHeaders ? entry.headersAt : performance.now();
     const status = entry.statusCode;
@@ -166,8 +166,6 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     recordDuration((endedAt - entry.startedAt) / 1000, entry.origin, entry.method, status, errorType, entry.protocol);
   }
 }
-
-type Slotted = UndiciRequest & { [slot: symbol]: InFlight | undefined };
 
 function hasValidParent(ctx: Context): boolean {
   const parent = trace.getSpan(ctx);
