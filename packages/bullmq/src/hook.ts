@@ -53,7 +53,9 @@ export class BullMQTelemetryAdapter {
    * pass your processor through it.
    */
   processor<J extends JobLike, A extends unknown[], R>(fn: (job: J, ...rest: A) => R): (job: J, ...rest: A) => R {
-    return (job: J, ...rest: A) => this.runProcessor(job, () => fn(job, ...rest));
+    const wrapped = (job: J, ...rest: A) => this.runProcessor(job, () => fn(job, ...rest));
+    // BullMQ passes an abort signal only to processors declaring 3+ parameters: keep the arity.
+    return Object.defineProperty(wrapped, 'length', { value: fn.length });
   }
 
   /**

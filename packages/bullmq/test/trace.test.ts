@@ -97,6 +97,18 @@ describe.skipIf(!up).each(LINES)('$line: one trace through the queue', ({ lib })
     expect(processSpan!.spanContext().traceId).not.toBe(send.spanContext().traceId);
   });
 
+  it('the processor wrapper keeps the arity, so BullMQ still hands a 3-parameter processor its abort signal', async () => {
+    const { telemetry, name, queue } = setup();
+    let signal: unknown;
+    const worker = res.track(new lib.Worker(name, telemetry.processor(async (_job: unknown, _token?: string, s?: AbortSignal) => {
+      signal = s;
+    }), { connection, telemetry }));
+    const done = settled(worker, 1);
+    await queue.add('cancellable', {});
+    await done;
+    expect(signal).toBeInstanceOf(AbortSignal);
+  });
+
   it('addBulk: one send span with the batch size, a create span per job, every job processed in the trace', async () => {
     const { telemetry, name, queue } = setup();
     const worker = res.track(new lib.Worker(name, async () => 'ok', { connection, telemetry }));
