@@ -72,6 +72,9 @@ describe(`one order is one trace (${process.env.THREADLINE_E2E_BACKEND ?? 'otlp-
     expect(sent).toBe(1);
     const acked = await waitForMetric('threadline-worker', 'messaging.client.consumed.messages', { 'messaging.destination.name': stack.queue, 'messaging.consume.result': 'ack' });
     expect(acked).toBe(1);
+    // knex and keyv share db.client.operation.duration in one collector: both systems are there.
+    expect(await waitForMetric('threadline-api', 'db.client.operation.duration', { 'db.system.name': 'postgresql' })).toBeGreaterThan(0);
+    expect(await waitForMetric('threadline-api', 'db.client.operation.duration', { 'db.system.name': 'redis' })).toBeGreaterThan(0);
   });
 });
 

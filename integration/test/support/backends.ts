@@ -18,7 +18,7 @@ export interface TraceBackend {
   readonly exporterEnv: Record<string, string>;
   /** Every span of one trace the backend holds right now. */
   trace(traceId: string): Promise<BackendSpan[]>;
-  /** A counter or up-down counter's latest value for a service, or undefined. */
+  /** A counter's latest value (a histogram's count) for a service, or undefined. */
   metric(service: string, name: string, attributes: Record<string, string>): Promise<number | undefined>;
   /** Where a person can look at the trace. */
   link(traceId: string): string;
@@ -110,11 +110,13 @@ export function jaegerBackend(base = process.env.JAEGER_QUERY_URL ?? 'http://loc
       });
     },
     async metric(service, name, attributes) {
-      // Prometheus names: dots become underscores, counters end in _total (OTel → Prometheus rules).
+      // Prometheus names: dots become underscores, counters end in _total and histograms in
+      // _seconds_count (OTel → Prometheus rules); a histogram's value here is its count.
       const selector = Object.entries({ job: service, ...attributes })
         .map(([k, v]) => `${k.replace(/\./g, '_')}="${v}"`)
         .join(',');
-      const query = `sum(${name.replace(/\./g, '_')}_total{${selector}})`;
+      const base = name.replace(/\./g, '_');
+      const query = `sum({__name__=~"${base}_total|${base}_seconds_count",${selector}})`;
       const response = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(query)}`);
       const body = (await response.json()) as { data?: { result?: { value: [number, string] }[] } };
       const value = body.data?.result?.[0]?.value[1];

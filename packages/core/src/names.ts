@@ -1,3 +1,5 @@
+import { DB_SECONDS_BUCKETS } from './buckets.js';
+
 /**
  * The naming table shared by every threadline plugin: metric names, units, descriptions, span-name
  * patterns and attribute keys. Stable OTel semconv names where they exist; threadline's own names
@@ -112,3 +114,16 @@ export const LABEL = { OTHER: '_other', MISSING: '_missing', INVALID: '_invalid'
 
 /** `error.type` fallback when nothing better is known (semconv). */
 export const ERROR_TYPE_OTHER = '_OTHER';
+
+/**
+ * Instruments that several plugins record into (knex and keyv both record
+ * `db.client.operation.duration`): one declaration shape, so the shared collector sees no conflict.
+ */
+export const SHARED_INSTRUMENTS = {
+  DB_CLIENT_OPERATION_DURATION: Object.freeze({
+    ...METRICS.DB_CLIENT_OPERATION_DURATION,
+    labelKeys: [ATTR.DB_SYSTEM_NAME, ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE] as const,
+    optionalLabelKeys: [ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE] as const,
+    boundaries: DB_SECONDS_BUCKETS,
+  }),
+} as const;

@@ -8,6 +8,7 @@ import {
   MetricsCollector,
   NOOP_COLLECTOR,
   SECONDS_BUCKETS,
+  SHARED_INSTRUMENTS,
   createOtelMetricProducer,
   defineMetrics,
   findPoint,
@@ -215,5 +216,15 @@ describe('global collector', () => {
     metrics().bind({ a: 'x' }).add(1);
     expect(findPoint(c, 'glob.count')!.value).toBe(1);
     setCollector(undefined);
+  });
+});
+
+describe('shared instruments', () => {
+  it('lets two plugins declare db.client.operation.duration from the one shared spec', () => {
+    const c = new MetricsCollector();
+    const fromKnex = c.histogram(SHARED_INSTRUMENTS.DB_CLIENT_OPERATION_DURATION);
+    const fromKeyv = c.histogram(SHARED_INSTRUMENTS.DB_CLIENT_OPERATION_DURATION);
+    expect(fromKeyv).toBe(fromKnex);
+    expect(fromKnex.spec.boundaries).toEqual([...DB_SECONDS_BUCKETS]);
   });
 });

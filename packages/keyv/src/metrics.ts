@@ -1,14 +1,13 @@
 import {
   ATTR,
-  DB_SECONDS_BUCKETS,
   METRICS,
   RESULT,
+  SHARED_INSTRUMENTS,
   defineMetrics,
   type CounterSeries,
   type HistogramSeries,
 } from '@threadline/core';
 import type { OpSpec } from './ops.js';
-import { DB_DURATION_LABELS, DB_DURATION_OPTIONAL_LABELS } from './semconv.js';
 
 export const kvMetrics = defineMetrics((collector) => ({
   operations: collector.counter({
@@ -16,12 +15,8 @@ export const kvMetrics = defineMetrics((collector) => ({
     labelKeys: [ATTR.DB_SYSTEM_NAME, ATTR.KV_NAMESPACE, ATTR.KV_OPERATION, ATTR.KV_RESULT],
     optionalLabelKeys: [ATTR.KV_NAMESPACE],
   }),
-  duration: collector.histogram({
-    ...METRICS.DB_CLIENT_OPERATION_DURATION,
-    labelKeys: DB_DURATION_LABELS,
-    optionalLabelKeys: DB_DURATION_OPTIONAL_LABELS,
-    boundaries: DB_SECONDS_BUCKETS,
-  }),
+  // Shared with @threadline/knex: one declaration shape for the one collector.
+  duration: collector.histogram(SHARED_INSTRUMENTS.DB_CLIENT_OPERATION_DURATION),
 }));
 
 export type KvMetrics = ReturnType<typeof kvMetrics>;

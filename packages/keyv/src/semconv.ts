@@ -10,11 +10,3 @@ export const KV_ATTR = {
 
 /** `db.system.name` for the memory store and any store we cannot name (the issue asks for `other`). */
 export const DB_SYSTEM_OTHER = 'other';
-
-/**
- * Label keys of `db.client.operation.duration`, identical to @threadline/knex's declaration (one
- * collector refuses a second declaration that differs); the Keyv namespace is the collection.
- * Core should own this set for every DB plugin.
- */
-export const DB_DURATION_LABELS = ['db.system.name', 'db.operation.name', 'db.collection.name', 'error.type'] as const;
-export const DB_DURATION_OPTIONAL_LABELS = ['db.operation.name', 'db.collection.name', 'error.type'] as const;
