@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FETCH_ATTR, FetchInstrumentation } from '../src/index.js';
 import { refusedPort, startServer, type TestServer } from './helpers/server.js';
 
-const BODY_TIMEOUT_MS = 400;
+const BODY_TIMEOUT_MS = 1_000;
 const harness = setupTelemetry();
 let server: TestServer;
 let instrumentation: FetchInstrumentation;
@@ -32,7 +32,7 @@ describe('bodies', () => {
     const started = Date.now();
     const response = await fetch(`${server.origin}/big`);
     expect(response.status).toBe(200);
-    const [span] = await harness.waitForSpans('GET', 1, 5_000);
+    const [span] = await harness.waitForSpans('GET', 1, BODY_TIMEOUT_MS * 5);
     expect(Date.now() - started).toBeLessThan(BODY_TIMEOUT_MS * 5);
     expect(span?.attributes[FETCH_ATTR.BODY_INCOMPLETE]).toBe(true);
     expect(span?.attributes[ATTR.HTTP_RESPONSE_STATUS_CODE]).toBe(200);
