@@ -2,17 +2,20 @@ import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import { ATTR, ERROR_TYPE_OTHER } from './names.js';
 
 /**
- * `error.type` for a thrown value: the driver's or runtime's code when it has one (SQLSTATE,
- * ECONNREFUSED), else the error class name, else `_OTHER`. Never throws.
+ * `error.type` for a thrown value: the driver's or runtime's string code when it has one (SQLSTATE,
+ * ECONNREFUSED), else a specific error name (AbortError), else a numeric code, else the class name,
+ * else `_OTHER`. Never throws.
  */
 export function errorType(error: unknown): string {
   try {
     if (error !== null && typeof error === 'object') {
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'string' && code.length > 0 && code.length <= 64) return code;
-      if (typeof code === 'number') return String(code);
       const name = (error as { name?: unknown }).name;
-      if (typeof name === 'string' && name.length > 0 && name.length <= 64 && name !== 'Error') return name;
+      const specificName = typeof name === 'string' && name.length > 0 && name.length <= 64 && name !== 'Error' ? name : undefined;
+      // A numeric code (DOMException's 20 for AbortError, gRPC status) says less than a specific name.
+      if (typeof code === 'number') return specificName ?? String(code);
+      if (specificName) return specificName;
       const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
       if (typeof ctor === 'string' && ctor.length > 0 && ctor !== 'Object') return ctor;
     }

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CARRIER_LIMITS,
   METRICS,
+  errorType,
   extractContext,
   injectContext,
   parseJsonCarrier,
@@ -151,5 +152,16 @@ describe('runOperation', () => {
     const op = startOperation(trace.getTracer('t'), { name: 'typed', kind: SpanKind.CLIENT });
     expect(op.end(new Error('x'), true, 'DEADLINE_EXCEEDED')).toBe('DEADLINE_EXCEEDED');
     expect(harness.span('typed').attributes['error.type']).toBe('DEADLINE_EXCEEDED');
+  });
+});
+
+describe('errorType', () => {
+  it('prefers string codes, then specific names over numeric codes', () => {
+    expect(errorType(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED');
+    expect(errorType(new DOMException('aborted', 'AbortError'))).toBe('AbortError');
+    expect(errorType(Object.assign(new Error('unavailable'), { code: 14 }))).toBe('14');
+    expect(errorType(new TypeError('bad'))).toBe('TypeError');
+    expect(errorType('just a string')).toBe('_OTHER');
+    expect(errorType({ get code() { throw new Error('hostile'); } })).toBe('_OTHER');
   });
 });
