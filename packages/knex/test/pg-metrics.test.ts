@@ -2,7 +2,7 @@ import { requireService, SERVICES, setupTelemetry } from '@threadline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKnex } from '../src/index.js';
 import knex from 'knex';
-import { pg, PG_CONNECTION, settle, type Knex } from './helpers.js';
+import { eventually, pg, PG_CONNECTION, settle, type Knex } from './helpers.js';
 
 const harness = setupTelemetry();
 const up = await requireService('postgres', SERVICES.postgres.host, SERVICES.postgres.port);
@@ -41,12 +41,28 @@ describe.skipIf(!up)('Postgres metrics', () => {
   });
 
   it('reports used / idle / pending connections during concurrent queries and returns to idle', async () => {
-    const running = Promise.all(Array.from({ length: 5 }, () => db.raw('select pg_sleep(0.15)')));
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'used' })).toBe(3);
-    expect(await gauge('db.client.connection.pending_requests')).toBe(2);
-    expect(await gauge('db.client.connection.max')).toBe(3);
-    await running;
+    // Three transactions hold all three connections until the gate opens; two more queries queue.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const holders = Array.from({ length: 3 }, () =>
+      db.transaction(async (trx) => {
+        await trx.raw('select 1');
+        await gate;
+      }),
+    );
+    let queued: Promise<unknown>[] = [];
+    try {
+      await eventually(async () => (await gauge('db.client.connection.count', { 'db.client.connection.state': 'used' })) === 3);
+      // Builders are lazy: .then() starts them, now that every connection is taken.
+      queued = Array.from({ length: 2 }, () => db.raw('select 1').then((result) => result));
+      await eventually(async () => (await gauge('db.client.connection.pending_requests')) === 2);
+      expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'used' })).toBe(3);
+      expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'idle' })).toBe(0);
+      expect(await gauge('db.client.connection.max')).toBe(3);
+    } finally {
+      open();
+      await Promise.all([...holders, ...queued]);
+    }
     expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'used' })).toBe(0);
     expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'idle' })).toBe(3);
     expect(await gauge('db.client.connection.pending_requests')).toBe(0);
