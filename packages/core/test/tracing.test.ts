@@ -1,4 +1,4 @@
-import { context, diag, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, diag, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 // @threadline/testing depends on core, so core's own tests import it without a package.json cycle.
 import { assertChildOf, setupTelemetry } from '@threadline/testing';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -69,19 +69,14 @@ describe('carriers', () => {
     span.end();
   });
 
-  it('uses the globally configured propagator, not a fixed one', () => {
+  it('uses the globally configured propagator, not a fixed one', async () => {
     const custom = { inject: vi.fn((_c, carrier: Record<string, string>) => { carrier['x-custom'] = '1'; }), extract: vi.fn((c) => c), fields: () => ['x-custom'] };
-    const previous = propagation;
-    propagation.disable();
-    propagation.setGlobalPropagator(custom);
-    try {
+    await harness.withPropagator(custom, () => {
       expect(injectContext()).toEqual({ 'x-custom': '1' });
       extractContext({ 'x-custom': '1' });
-      expect(custom.extract).toHaveBeenCalled();
-    } finally {
-      previous.disable();
-      setupTelemetry();
-    }
+    });
+    expect(custom.extract).toHaveBeenCalled();
+    expect(injectContext()).toEqual({});
   });
 
   it('turns malformed or hostile carriers into an empty context without throwing', () => {

@@ -1,4 +1,4 @@
-import { context, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
+import { context, trace, type TextMapPropagator } from '@opentelemetry/api';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { ATTR, METRICS } from '@threadline/core';
 import { setupTelemetry } from '@threadline/testing';
@@ -156,16 +156,7 @@ describe('telemetry never breaks the app', () => {
       extract: (ctx) => ctx,
       fields: () => ['traceparent'],
     };
-    // the harness's own propagator, put back afterwards (the API offers no public getter)
-    const original = (propagation as unknown as { _getGlobalPropagator(): TextMapPropagator })._getGlobalPropagator();
-    propagation.disable();
-    propagation.setGlobalPropagator(throwing);
-    try {
-      expect(await get('/no-header')).toBe('ok');
-    } finally {
-      propagation.disable();
-      propagation.setGlobalPropagator(original);
-    }
+    expect(await harness.withPropagator(throwing, () => get('/no-header'))).toBe('ok');
     expect(server.seen[0]?.traceparent).toBeUndefined();
     expect(harness.span('GET').attributes[ATTR.HTTP_RESPONSE_STATUS_CODE]).toBe(200);
     expect(await dropped('inject_error')).toBe(1);

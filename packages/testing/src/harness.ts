@@ -1,4 +1,4 @@
-import { context, metrics, propagation, trace, type Attributes } from '@opentelemetry/api';
+import { context, metrics, propagation, trace, type Attributes, type TextMapPropagator } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { MeterProvider, MetricReader, type DataPoint, type MetricData } from '@opentelemetry/sdk-metrics';
@@ -31,6 +31,8 @@ export interface TelemetryHarness {
   metricPoint<T = unknown>(name: string, attributes?: Attributes): Promise<DataPoint<T>>;
   /** Like metricPoint, but undefined instead of failing. */
   findMetricPoint<T = unknown>(name: string, attributes?: Attributes): Promise<DataPoint<T> | undefined>;
+  /** Runs `fn` with `propagator` as the global propagator, then puts the harness's W3C one back. */
+  withPropagator<T>(propagator: TextMapPropagator, fn: () => T | Promise<T>): Promise<T>;
   /** Clears spans and installs a fresh collector. */
   reset(options?: CollectorOptions): void;
   shutdown(): Promise<void>;
@@ -69,9 +71,8 @@ export function setupTelemetry(options: HarnessOptions = {}): TelemetryHarness {
   const meterProvider = new MeterProvider({ readers: [metricReader] });
 
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
+  const w3c = new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
+  propagation.setGlobalPropagator(w3c);
   trace.setGlobalTracerProvider(tracerProvider);
   metrics.setGlobalMeterProvider(meterProvider);
 
@@ -136,6 +137,16 @@ export function setupTelemetry(options: HarnessOptions = {}): TelemetryHarness {
           ? `metric "${name}" has no point with ${JSON.stringify(attributes)}; points: ${JSON.stringify(metric.dataPoints.map((p) => p.attributes))}`
           : `no metric named "${name}"; metrics: [${all.map((m) => m.descriptor.name).join(', ')}]`,
       );
+    },
+    async withPropagator(propagator, fn) {
+      propagation.disable();
+      propagation.setGlobalPropagator(propagator);
+      try {
+        return await fn();
+      } finally {
+        propagation.disable();
+        propagation.setGlobalPropagator(w3c);
+      }
     },
     reset(resetOptions = {}) {
       exporter.reset();
