@@ -1,10 +1,10 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR, METRICS } from '@threadline/core';
-import { setupTelemetry } from '@threadline/testing';
+import { freePort, setupTelemetry } from '@threadline/testing';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FETCH_ATTR, FetchInstrumentation } from '../src/index.js';
-import { refusedPort, startServer, type TestServer } from './helpers/server.js';
+import { startServer, type TestServer } from './helpers/server.js';
 
 const BODY_TIMEOUT_MS = 1_000;
 const harness = setupTelemetry();
@@ -110,7 +110,7 @@ describe('failures', () => {
   });
 
   it('marks a refused connection ECONNREFUSED; the app still gets fetch failed', async () => {
-    const port = await refusedPort();
+    const port = await freePort(); // bound, then released: nothing listens there
     const error = await trace
       .getTracer('test')
       .startActiveSpan('caller', (caller) => fetch(`http://127.0.0.1:${port}/`).finally(() => caller.end()))

@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, createConnection } from 'node:net';
 import { trace, type Span } from '@opentelemetry/api';
 import { setupTelemetry, type TelemetryHarness } from '@threadline/testing';
 
@@ -62,45 +60,4 @@ export function throwingStore(failing: ReadonlySet<string> = new Set(), failAll 
       return data.has(key);
     },
   };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A private redis-server on a free port, for tests that kill it (never the shared one). */
-export async function startPrivateRedis(): Promise<{ port: number; process: ChildProcess; kill: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const deadline = Date.now() + 5000;
-  while (!(await canConnect(port))) {
-    if (Date.now() > deadline) throw new Error(`private redis-server did not start on ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const kill = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  };
-  return { port, process: child, kill };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

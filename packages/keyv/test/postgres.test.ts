@@ -1,9 +1,9 @@
 import KeyvPostgres from '@keyv/postgres';
-import { assertChildOf, requireService, SERVICES, uniqueName } from '@threadline/testing';
+import { assertChildOf, freePort, requireService, SERVICES, uniqueName } from '@threadline/testing';
 import Keyv from 'keyv';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKeyv } from '../src/index.js';
-import { freePort, harness, inParent, kvCount } from './helpers.js';
+import { harness, inParent, kvCount } from './helpers.js';
 
 const { host, port } = SERVICES.postgres;
 const postgresUp = await requireService('postgres', host, port);

@@ -1,10 +1,10 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import KeyvRedis, { createKeyvNonBlocking } from '@keyv/redis';
-import { assertChildOf, requireService, SERVICES, uniqueName } from '@threadline/testing';
+import { assertChildOf, requireService, SERVICES, startPrivateRedis, uniqueName } from '@threadline/testing';
 import Keyv from 'keyv';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKeyv } from '../src/index.js';
-import { harness, inParent, kvCount, startPrivateRedis } from './helpers.js';
+import { harness, inParent, kvCount } from './helpers.js';
 
 const { host, port } = SERVICES.redis;
 const redisUp = await requireService('redis', host, port);

@@ -8,7 +8,10 @@ import { waitForPort } from './services.js';
 export interface PrivateService {
   readonly host: string;
   readonly port: number;
+  /** Orderly shutdown (idempotent). */
   stop(): Promise<void>;
+  /** Sudden death (SIGKILL), for tests of a service that dies mid-use. */
+  kill(): Promise<void>;
 }
 
 export interface PrivatePostgres extends PrivateService {
@@ -77,6 +80,7 @@ export async function startPrivatePostgres(settings: Record<string, string> = { 
     port,
     connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop: () => stopChild(child, 'SIGINT').then(() => rmSync(dir, { recursive: true, force: true })),
+    kill: () => stopChild(child, 'SIGKILL').then(() => rmSync(dir, { recursive: true, force: true })),
   };
 }
 
@@ -86,7 +90,7 @@ export async function startPrivateRedis(): Promise<PrivateService> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   child.once('error', () => undefined);
   await waitForPort('127.0.0.1', port, 10_000, child);
-  return { host: '127.0.0.1', port, stop: () => stopChild(child, 'SIGTERM') };
+  return { host: '127.0.0.1', port, stop: () => stopChild(child, 'SIGTERM'), kill: () => stopChild(child, 'SIGKILL') };
 }
 
 function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {

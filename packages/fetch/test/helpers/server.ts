@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 
 /** What the server received for one request: how the trace context crossed the wire. */
 export interface SeenRequest {
@@ -85,18 +84,6 @@ export async function startServer(): Promise<TestServer> {
   };
 }
 
-/** A loopback port nothing listens on (bound, then released). */
-export function refusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The trace id and parent span id a traceparent header carries. */
 export function parseTraceparent(value: string | undefined): { traceId: string; spanId: string } | undefined {
