@@ -106,6 +106,21 @@ describe.skipIf(!up)('options', () => {
     expect(harness.span('SELECT').attributes['db.system.name']).toBe('cockroachdb');
   });
 
+  it('a fault inside the instrumentation costs telemetry, never the query, and turns that instance off', async () => {
+    const db = open();
+    const hostile = db.raw('select 8 as v');
+    // knex hands this builder to the 'start' listener; reading its table throws inside our code.
+    Object.defineProperty(hostile, '_single', {
+      get() {
+        throw new Error('hostile builder');
+      },
+    });
+    expect((await hostile).rows).toEqual([{ v: 8 }]);
+    expect((await db.raw('select 9 as v')).rows).toEqual([{ v: 9 }]);
+    expect(harness.spans()).toHaveLength(0);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'internal_error' })).value).toBe(1);
+  });
+
   it('instrumenting one instance twice keeps one instrumentation', async () => {
     const db = open();
     expect(instrumentKnex(db)).toBe(instrumentKnex(db));
