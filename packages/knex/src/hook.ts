@@ -2,7 +2,7 @@ import { collectionName } from './attributes.js';
 import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
 import { isTarnPool, watchPool } from './pool.js';
 import { wrapTransactions, type TransactionRegistry } from './transactions.js';
-import { wrapOwn, type Restore } from './wrap.js';
+import { wrapOwn } from './wrap.js';
 
 /** The parts of a knex instance the hook touches. */
 export interface KnexLike {
@@ -156,7 +156,6 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     if (handle !== undefined) handler.queryFailed(handle, error);
   });
 
-  const restores: Restore[] = [];
   const instrumentClient = (target: ClientLike) => {
     const restoreStream = wrapOwn(target, 'stream', (original) =>
       function (this: unknown, ...args: unknown[]) {
@@ -187,7 +186,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     };
   };
 
-  restores.push(instrumentClient(client));
+  const restoreClient = instrumentClient(client);
 
   knex.on('start', onStart);
   knex.on('query', onQuery);
@@ -201,6 +200,6 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     knex.removeListener('query-response', onResponse);
     knex.removeListener('query-error', onError);
     unwatchPool?.();
-    for (const restore of restores.reverse()) restore();
+    restoreClient();
   };
 }

@@ -36,7 +36,7 @@ export class TransactionOp {
   ) {}
 }
 
-/** Where a telemetry instance reads its live settings (an Instrumentation's config can change). */
+/** Where a telemetry instance gets its tracer and on/off state (live for an Instrumentation) and its options. */
 export interface TelemetrySource {
   readonly tracer: Tracer;
   readonly config: KnexInstrumentationConfig;
