@@ -1,6 +1,6 @@
 import { collectionName } from './attributes.js';
 import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
-import { isTarnPool, watchPool } from './pool.js';
+import { isTarnPool, watchPool, type PoolWatcher } from './pool.js';
 import { wrapTransactions, type TransactionRegistry } from './transactions.js';
 import { wrapOwn } from './wrap.js';
 
@@ -56,7 +56,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
   let startedBuilder: unknown;
   let streamCapture: { handle: Q | undefined } | undefined;
   let watchedPool: unknown;
-  let unwatchPool: (() => void) | undefined;
+  let poolWatcher: PoolWatcher | undefined;
 
   // Fixed arity (no rest arguments): these run on every query.
   const guard = <A = undefined, B = undefined>(fn: (a: A, b: B) => void) => (a?: A, b?: B) => {
@@ -85,11 +85,11 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
 
   const ensurePoolWatched = () => {
     if (client.pool === watchedPool) return;
-    unwatchPool?.();
-    unwatchPool = undefined;
+    poolWatcher?.detach();
+    poolWatcher = undefined;
     watchedPool = client.pool;
     if (!isTarnPool(watchedPool)) return;
-    unwatchPool = watchPool(watchedPool, {
+    poolWatcher = watchPool(watchedPool, {
       occupancy: options.poolMetrics,
       onRelease: guard(onRelease),
       onDestroy: guard(onDestroy),
@@ -119,6 +119,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
 
   const onQuery = guard((q: KnexQueryObject) => {
     ensurePoolWatched();
+    poolWatcher?.sampleSoon();
     const builder = startedBuilder;
     startedBuilder = undefined;
     if (typeof q.__knexTxId === 'string') transactionOnConnection.set(q.__knexUid, q.__knexTxId);
@@ -199,7 +200,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     knex.removeListener('query', onQuery);
     knex.removeListener('query-response', onResponse);
     knex.removeListener('query-error', onError);
-    unwatchPool?.();
+    poolWatcher?.detach();
     restoreClient();
   };
 }

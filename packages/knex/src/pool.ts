@@ -10,10 +10,6 @@ interface TarnPoolLike {
   readonly max?: number;
 }
 
-// tarn emits `release` / `acquireRequest` before it updates its lists: sample once in a microtask,
-// after the pool settled, and coalesce all events of one tick into one sample.
-const OCCUPANCY_EVENTS = ['acquireRequest', 'acquireSuccess', 'acquireFail', 'release', 'createSuccess', 'destroySuccess'];
-
 export function isTarnPool(pool: unknown): pool is TarnPoolLike {
   const p = pool as Partial<TarnPoolLike> | null | undefined;
   return !!p && typeof p.on === 'function' && typeof p.removeListener === 'function' && typeof p.numUsed === 'function' && typeof p.numFree === 'function' && typeof p.numPendingAcquires === 'function';
@@ -32,8 +28,19 @@ export interface PoolWatch {
   onSample(snapshot: PoolSnapshot): void;
 }
 
-/** Listens to one tarn pool: occupancy samples, acquire failures, releases, MariaDB detection. Returns a detach function. */
-export function watchPool(pool: TarnPoolLike, watch: PoolWatch): () => void {
+export interface PoolWatcher {
+  /** Schedules an occupancy sample (the hook calls it when a query starts: a connection was just acquired). */
+  sampleSoon(): void;
+  detach(): void;
+}
+
+/**
+ * Listens to one tarn pool: occupancy, acquire failures, releases, MariaDB detection. One listener
+ * per event, and none on `acquireSuccess` (every acquire is followed by a query event, which
+ * samples): tarn copies its listener array on every emit, and `acquireRequest` / `release` fire
+ * on every query.
+ */
+export function watchPool(pool: TarnPoolLike, watch: PoolWatch): PoolWatcher {
   let scheduled = false;
   let attached = true;
   const sample = () => {
@@ -42,33 +49,45 @@ export function watchPool(pool: TarnPoolLike, watch: PoolWatch): () => void {
     const max = typeof pool.max === 'number' ? pool.max : 0;
     watch.onSample({ used: pool.numUsed(), idle: pool.numFree(), pending: pool.numPendingAcquires(), max });
   };
-  const onOccupancy = () => {
-    if (!scheduled) {
-      scheduled = true;
-      queueMicrotask(sample);
-    }
-  };
-  const onCreate = (_eventId: unknown, connection: unknown) => {
-    if ((connection as { _isMariaDB?: unknown } | null)?._isMariaDB === true) watch.onServerSystem(DB_SYSTEM.MARIADB);
-  };
-  const onRelease = (connection: unknown) => watch.onRelease(connection);
-  const onAcquireFail = (_eventId: unknown, error: unknown) => watch.onAcquireFail(error);
-  const onDestroy = (_eventId: unknown, connection: unknown) => watch.onDestroy(connection);
+  // tarn emits `release` / `acquireRequest` before it updates its lists: sample in a microtask,
+  // after the pool settled, coalescing all events of one tick into one sample.
+  const sampleSoon = watch.occupancy
+    ? () => {
+        if (!scheduled) {
+          scheduled = true;
+          queueMicrotask(sample);
+        }
+      }
+    : () => undefined;
 
-  pool.on('createSuccess', onCreate);
-  pool.on('release', onRelease);
-  pool.on('acquireFail', onAcquireFail);
-  pool.on('destroySuccess', onDestroy);
-  if (watch.occupancy) {
-    for (const event of OCCUPANCY_EVENTS) pool.on(event, onOccupancy);
-    onOccupancy();
+  const listeners: Record<string, (...args: unknown[]) => void> = {
+    acquireRequest: sampleSoon,
+    acquireFail: (_eventId, error) => {
+      watch.onAcquireFail(error);
+      sampleSoon();
+    },
+    release: (connection) => {
+      watch.onRelease(connection);
+      sampleSoon();
+    },
+    createSuccess: (_eventId, connection) => {
+      if ((connection as { _isMariaDB?: unknown } | null)?._isMariaDB === true) watch.onServerSystem(DB_SYSTEM.MARIADB);
+      sampleSoon();
+    },
+    destroySuccess: (_eventId, connection) => {
+      watch.onDestroy(connection);
+      sampleSoon();
+    },
+  };
+  for (const [event, listener] of Object.entries(listeners)) {
+    if (event !== 'acquireRequest' || watch.occupancy) pool.on(event, listener);
   }
-  return () => {
-    attached = false;
-    pool.removeListener('createSuccess', onCreate);
-    pool.removeListener('release', onRelease);
-    pool.removeListener('acquireFail', onAcquireFail);
-    pool.removeListener('destroySuccess', onDestroy);
-    for (const event of OCCUPANCY_EVENTS) pool.removeListener(event, onOccupancy);
+  sampleSoon();
+  return {
+    sampleSoon,
+    detach() {
+      attached = false;
+      for (const [event, listener] of Object.entries(listeners)) pool.removeListener(event, listener);
+    },
   };
 }
