@@ -1,12 +1,8 @@
-import { ATTR, DB_SECONDS_BUCKETS, METRICS, RESULT, defineMetrics, type CounterSeries, type GaugeSeries, type HistogramSeries } from '@threadline/core';
+import { ATTR, METRICS, RESULT, SHARED_INSTRUMENTS, defineMetrics, type CounterSeries, type GaugeSeries, type HistogramSeries } from '@threadline/core';
 
 export const knexMetrics = defineMetrics((collector) => ({
-  duration: collector.histogram({
-    ...METRICS.DB_CLIENT_OPERATION_DURATION,
-    labelKeys: [ATTR.DB_SYSTEM_NAME, ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE],
-    optionalLabelKeys: [ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE],
-    boundaries: DB_SECONDS_BUCKETS,
-  }),
+  // Shared with @threadline/keyv: one declaration shape for the one collector.
+  duration: collector.histogram(SHARED_INSTRUMENTS.DB_CLIENT_OPERATION_DURATION),
   operations: collector.counter({
     ...METRICS.DB_CLIENT_OPERATIONS,
     labelKeys: [ATTR.DB_SYSTEM_NAME, ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.RESULT],
