@@ -8,6 +8,9 @@ import { SqlFactsCache } from './sql-cache.js';
 import { KNEX_ATTR, TRANSACTION_SPAN_NAME, type TransactionOutcome } from './semconv.js';
 import type { KnexInstrumentationConfig, KnexQueryInfo } from './types.js';
 
+/** Timer jitter tolerated when deciding whether a failed query hit its knex timeout. */
+const TIMEOUT_SLACK_MS = 5;
+
 export const DEFAULT_MAX_QUERY_LENGTH = 2048;
 const KNEX_TIMEOUT_ERROR = 'KnexTimeoutError';
 
@@ -189,7 +192,8 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   }
 
   private timedOut(op: QueryOp): boolean {
-    return op.event.timeout !== undefined && performance.now() - op.startedAt >= op.event.timeout;
+    // knex arms its timer before emitting `query`, so it can fire a little before our clock says the timeout passed.
+    return op.event.timeout !== undefined && performance.now() - op.startedAt >= op.event.timeout - TIMEOUT_SLACK_MS;
   }
 
   private fail(op: QueryOp, type: string, error?: unknown): void {
