@@ -22,7 +22,8 @@ lint: install
 
 ## make test: install when needed, build, type-check, lint, run every test.
 test: build typecheck lint
-	npx vitest run
+	npx vitest run --reporter=default --reporter=json --outputFile=.vitest-results.json
+	@node -e "const r=require('./.vitest-results.json'); console.log('vitest: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed, ' + (r.numPendingTests + r.numTodoTests) + ' skipped')"
 
 ## make demo: the example app with the file exporter, then its traces printed by the CLI.
 demo: build
