@@ -21,6 +21,12 @@ export interface CompareOptions {
   readonly opsPerRound: number;
   readonly rounds?: number;
   readonly warmupRounds?: number;
+  /**
+   * Force a full GC before every measured run (default true): right for micro-benchmarks, where
+   * one scenario's garbage must not be collected on another's time. Macro benchmarks (real I/O)
+   * can turn it off: forced full GCs shrink V8's young generation and overcharge allocating scenarios.
+   */
+  readonly forceGc?: boolean;
   /** Free text under the table: what was measured, goals, caveats. */
   readonly notes?: (rows: readonly ResultRow[]) => string;
 }
@@ -58,7 +64,7 @@ export async function compare(options: CompareOptions): Promise<ResultRow[]> {
     for (let round = 0; round < warmup + rounds; round++) {
       const order = options.scenarios.map((_, i) => options.scenarios[(i + round) % options.scenarios.length] as Scenario);
       for (const scenario of order) {
-        (globalThis as { gc?: () => void }).gc?.();
+        if (options.forceGc !== false) (globalThis as { gc?: () => void }).gc?.();
         const start = process.hrtime.bigint();
         await scenario.run(options.opsPerRound);
         const elapsed = Number(process.hrtime.bigint() - start);

@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 /**
  * `npm run bench [-- name...]`: runs every `src/*.bench.ts` (or the named ones) one after the other,
- * then rebuilds bench/README.md from all stored result tables.
+ * each in its own process, then rebuilds bench/README.md from all stored result tables.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
@@ -13,10 +14,12 @@ const files = readdirSync(here)
   .filter((f) => filters.length === 0 || filters.some((name) => f.startsWith(name)))
   .sort();
 
+const failed: string[] = [];
 for (const file of files) {
   console.log(`\n# ${file}`);
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: () => Promise<unknown> };
-  await mod.default();
+  // One process per benchmark: OTel's global providers can be registered once per process.
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'run-one.ts'), join(here, file)], { stdio: 'inherit' });
+  if (run.status !== 0) failed.push(file);
 }
 
 const resultsDir = join(here, '..', 'results');
@@ -34,4 +37,8 @@ runs by a few percent; compare ratios within a table, not across tables.
 `;
 writeFileSync(join(here, '..', 'README.md'), header + sections.join('\n'));
 console.log('\nwrote bench/README.md');
+if (failed.length > 0) {
+  console.error(`failed: ${failed.join(', ')}`);
+  process.exit(1);
+}
 process.exit(0);
