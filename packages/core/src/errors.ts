@@ -35,10 +35,23 @@ function errorMessage(error: unknown): string | undefined {
   return undefined;
 }
 
+export interface RecordErrorOptions {
+  /**
+   * Copy the error's message into the status and the exception event (default true). DB plugins
+   * turn it off: drivers put bind and row values into messages.
+   */
+  readonly message?: boolean;
+}
+
 /** Marks a span failed the semconv way: status ERROR, `error.type`, an exception event. */
-export function recordSpanError(span: Span, error: unknown, type: string = errorType(error)): void {
+export function recordSpanError(span: Span, error: unknown, type: string = errorType(error), options: RecordErrorOptions = {}): void {
   try {
     span.setAttribute(ATTR.ERROR_TYPE, type);
+    if (options.message === false) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.recordException({ name: type });
+      return;
+    }
     const message = errorMessage(error);
     span.setStatus(message === undefined ? { code: SpanStatusCode.ERROR } : { code: SpanStatusCode.ERROR, message });
     if (error instanceof Error) span.recordException(error);

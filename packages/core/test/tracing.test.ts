@@ -9,6 +9,7 @@ import {
   extractContext,
   injectContext,
   parseJsonCarrier,
+  recordSpanError,
   runOperation,
   safeHook,
   startOperation,
@@ -158,5 +159,17 @@ describe('errorType', () => {
     expect(errorType(new TypeError('bad'))).toBe('TypeError');
     expect(errorType('just a string')).toBe('_OTHER');
     expect(errorType({ get code() { throw new Error('hostile'); } })).toBe('_OTHER');
+  });
+});
+
+describe('recordSpanError', () => {
+  it('can leave the message out of status and exception event (DB plugins)', () => {
+    const span = trace.getTracer('t').startSpan('db-op');
+    recordSpanError(span, Object.assign(new Error("duplicate key value (email)=(secret@example.com)"), { code: '23505' }), '23505', { message: false });
+    span.end();
+    const finished = harness.span('db-op');
+    expect(finished.status).toEqual({ code: SpanStatusCode.ERROR });
+    expect(finished.attributes['error.type']).toBe('23505');
+    expect(JSON.stringify(finished.events)).not.toContain('secret@example.com');
   });
 });

@@ -1,5 +1,5 @@
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
-import { ATTR } from '@threadline/core';
+import type { Span } from '@opentelemetry/api';
+import { ATTR, recordSpanError } from '@threadline/core';
 
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
@@ -22,12 +22,10 @@ export function responseStatusCode(error: unknown): string | undefined {
  */
 export function markFailed(span: Span, type: string, error?: unknown): void {
   try {
-    span.setAttribute(ATTR.ERROR_TYPE, type);
     const status = responseStatusCode(error);
     if (status !== undefined) span.setAttribute(ATTR.DB_RESPONSE_STATUS_CODE, status);
-    span.setStatus({ code: SpanStatusCode.ERROR });
-    span.recordException({ name: type });
   } catch {
     // Telemetry never breaks the app.
   }
+  recordSpanError(span, error, type, { message: false });
 }
