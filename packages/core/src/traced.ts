@@ -1,5 +1,6 @@
 import { SpanKind, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import { defineMetrics } from './collector/global.js';
+import type { CounterSeries, HistogramSeries, UpDownCounterSeries } from './collector/series.js';
 import { ATTR, METRICS, RESULT } from './names.js';
 import { runOperation } from './operation.js';
 
@@ -9,11 +10,40 @@ export interface TracedOptions {
   readonly tracer?: Tracer;
 }
 
-const functionMetrics = defineMetrics((collector) => ({
-  duration: collector.histogram({ ...METRICS.FUNCTION_DURATION, labelKeys: [ATTR.FUNCTION_NAME, ATTR.ERROR_TYPE], optionalLabelKeys: [ATTR.ERROR_TYPE] }),
-  calls: collector.counter({ ...METRICS.FUNCTION_CALLS, labelKeys: [ATTR.FUNCTION_NAME, ATTR.FUNCTION_RESULT] }),
-  inFlight: collector.upDownCounter({ ...METRICS.FUNCTION_IN_FLIGHT, labelKeys: [ATTR.FUNCTION_NAME] }),
-}));
+/** The bound series of one function name: a call touches only these (errors bind their type). */
+interface FunctionSeries {
+  readonly inFlight: UpDownCounterSeries;
+  readonly ok: CounterSeries;
+  readonly failed: CounterSeries;
+  readonly okDuration: HistogramSeries;
+}
+
+// Names are code-defined, but a caller could pass dynamic ones: past this many, calls bind per call.
+const MAX_CACHED_NAMES = 1000;
+
+const functionMetrics = defineMetrics((collector) => {
+  const duration = collector.histogram({ ...METRICS.FUNCTION_DURATION, labelKeys: [ATTR.FUNCTION_NAME, ATTR.ERROR_TYPE], optionalLabelKeys: [ATTR.ERROR_TYPE] });
+  const calls = collector.counter({ ...METRICS.FUNCTION_CALLS, labelKeys: [ATTR.FUNCTION_NAME, ATTR.FUNCTION_RESULT] });
+  const inFlight = collector.upDownCounter({ ...METRICS.FUNCTION_IN_FLIGHT, labelKeys: [ATTR.FUNCTION_NAME] });
+  const byName = new Map<string, FunctionSeries>();
+  const bindName = (name: string): FunctionSeries => ({
+    inFlight: inFlight.bind({ [ATTR.FUNCTION_NAME]: name }),
+    ok: calls.bind({ [ATTR.FUNCTION_NAME]: name, [ATTR.FUNCTION_RESULT]: RESULT.OK }),
+    failed: calls.bind({ [ATTR.FUNCTION_NAME]: name, [ATTR.FUNCTION_RESULT]: RESULT.ERROR }),
+    okDuration: duration.bind({ [ATTR.FUNCTION_NAME]: name }),
+  });
+  return {
+    duration,
+    seriesFor(name: string): FunctionSeries {
+      let series = byName.get(name);
+      if (series === undefined) {
+        series = bindName(name);
+        if (byName.size < MAX_CACHED_NAMES) byName.set(name, series);
+      }
+      return series;
+    },
+  };
+});
 
 const CORE_TRACER_NAME = '@threadline/core';
 
@@ -24,17 +54,23 @@ const CORE_TRACER_NAME = '@threadline/core';
  */
 export function traced<T>(name: string, fn: () => T, options: TracedOptions = {}): T {
   const metrics = functionMetrics();
-  const inFlight = metrics.inFlight.bind({ [ATTR.FUNCTION_NAME]: name });
-  inFlight.add(1);
+  const series = metrics.seriesFor(name);
+  series.inFlight.add(1);
   return runOperation(
     options.tracer ?? trace.getTracer(CORE_TRACER_NAME),
     { name, kind: SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}) },
     () => fn(),
     (operation, error, failed) => {
-      inFlight.add(-1);
-      const type = failed ? operation.end(error, true) : undefined;
-      metrics.calls.bind({ [ATTR.FUNCTION_NAME]: name, [ATTR.FUNCTION_RESULT]: failed ? RESULT.ERROR : RESULT.OK }).add(1);
-      metrics.duration.bind({ [ATTR.FUNCTION_NAME]: name, [ATTR.ERROR_TYPE]: type }).record(operation.elapsedSeconds());
+      series.inFlight.add(-1);
+      const seconds = operation.elapsedSeconds();
+      if (!failed) {
+        series.ok.add(1);
+        series.okDuration.record(seconds);
+        return;
+      }
+      const type = operation.end(error, true);
+      series.failed.add(1);
+      metrics.duration.bind({ [ATTR.FUNCTION_NAME]: name, [ATTR.ERROR_TYPE]: type }).record(seconds);
     },
   );
 }
