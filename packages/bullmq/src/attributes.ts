@@ -1,5 +1,5 @@
-import { ATTR } from '@threadline/core';
-import { MESSAGING_SYSTEM } from './semconv.js';
+import { ATTR, SPAN_NAMES } from '@threadline/core';
+import { MESSAGING_SYSTEM, OPERATION_TYPE } from './semconv.js';
 import type { Attributes } from '@opentelemetry/api';
 
 /** The `bullmq.*` attribute keys BullMQ sets on its spans that the plugin translates. */
@@ -25,6 +25,33 @@ export function messagingAttributes(operation: string, operationType: string, qu
   };
   if (queue !== undefined) attributes[ATTR.MESSAGING_DESTINATION_NAME] = queue;
   return attributes;
+}
+
+/** Name and start attributes of a send or process span on one queue. */
+export interface SpanShape {
+  readonly name: string;
+  readonly attributes: Attributes;
+}
+
+type ShapedOperation = typeof OPERATION_TYPE.SEND | typeof OPERATION_TYPE.PROCESS;
+const shapes: Record<ShapedOperation, Map<string | undefined, SpanShape>> = { send: new Map(), process: new Map() };
+const MAX_SHAPES = 1000;
+
+/**
+ * Built once per queue instead of per job. Frozen: tracers copy start attributes (the SDK does),
+ * one that wrote into them would fail loudly instead of corrupting the next spans.
+ */
+export function spanShape(operation: ShapedOperation, queue: string | undefined): SpanShape {
+  const byQueue = shapes[operation];
+  let shape = byQueue.get(queue);
+  if (shape === undefined) {
+    shape = Object.freeze({
+      name: SPAN_NAMES.messaging(operation, queue),
+      attributes: Object.freeze(messagingAttributes(operation, operation, queue)),
+    });
+    if (byQueue.size < MAX_SHAPES) byQueue.set(queue, shape);
+  }
+  return shape;
 }
 
 /** A BullMQ attribute value as a string id (job ids may arrive as numbers in old versions). */

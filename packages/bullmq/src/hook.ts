@@ -1,17 +1,13 @@
 import { context, ROOT_CONTEXT, SpanKind, type Context } from '@opentelemetry/api';
-import { injectContext, isThenable } from '@threadline/core';
+import { isThenable } from '@threadline/core';
+import { metadataFor } from './carrier.js';
 import { withNodeOptions } from './flow.js';
 import { ProcessSpan } from './process-span.js';
 import type { Runtime } from './runtime.js';
-import { OUTCOME, type Outcome } from './semconv.js';
 import { SendSpan } from './send-span.js';
 import { InternalSpan, NOOP_SPAN, PROCESS_KEY, type BullMQSpan } from './span-base.js';
+import { parseSpanName } from './span-names.js';
 import type { JobLike } from './types.js';
-
-/** BullMQ operations (the first word of its span names) and what each becomes. */
-const SEND_OPERATIONS = new Set(['add', 'addNode']);
-const FLOW_OPERATIONS = new Set(['addFlow', 'addBulkFlows']);
-const SETTLE_OUTCOMES: Record<string, Outcome> = { complete: OUTCOME.COMPLETED, fail: OUTCOME.FAILED, retry: OUTCOME.RETRY, delay: OUTCOME.RETRY };
 
 const ADAPTER_BRAND = Symbol.for('threadline.bullmq.adapter');
 
@@ -53,7 +49,12 @@ export class BullMQTelemetryAdapter {
    * pass your processor through it.
    */
   processor<J extends JobLike, A extends unknown[], R>(fn: (job: J, ...rest: A) => R): (job: J, ...rest: A) => R {
-    const wrapped = (job: J, ...rest: A) => this.runProcessor(job, () => fn(job, ...rest));
+    const run = (job: J, self: unknown, args: ArrayLike<unknown>) => this.runProcessor(job, fn as (...args: unknown[]) => R, self, args);
+    // `arguments` instead of rest parameters and a per-call closure: no allocation per job.
+    const wrapped = function (this: unknown, job: J): R {
+      // eslint-disable-next-line prefer-rest-params
+      return run(job, this, arguments);
+    } as unknown as (job: J, ...rest: A) => R;
     // BullMQ passes an abort signal only to processors declaring 3+ parameters: keep the arity.
     return Object.defineProperty(wrapped, 'length', { value: fn.length });
   }
@@ -66,14 +67,18 @@ export class BullMQTelemetryAdapter {
     return withNodeOptions(tree);
   }
 
-  /** Runs one processor call with the job reported to the active process span. */
-  runProcessor<T>(job: JobLike, run: () => T): T {
+  /** Calls `fn` (a processor, or BullMQ's `callProcessJob`) with the job reported to the active process span. */
+  runProcessor<T>(job: JobLike, fn: (...args: unknown[]) => T, self: unknown, args: ArrayLike<unknown>): T {
     const current = this.rt.boundary.disabled ? undefined : context.active().getValue(PROCESS_KEY);
-    if (!(current instanceof ProcessSpan)) return run();
-    this.rt.boundary.run(() => current.onJob(job), undefined);
+    if (!(current instanceof ProcessSpan)) return Reflect.apply(fn, self, args);
+    try {
+      current.onJob(job);
+    } catch (error) {
+      this.rt.boundary.fail(error);
+    }
     let result: T;
     try {
-      result = run();
+      result = Reflect.apply(fn, self, args);
     } catch (error) {
       current.onProcessorError(error);
       throw error;
@@ -91,17 +96,14 @@ export class BullMQTelemetryAdapter {
     this.pendingMetadata = this.pendingFor = undefined;
     if (rt.boundary.disabled || typeof name !== 'string') return NOOP_SPAN;
     try {
-      const space = name.indexOf(' ');
-      const operation = space === -1 ? name : name.slice(0, space);
+      const parsed = parseSpanName(name);
+      const role = parsed.role;
+      if (role === 'process' && kind === SpanKind.CONSUMER) return new ProcessSpan(rt, parsed.destination, metadata);
       const parent = ctx ?? context.active();
-      if (kind === SpanKind.CONSUMER && operation === 'process') {
-        return new ProcessSpan(rt, space === -1 ? undefined : name.slice(space + 1), metadata);
-      }
-      if (SEND_OPERATIONS.has(operation)) return new SendSpan(rt, false, parent);
-      if (operation === 'addBulk') return new SendSpan(rt, true, parent);
-      const kept = FLOW_OPERATIONS.has(operation) || rt.internalSpans;
+      if (role === 'send' || role === 'bulk') return new SendSpan(rt, role === 'bulk', parent);
+      const kept = role === 'flow' || rt.internalSpans;
       const span = kept ? rt.tracer().startSpan(name, { kind: SpanKind.INTERNAL }, parent) : undefined;
-      const outcome = SETTLE_OUTCOMES[operation];
+      const outcome = parsed.outcome;
       if (outcome !== undefined) {
         const enclosing = parent.getValue(PROCESS_KEY);
         if (enclosing instanceof ProcessSpan) enclosing.settle(outcome);
@@ -115,7 +117,7 @@ export class BullMQTelemetryAdapter {
 
   private getMetadata(ctx: Context): string {
     try {
-      return JSON.stringify(injectContext(ctx));
+      return metadataFor(ctx);
     } catch (error) {
       this.rt.boundary.fail(error);
       return '';

@@ -71,10 +71,12 @@ export class BullMQInstrumentation extends InstrumentationBase<BullMQInstrumenta
     const worker = moduleExports.Worker?.prototype as { callProcessJob?: AnyFn } | undefined;
     if (worker && typeof worker.callProcessJob === 'function' && !isWrapped(worker.callProcessJob)) {
       this._wrap(worker, 'callProcessJob', (original) =>
-        function (this: WithOpts, job: unknown, ...rest: unknown[]) {
+        function (this: WithOpts, job: unknown) {
           const telemetry = this.opts?.telemetry;
-          if (!isThreadlineAdapter(telemetry) || job === null || typeof job !== 'object') return (original as AnyFn).call(this, job, ...rest);
-          return telemetry.runProcessor(job as JobLike, () => (original as AnyFn).call(this, job, ...rest));
+          // eslint-disable-next-line prefer-rest-params
+          const args = arguments;
+          if (!isThreadlineAdapter(telemetry) || job === null || typeof job !== 'object') return Reflect.apply(original as AnyFn, this, args);
+          return telemetry.runProcessor(job as JobLike, original as AnyFn, this, args);
         } as never,
       );
     }

@@ -1,6 +1,7 @@
-import { ATTR, errorType, extractContext, parseJsonCarrier, recordSpanError, SPAN_NAMES } from '@threadline/core';
-import { ROOT_CONTEXT, SpanKind, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
-import { asId, asName, BULLMQ_JOB_FAILED_EVENT, BULLMQ_KEYS, messagingAttributes } from './attributes.js';
+import { ATTR, errorType, recordSpanError } from '@threadline/core';
+import { SpanKind, trace, type Attributes, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
+import { asId, asName, BULLMQ_JOB_FAILED_EVENT, BULLMQ_KEYS, spanShape } from './attributes.js';
+import { contextFromMetadata } from './carrier.js';
 import { queueSeries, type QueueSeries } from './metrics.js';
 import type { Runtime } from './runtime.js';
 import { BULLMQ_ATTR, EVENTS, OPERATION_TYPE, OUTCOME, type Outcome } from './semconv.js';
@@ -31,14 +32,17 @@ export class ProcessSpan extends WrappedSpan {
     private readonly queue: string | undefined,
     creationMetadata: string | undefined,
   ) {
-    const producer = creationMetadata === undefined ? ROOT_CONTEXT : extractContext(parseJsonCarrier(creationMetadata));
-    const producerSpan = trace.getSpanContext(producer);
-    const links: Link[] | undefined = rt.link && producerSpan ? [{ context: producerSpan }] : undefined;
-    const parent = rt.link ? trace.deleteSpan(producer) : producer;
-    const name = SPAN_NAMES.messaging(OPERATION_TYPE.PROCESS, queue);
-    const attributes = messagingAttributes(OPERATION_TYPE.PROCESS, OPERATION_TYPE.PROCESS, queue);
+    const producer = contextFromMetadata(creationMetadata);
+    const shape = spanShape(OPERATION_TYPE.PROCESS, queue);
+    const options: SpanOptions = { kind: SpanKind.CONSUMER, attributes: shape.attributes };
+    let parent = producer;
+    if (rt.link) {
+      const producerSpan = trace.getSpanContext(producer);
+      if (producerSpan) options.links = [{ context: producerSpan }];
+      parent = trace.deleteSpan(producer);
+    }
     super(rt.boundary);
-    this.span = rt.tracer().startSpan(name, { kind: SpanKind.CONSUMER, attributes, ...(links ? { links } : {}) }, parent);
+    this.span = rt.tracer().startSpan(shape.name, options, parent);
     this.bodyContext = trace.setSpan(producer, this.span).setValue(PROCESS_KEY, this);
   }
 

@@ -1,6 +1,6 @@
 import { ATTR, errorType, recordSpanError, SPAN_NAMES } from '@threadline/core';
 import { SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
-import { asId, asName, BULLMQ_KEYS, messagingAttributes } from './attributes.js';
+import { asId, asName, BULLMQ_KEYS, messagingAttributes, spanShape } from './attributes.js';
 import { queueSeries } from './metrics.js';
 import type { Runtime } from './runtime.js';
 import { BULLMQ_ATTR, OPERATION_TYPE } from './semconv.js';
@@ -34,9 +34,8 @@ export class SendSpan extends WrappedSpan {
    */
   get span(): Span {
     if (this.otelSpan === undefined) {
-      const attributes = messagingAttributes(OPERATION_TYPE.SEND, OPERATION_TYPE.SEND, this.queue);
-      const name = SPAN_NAMES.messaging(OPERATION_TYPE.SEND, this.queue);
-      this.otelSpan = this.rt.tracer().startSpan(name, { kind: SpanKind.PRODUCER, attributes, startTime: this.startTime }, this.parent);
+      const shape = spanShape(OPERATION_TYPE.SEND, this.queue);
+      this.otelSpan = this.rt.tracer().startSpan(shape.name, { kind: SpanKind.PRODUCER, attributes: shape.attributes, startTime: this.startTime }, this.parent);
     }
     return this.otelSpan;
   }
