@@ -6,7 +6,7 @@ import { ProcessSpan } from './process-span.js';
 import type { Runtime } from './runtime.js';
 import { SendSpan } from './send-span.js';
 import { InternalSpan, NOOP_SPAN, PROCESS_KEY, type BullMQSpan } from './span-base.js';
-import { parseSpanName } from './span-names.js';
+import { outcomeOf, roleOf } from './span-names.js';
 import type { JobLike } from './types.js';
 
 const ADAPTER_BRAND = Symbol.for('threadline.bullmq.adapter');
@@ -96,14 +96,16 @@ export class BullMQTelemetryAdapter {
     this.pendingMetadata = this.pendingFor = undefined;
     if (rt.boundary.disabled || typeof name !== 'string') return NOOP_SPAN;
     try {
-      const parsed = parseSpanName(name);
-      const role = parsed.role;
-      if (role === 'process' && kind === SpanKind.CONSUMER) return new ProcessSpan(rt, parsed.destination, metadata);
+      // BullMQ names spans `${operation} ${destination}`.
+      const space = name.indexOf(' ');
+      const operation = space === -1 ? name : name.slice(0, space);
+      const role = roleOf(operation);
+      if (role === 'process' && kind === SpanKind.CONSUMER) return new ProcessSpan(rt, space === -1 ? undefined : name.slice(space + 1), metadata);
       const parent = ctx ?? context.active();
       if (role === 'send' || role === 'bulk') return new SendSpan(rt, role === 'bulk', parent);
       const kept = role === 'flow' || rt.internalSpans;
       const span = kept ? rt.tracer().startSpan(name, { kind: SpanKind.INTERNAL }, parent) : undefined;
-      const outcome = parsed.outcome;
+      const outcome = outcomeOf(operation);
       if (outcome !== undefined) {
         const enclosing = parent.getValue(PROCESS_KEY);
         if (enclosing instanceof ProcessSpan) enclosing.settle(outcome);

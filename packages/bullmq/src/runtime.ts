@@ -9,7 +9,8 @@ export interface Runtime {
   readonly createSpans: boolean;
   readonly jobNameLabel: boolean;
   readonly internalSpans: boolean;
-  readonly sendHook: (span: Span, info: SendInfo) => void;
+  /** Undefined without a user hook: the send span then builds no info object. */
+  readonly sendHook: ((span: Span, info: SendInfo) => void) | undefined;
   readonly processHook: (span: Span, job: JobLike) => void;
   readonly boundary: TelemetryBoundary;
 }
@@ -42,7 +43,7 @@ export function createRuntime(options: BullMQTelemetryOptions, tracer: () => Tra
     createSpans: options.createSpans ?? true,
     jobNameLabel: options.jobNameLabel ?? false,
     internalSpans: options.internalSpans ?? false,
-    sendHook: safeHook(options.sendHook, 'bullmq sendHook'),
+    sendHook: options.sendHook ? safeHook(options.sendHook, 'bullmq sendHook') : undefined,
     processHook: safeHook(options.processHook, 'bullmq processHook'),
     boundary: new TelemetryBoundary('@threadline/bullmq'),
   };

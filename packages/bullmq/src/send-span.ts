@@ -69,7 +69,8 @@ export class SendSpan extends WrappedSpan {
     if (this.bulk) attributes[ATTR.MESSAGING_BATCH_MESSAGE_COUNT] = this.count;
     span.setAttributes(attributes);
     if (this.bulk && this.rt.createSpans) this.createSpans(span);
-    if (this.queue !== undefined) this.rt.sendHook(span, { queue: this.queue, jobName: this.jobName, jobId: this.jobId, count: this.count });
+    const hook = this.rt.sendHook;
+    if (hook !== undefined && this.queue !== undefined) hook(span, { queue: this.queue, jobName: this.jobName, jobId: this.jobId, count: this.count });
     let type: string | undefined;
     if (this.excepted) {
       type = errorType(this.exception);
@@ -77,9 +78,14 @@ export class SendSpan extends WrappedSpan {
     }
     span.end();
     const series = queueSeries(this.queue ?? '', this.rt.jobNameLabel && !this.bulk ? this.jobName : undefined);
-    const target = type === undefined ? { sent: series.sentOk, send: series.sendOk } : series.failed(type);
-    target.sent.add(this.count);
-    target.send.record(seconds);
+    if (type === undefined) {
+      series.sentOk.add(this.count);
+      series.sendOk.record(seconds);
+    } else {
+      const failed = series.failed(type);
+      failed.sent.add(this.count);
+      failed.send.record(seconds);
+    }
   }
 
   /**
