@@ -65,7 +65,8 @@ export function dbSystemOf(store: unknown): string {
   return DB_SYSTEM_OTHER;
 }
 
-function innerStore(store: unknown): unknown {
+/** The store a 6.x bridge or memory adapter wraps (`adapter.store`), if any. */
+export function innerStore(store: unknown): unknown {
   try {
     return store !== null && typeof store === 'object' ? (store as { store?: unknown }).store : undefined;
   } catch {

@@ -5,8 +5,8 @@
 import { SpanKind, context, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { ERROR_TYPE_OTHER, TelemetryBoundary, errorType, recordSpanError } from '@threadline/core';
 import { startAttributes } from './attributes.js';
-import { CALL_KEY, CallErrors, watchEmitter, watchStoreMethods } from './error-scope.js';
-import { dbSystemOf, isPlainMemoryStore, namespaceOf, storeOf, swallowsStoreErrors, type AnyFunction, type KeyvLike } from './keyv-shape.js';
+import { CALL_KEY, claimStore, trackerOf, watchEmitter, watchStoreMethods, type CallErrors, type ErrorTracker } from './error-scope.js';
+import { dbSystemOf, innerStore, isPlainMemoryStore, namespaceOf, storeOf, swallowsStoreErrors, type AnyFunction, type KeyvLike } from './keyv-shape.js';
 import { kvMetrics, OpSeries, type KvMetrics } from './metrics.js';
 import { OP_COUNT, keyCount, type OpSpec } from './ops.js';
 import { countResults } from './results.js';
@@ -26,13 +26,16 @@ export class KeyvTelemetry {
   private spanNames: Array<string | undefined> = [];
   /** Start attributes of single-key ops, the same for every call until the namespace changes. */
   private spanAttributes: Array<Attributes | undefined> = [];
+  private readonly errors: ErrorTracker;
 
   constructor(
     private readonly keyv: KeyvLike,
     readonly options: ResolvedOptions,
     private readonly tracer: () => Tracer,
     private readonly boundary: TelemetryBoundary,
-  ) {}
+  ) {
+    this.errors = trackerOf(keyv);
+  }
 
   /** Runs one Keyv call measured; the caller gets the original's value or error unchanged. */
   run(receiver: unknown, op: OpSpec, original: AnyFunction, a: unknown, b: unknown, c: unknown): unknown {
@@ -52,7 +55,7 @@ export class KeyvTelemetry {
       return original.call(receiver, a, b, c);
     }
     if (!withSpan && this.plainMemory) return this.measure(receiver, op, series, original, a, b, c);
-    return this.measureScoped(receiver, op, series, original, a, b, c, parent ?? context.active(), withSpan);
+    return this.measureTracked(receiver, op, series, original, a, b, c, parent ?? context.active(), withSpan);
   }
 
   /** Async iteration: one op from the first `next()` to the end of the loop (or its break). */
@@ -103,7 +106,11 @@ export class KeyvTelemetry {
     );
   }
 
-  private measureScoped(
+  /**
+   * A call with a span or on a store that can fail. Its error slot goes into the context only when
+   * another call is in flight on the instance (see error-scope.ts); a Map store needs no slot.
+   */
+  private measureTracked(
     receiver: unknown,
     op: OpSpec,
     series: OpSeries,
@@ -114,24 +121,24 @@ export class KeyvTelemetry {
     parent: Context,
     withSpan: boolean,
   ): unknown {
-    // A plain Map cannot fail, so its calls need no error slot (one context copy less).
-    const call = this.plainMemory ? undefined : new CallErrors();
+    const call = this.plainMemory ? undefined : this.errors.begin();
     let span: Span | undefined;
-    let scope: Context;
+    let scope: Context | undefined;
     try {
-      scope = call === undefined ? parent : parent.setValue(CALL_KEY, call);
+      if (call !== undefined && this.errors.solo !== call) scope = parent.setValue(CALL_KEY, call);
       if (withSpan) {
         span = this.startSpan(op, a, parent);
-        scope = trace.setSpan(scope, span);
+        scope = trace.setSpan(scope ?? parent, span);
       }
     } catch (error) {
+      if (call !== undefined) this.errors.end(call);
       this.boundary.fail(error);
       return original.call(receiver, a, b, c);
     }
     const start = performance.now();
     let result: unknown;
     try {
-      result = context.with(scope, original, receiver, a, b, c);
+      result = scope === undefined ? original.call(receiver, a, b, c) : context.with(scope, original, receiver, a, b, c);
     } catch (error) {
       this.finish(op, series, a, undefined, error, true, start, call, span);
       throw error;
@@ -172,6 +179,7 @@ export class KeyvTelemetry {
     call: CallErrors | undefined,
     span: Span | undefined,
   ): void {
+    if (call !== undefined) this.errors.end(call);
     try {
       const seconds = (performance.now() - start) / 1000;
       if (!failed && call !== undefined && call.failed) {
@@ -213,9 +221,15 @@ export class KeyvTelemetry {
       // Keyv 6 and adapters report failures through emit('error'); Keyv 5 swallows store errors
       // silently, so there the methods are watched too. A plain Map cannot fail: nothing to watch.
       if (!this.plainMemory) {
-        watchEmitter(this.keyv);
-        watchEmitter(store);
-        if (swallowsStoreErrors(this.keyv)) watchStoreMethods(store);
+        watchEmitter(this.keyv, this.errors);
+        if (store !== null && typeof store === 'object') {
+          const storeErrors = claimStore(store, this.errors);
+          // Keyv 6 bridges a plain store with one adapter per Keyv: sharing shows on the inner store.
+          const inner = innerStore(store);
+          if (inner !== null && typeof inner === 'object') claimStore(inner, this.errors);
+          watchEmitter(store, storeErrors);
+          if (swallowsStoreErrors(this.keyv)) watchStoreMethods(store, storeErrors);
+        }
       }
     }
     this.namespace = namespace;
