@@ -125,8 +125,8 @@ export default async function bullmqBench() {
     id: '04-bullmq',
     title: 'BullMQ add + process throughput (real Redis, worker concurrency 10, ns per job)',
     baseline: 'uninstrumented',
-    opsPerRound: 1000,
-    rounds: 13,
+    opsPerRound: 2000,
+    rounds: 21,
     warmupRounds: 2,
     // Real I/O: forced full GCs before each round shrink V8's young generation and overcharge the
     // allocating (instrumented) scenarios far beyond what they cost in a running app.

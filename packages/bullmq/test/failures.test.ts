@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR } from '@threadline/core';
 import { assertChildOf, assertRoot, requireService, SERVICES, setupTelemetry } from '@threadline/testing';
 import type { Job } from 'bullmq';
@@ -185,6 +185,19 @@ describe.skipIf(!up).each(LINES)('$line: retries, failures, delays, load', ({ li
     expect(stored!.data).toEqual(frozen);
     const carrier = JSON.parse(stored!.opts.telemetry!.metadata!);
     expect(carrier.traceparent).toContain(harness.span(`send ${name}`).spanContext().spanId);
+  });
+
+  it('with nothing to propagate (a tracer making no valid spans) no carrier is stored, and the job runs', async () => {
+    const nonRecording = { startSpan: () => trace.wrapSpanContext(INVALID_SPAN_CONTEXT) } as never;
+    const { telemetry, name, queue } = setup({ tracerProvider: { getTracer: () => nonRecording } });
+    const worker = res.track(new lib.Worker(name, telemetry.processor(async (job: Job) => `done ${job.name}`), { connection, telemetry }));
+    const done = settled(worker, 1);
+    const job = await queue.add('email', { n: 1 });
+    await done;
+    const stored = await queue.getJob(job.id!);
+    expect(stored!.opts.telemetry).toBeUndefined();
+    expect(stored!.returnvalue).toBe('done email');
+    expect((await harness.metricPoint(METRIC.consumed, { [ATTR.MESSAGING_DESTINATION_NAME]: name, [ATTR.MESSAGING_RESULT]: 'ack' })).value).toBe(1);
   });
 
   it('a throwing user hook never fails a job and is counted', async () => {
