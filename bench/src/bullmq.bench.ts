@@ -1,29 +1,14 @@
 import { context, createContextKey, INVALID_SPAN_CONTEXT, metrics, propagation, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { bullmqTelemetry } from '@threadline/bullmq';
 import { createOtelMetricProducer, MetricsCollector, setCollector } from '@threadline/core';
 import { Queue, Worker, type Telemetry } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
 import { compare, row, type Scenario } from './harness.js';
-
-class IdleReader extends MetricReader {
-  protected override async onShutdown() {}
-  protected override async onForceFlush() {}
-}
-
-/** Counts ended spans and drops them: SDK span cost without an exporter's. */
-class DroppingProcessor implements SpanProcessor {
-  ended = 0;
-  onStart() {}
-  onEnd() {
-    this.ended++;
-  }
-  async forceFlush() {}
-  async shutdown() {}
-}
+import { IdleReader, DroppingProcessor } from './otel-fixtures.js';
 
 const NOOP_SPAN = { setSpanOnContext: (ctx: Context) => ctx, setAttribute() {}, setAttributes() {}, addEvent() {}, recordException() {}, end() {} };
 const FLOOR_KEY = createContextKey('bench.floor');

@@ -1,12 +1,8 @@
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { MetricsCollector } from '@threadline/core';
 import { Counter as PromCounter, Histogram as PromHistogram, Registry } from 'prom-client';
 import { compare, formatNs, row } from './harness.js';
-
-class IdleReader extends MetricReader {
-  protected override async onShutdown() {}
-  protected override async onForceFlush() {}
-}
+import { IdleReader } from './otel-fixtures.js';
 
 const LABELS = { 'messaging.system': 'bullmq', 'messaging.destination.name': 'orders', 'messaging.operation.name': 'process' };
 const PROM_LABELS = { system: 'bullmq', destination: 'orders', operation: 'process' };

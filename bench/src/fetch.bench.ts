@@ -2,30 +2,15 @@ import { context, metrics, propagation, SpanKind, trace, type Span, type Tracer 
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { MetricsCollector, setCollector } from '@threadline/core';
 import { FetchInstrumentation } from '@threadline/fetch';
 import { spawn } from 'node:child_process';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { compare, formatNs, row, type ResultRow } from './harness.js';
-
-class IdleReader extends MetricReader {
-  protected override async onShutdown() {}
-  protected override async onForceFlush() {}
-}
-
-/** Counts ended spans and drops them: SDK span cost without an exporter's. */
-class DroppingProcessor implements SpanProcessor {
-  ended = 0;
-  onStart() {}
-  onEnd() {
-    this.ended++;
-  }
-  async forceFlush() {}
-  async shutdown() {}
-}
+import { IdleReader, DroppingProcessor } from './otel-fixtures.js';
 
 // The server runs in its own process so its work lands on the other core, not in the measurement.
 const SERVER = `

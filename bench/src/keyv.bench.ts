@@ -1,7 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { MetricsCollector, setCollector } from '@threadline/core';
 import { instrumentKeyv } from '@threadline/keyv';
 import KeyvRedis from '@keyv/redis';
@@ -9,17 +9,7 @@ import Keyv from 'keyv';
 import { createConnection } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { compare, formatNs, row, type ResultRow, type Scenario } from './harness.js';
-
-/** Counts ended spans and drops them: SDK span cost without an exporter's. */
-class DroppingProcessor implements SpanProcessor {
-  ended = 0;
-  onStart() {}
-  onEnd() {
-    this.ended++;
-  }
-  async forceFlush() {}
-  async shutdown() {}
-}
+import { DroppingProcessor } from './otel-fixtures.js';
 
 const UNINSTRUMENTED = 'uninstrumented get';
 const METRICS_ONLY = 'threadline metrics only (no parent span)';
