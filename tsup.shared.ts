@@ -1,8 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Options } from 'tsup';
 
-/** One build recipe for every package: ESM + CommonJS with types, Node 20 target. */
+/**
+ * One build recipe for every package: ESM + CommonJS with types, Node 20 target, and the package's
+ * version stamped in as `__THREADLINE_PACKAGE_VERSION__` (the instrumentation scope version).
+ */
 export function packageBuild(entry: Record<string, string> = { index: 'src/index.ts' }): Options {
+  const { version } = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string };
   return {
+    define: { __THREADLINE_PACKAGE_VERSION__: JSON.stringify(version) },
     entry,
     format: ['esm', 'cjs'],
     dts: true,

@@ -1,3 +1,4 @@
 export const INSTRUMENTATION_NAME = '@threadline/bullmq';
-// Kept by hand beside package.json's version; the tracer's scope version.
-export const INSTRUMENTATION_VERSION = '0.0.0';
+// Stamped from package.json by the build (tsup `define`); `dev` when running from sources (tests).
+declare const __THREADLINE_PACKAGE_VERSION__: string | undefined;
+export const INSTRUMENTATION_VERSION = typeof __THREADLINE_PACKAGE_VERSION__ === 'string' ? __THREADLINE_PACKAGE_VERSION__ : 'dev';

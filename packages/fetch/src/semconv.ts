@@ -20,7 +20,9 @@ export const KNOWN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'DELETE', 
 export const METHOD_OTHER = '_OTHER';
 
 export const INSTRUMENTATION_NAME = '@threadline/fetch';
-export const INSTRUMENTATION_VERSION = '0.0.0';
+// Stamped from package.json by the build (tsup `define`); `dev` when running from sources (tests).
+declare const __THREADLINE_PACKAGE_VERSION__: string | undefined;
+export const INSTRUMENTATION_VERSION = typeof __THREADLINE_PACKAGE_VERSION__ === 'string' ? __THREADLINE_PACKAGE_VERSION__ : 'dev';
 
 /** The OTel SDK's suppress-tracing context key (created with Symbol.for, so readable without @opentelemetry/core). */
 export const SUPPRESS_TRACING_KEY = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');

@@ -26,4 +26,6 @@ export const MESSAGING_SYSTEM_POSTGRES_CDC = 'postgresql';
 export const DEFAULT_TRACE_PREFIX = 'threadline.trace';
 
 export const INSTRUMENTATION_NAME = '@threadline/pg-cdc';
-export const INSTRUMENTATION_VERSION = '0.0.0';
+// Stamped from package.json by the build (tsup `define`); `dev` when running from sources (tests).
+declare const __THREADLINE_PACKAGE_VERSION__: string | undefined;
+export const INSTRUMENTATION_VERSION = typeof __THREADLINE_PACKAGE_VERSION__ === 'string' ? __THREADLINE_PACKAGE_VERSION__ : 'dev';

@@ -2,7 +2,9 @@ import { trace, type MeterProvider, type Tracer, type TracerProvider } from '@op
 import type { TemporalInstrumentationConfig } from './types.js';
 
 export const INSTRUMENTATION_NAME = '@threadline/temporal';
-export const INSTRUMENTATION_VERSION = '0.0.0';
+// Stamped from package.json by the build (tsup `define`); `dev` when running from sources (tests).
+declare const __THREADLINE_PACKAGE_VERSION__: string | undefined;
+export const INSTRUMENTATION_VERSION = typeof __THREADLINE_PACKAGE_VERSION__ === 'string' ? __THREADLINE_PACKAGE_VERSION__ : 'dev';
 
 /**
  * OTel's Instrumentation interface for Temporal. Temporal has its own hook point (interceptors),
