@@ -186,12 +186,32 @@ export class CdcConsumer {
       this.lastFailure = { endLsn: assembled.endLsn, attempts: attempts + 1 };
       this.telemetry.failed();
       this.onError(error, 'handler');
+      if (await this.deadLettered(transaction, attempts + 1, error)) {
+        this.lastProcessed = assembled.endLsn;
+        this.lastFailure = undefined;
+        return true;
+      }
       if (this.stream === stream) this.retire(stream);
       return false;
     }
     this.lastProcessed = assembled.endLsn;
     this.lastFailure = undefined;
     this.telemetry.completed(delivery);
+    return true;
+  }
+
+  /** True when a transaction out of attempts was handed to `onDeadLetter` and may be acknowledged. */
+  private async deadLettered(transaction: CdcTransaction, failures: number, error: unknown): Promise<boolean> {
+    const { maxAttempts, onDeadLetter } = this.options;
+    if (maxAttempts === undefined || onDeadLetter === undefined || failures < maxAttempts) return false;
+    try {
+      await onDeadLetter(transaction, error);
+    } catch (deadLetterError) {
+      this.onError(deadLetterError, 'handler');
+      return false;
+    }
+    this.telemetry.error('dead_letter');
+    this.onError(error, 'dead_letter');
     return true;
   }
 

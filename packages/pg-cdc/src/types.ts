@@ -68,6 +68,17 @@ interface CdcConsumerBaseOptions {
   readonly reconnect?: ReconnectOptions;
   /** Sees every error the consumer recovers from (lost connection, handler failure); must not throw. */
   readonly onError?: (error: unknown, kind: CdcErrorKind) => void;
+  /**
+   * Poison transactions: after this many failed handler runs of one transaction in this process,
+   * `onDeadLetter` gets it and, once that resolves, the slot moves past it. Needs `onDeadLetter`.
+   * Default: retry for ever (the slot holds WAL until the handler succeeds).
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Receives a transaction that failed `maxAttempts` times, with the last error: park it somewhere
+   * (a table, a queue, a log). If it throws, the transaction is retried as before.
+   */
+  readonly onDeadLetter?: (transaction: CdcTransaction, error: unknown) => unknown;
   /** Called after an LSN was acknowledged to the server (after the handler for it resolved). */
   readonly onAcknowledge?: (lsn: string) => void;
   /** Tracer provider; the global one by default. */
@@ -88,5 +99,8 @@ export interface ChangeModeOptions extends CdcConsumerBaseOptions {
 
 export type CdcConsumerOptions = TransactionModeOptions | ChangeModeOptions;
 
-/** `cdc.errors` kinds: handler threw, stream connection lost or refused, slot polling failed, undecodable data. */
-export type CdcErrorKind = 'handler' | 'connection' | 'monitor' | 'protocol';
+/**
+ * `cdc.errors` kinds: handler threw, stream connection lost or refused, slot polling failed,
+ * undecodable data, a transaction handed to `onDeadLetter`.
+ */
+export type CdcErrorKind = 'handler' | 'connection' | 'monitor' | 'protocol' | 'dead_letter';

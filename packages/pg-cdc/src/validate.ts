@@ -25,6 +25,13 @@ export function validateOptions(options: CdcConsumerOptions): void {
   if (prefix !== undefined && (typeof prefix !== 'string' || prefix.length === 0)) {
     throw new TypeError('pg-cdc: `tracePrefix` must be a non-empty string');
   }
+  const { maxAttempts, onDeadLetter } = options;
+  if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1)) {
+    throw new TypeError('pg-cdc: `maxAttempts` must be a whole number ≥ 1');
+  }
+  if ((maxAttempts === undefined) !== (onDeadLetter === undefined) || (onDeadLetter !== undefined && typeof onDeadLetter !== 'function')) {
+    throw new TypeError('pg-cdc: `maxAttempts` and `onDeadLetter` go together: set both (a number and a function) or neither');
+  }
   const { initialDelayMs, maxDelayMs } = options.reconnect ?? {};
   for (const [name, value] of [['initialDelayMs', initialDelayMs], ['maxDelayMs', maxDelayMs]] as const) {
     if (value !== undefined && (!Number.isFinite(value) || value <= 0)) {

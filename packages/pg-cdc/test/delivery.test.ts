@@ -83,6 +83,59 @@ describe.skipIf(!info)('pg-cdc at-least-once delivery', () => {
     expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.CDC_ERROR_KIND]: 'handler' })).value).toBe(2);
   });
 
+  it('hands a transaction that failed maxAttempts times to onDeadLetter, then moves the slot past it', async () => {
+    const attemptsSeen: number[] = [];
+    const deadLetters: { ids: unknown[]; attempt: number; message: string }[] = [];
+    const acks: string[] = [];
+    const errors: CdcErrorKind[] = [];
+    const consumer = consumerFor({
+      maxAttempts: 3,
+      onDeadLetter: (tx, error) => {
+        deadLetters.push({ ids: tx.changes.map((c) => c.new?.id), attempt: tx.attempt, message: (error as Error).message });
+      },
+      onAcknowledge: (lsn) => acks.push(lsn),
+      onError: (_error, kind) => errors.push(kind),
+      handler: (tx) => {
+        const id = tx.changes[0]?.new?.id;
+        attemptsSeen.push(tx.attempt);
+        if (id === 13) throw new Error('poison row');
+      },
+    });
+    await consumer.start();
+    await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (13)`);
+    await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (14)`);
+    await eventually(() => attemptsSeen.length === 4, 'three failed attempts, then the next transaction');
+    expect(attemptsSeen).toEqual([1, 2, 3, 1]);
+    expect(deadLetters).toEqual([{ ids: [13], attempt: 3, message: 'poison row' }]);
+    expect(errors).toEqual(['handler', 'handler', 'handler', 'dead_letter']);
+    await eventually(() => acks.length >= 2, 'acknowledgements past the poison transaction');
+    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.CDC_ERROR_KIND]: 'dead_letter' })).value).toBe(1);
+    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.CDC_ERROR_KIND]: 'handler' })).value).toBe(3);
+  });
+
+  it('keeps retrying when onDeadLetter itself throws, and rejects a half-configured dead letter at construction', async () => {
+    expect(() => consumerFor({ maxAttempts: 2, handler: () => undefined })).toThrow(/`maxAttempts` and `onDeadLetter` go together/);
+    expect(() => consumerFor({ maxAttempts: 0, onDeadLetter: () => undefined, handler: () => undefined })).toThrow(/whole number ≥ 1/);
+    let calls = 0;
+    let deadLetterCalls = 0;
+    const consumer = consumerFor({
+      maxAttempts: 1,
+      onDeadLetter: () => {
+        deadLetterCalls++;
+        if (deadLetterCalls < 2) throw new Error('dead-letter store down');
+      },
+      handler: () => {
+        calls++;
+        throw new Error('always fails');
+      },
+    });
+    await consumer.start();
+    await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (7)`);
+    await eventually(() => deadLetterCalls === 2, 'a second dead-letter attempt after the first one threw');
+    expect(calls).toBe(2);
+    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.CDC_ERROR_KIND]: 'dead_letter' })).value).toBe(1);
+  });
+
   it('reconnects after pg_terminate_backend of the walsender mid-stream: no gap, no duplicate, acknowledgements strictly increase', async () => {
     const total = 300;
     const seen: number[] = [];
