@@ -1,16 +1,11 @@
+import type { OtlpJsonSpan } from '@threadline/core';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpanKind } from '@threadline/testing';
 
 /** A span as the end-to-end assertions see it, whichever backend stored it. */
-export interface BackendSpan {
+export type BackendSpan = Pick<OtlpJsonSpan, 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'kind' | 'attributes'> & {
   readonly service: string | undefined;
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly parentSpanId: string | undefined;
-  readonly name: string;
-  readonly kind: ReceivedSpanKind;
-  readonly attributes: Record<string, unknown>;
   readonly error: boolean;
-}
+};
 
 export interface TraceBackend {
   readonly name: 'otlp-receiver' | 'jaeger';

@@ -1,25 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { decodeOtlpJsonSpans, otlpAttributes, otlpServiceName, type OtlpJsonSpan, type OtlpSpanKind } from '@threadline/core';
 import { decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';
 
-export type ReceivedSpanKind = 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER' | 'UNSPECIFIED';
+export type ReceivedSpanKind = OtlpSpanKind;
 
-export interface ReceivedSpan {
-  readonly serviceName: string | undefined;
-  readonly scope: string | undefined;
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly parentSpanId: string | undefined;
-  readonly name: string;
-  readonly kind: ReceivedSpanKind;
-  readonly attributes: Record<string, unknown>;
-  readonly statusCode: 'UNSET' | 'OK' | 'ERROR';
-  readonly startTimeUnixNano: bigint;
-  readonly endTimeUnixNano: bigint;
-  readonly links: readonly { traceId: string; spanId: string }[];
-  readonly events: readonly { name: string; attributes: Record<string, unknown> }[];
-}
+/** A span as the receiver decoded it (core's OTLP/JSON reader). */
+export type ReceivedSpan = OtlpJsonSpan;
 
 export interface ReceivedMetricPoint {
   readonly serviceName: string | undefined;
@@ -48,40 +36,8 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-const KINDS: ReceivedSpanKind[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
-const STATUS = ['UNSET', 'OK', 'ERROR'] as const;
-
 type Json = Record<string, unknown>;
 type JsonArray = Json[];
-
-/** OTLP/JSON ids are hex; some encoders emit base64 — accept both. */
-function toHex(id: unknown): string {
-  if (typeof id !== 'string' || id.length === 0) return '';
-  if (/^[0-9a-f]+$/i.test(id) && (id.length === 32 || id.length === 16)) return id.toLowerCase();
-  return Buffer.from(id, 'base64').toString('hex');
-}
-
-function anyValue(value: Json | undefined): unknown {
-  if (!value) return undefined;
-  if ('stringValue' in value) return value.stringValue;
-  if ('boolValue' in value) return value.boolValue;
-  if ('intValue' in value) return Number(value.intValue);
-  if ('doubleValue' in value) return Number(value.doubleValue);
-  if ('arrayValue' in value) return ((value.arrayValue as Json).values as JsonArray | undefined ?? []).map(anyValue);
-  if ('kvlistValue' in value) return attributes((value.kvlistValue as Json).values as JsonArray);
-  if ('bytesValue' in value) return value.bytesValue;
-  return undefined;
-}
-
-function attributes(list: JsonArray | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const kv of list ?? []) out[kv.key as string] = anyValue(kv.value as Json);
-  return out;
-}
-
-function serviceOf(resource: Json | undefined): string | undefined {
-  return attributes(resource?.attributes as JsonArray)['service.name'] as string | undefined;
-}
 
 /**
  * An in-process OTLP/HTTP receiver (http/json and http/protobuf) for end-to-end tests: the real exporters of every
@@ -127,34 +83,12 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   });
 
   function ingestTraces(payload: Json): void {
-    for (const rs of (payload.resourceSpans as JsonArray | undefined) ?? []) {
-      const serviceName = serviceOf(rs.resource as Json);
-      for (const ss of (rs.scopeSpans as JsonArray | undefined) ?? []) {
-        const scope = (ss.scope as Json | undefined)?.name as string | undefined;
-        for (const s of (ss.spans as JsonArray | undefined) ?? []) {
-          spans.push({
-            serviceName,
-            scope,
-            traceId: toHex(s.traceId),
-            spanId: toHex(s.spanId),
-            parentSpanId: toHex(s.parentSpanId) || undefined,
-            name: s.name as string,
-            kind: KINDS[Number(s.kind ?? 0)] ?? 'UNSPECIFIED',
-            attributes: attributes(s.attributes as JsonArray),
-            statusCode: STATUS[Number((s.status as Json | undefined)?.code ?? 0)] ?? 'UNSET',
-            startTimeUnixNano: BigInt(String(s.startTimeUnixNano ?? 0)),
-            endTimeUnixNano: BigInt(String(s.endTimeUnixNano ?? 0)),
-            links: ((s.links as JsonArray | undefined) ?? []).map((l) => ({ traceId: toHex(l.traceId), spanId: toHex(l.spanId) })),
-            events: ((s.events as JsonArray | undefined) ?? []).map((e) => ({ name: e.name as string, attributes: attributes(e.attributes as JsonArray) })),
-          });
-        }
-      }
-    }
+    spans.push(...decodeOtlpJsonSpans(payload));
   }
 
   function ingestMetrics(payload: Json): void {
     for (const rm of (payload.resourceMetrics as JsonArray | undefined) ?? []) {
-      const serviceName = serviceOf(rm.resource as Json);
+      const serviceName = otlpServiceName(rm.resource);
       for (const sm of (rm.scopeMetrics as JsonArray | undefined) ?? []) {
         for (const m of (sm.metrics as JsonArray | undefined) ?? []) {
           const type = (['sum', 'gauge', 'histogram', 'exponentialHistogram', 'summary'] as const).find((t) => t in m);
@@ -166,7 +100,7 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
               name: m.name as string,
               unit: m.unit as string | undefined,
               type,
-              attributes: attributes(p.attributes as JsonArray),
+              attributes: otlpAttributes(p.attributes),
               value: isHistogram ? Number(p.count ?? 0) : Number(p.asDouble ?? p.asInt ?? 0),
               ...(isHistogram
                 ? {

@@ -1,3 +1,5 @@
+import { decodeOtlpJsonSpans, type OtlpSpanKind } from '@threadline/core';
+
 /** A span as the viewer needs it, decoded from one OTLP-JSON `TracesData` line. */
 export interface ViewSpan {
   readonly traceId: string;
@@ -13,75 +15,23 @@ export interface ViewSpan {
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
-export type SpanKindName = 'UNSPECIFIED' | 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
-
-const KINDS: readonly SpanKindName[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
-const STATUS_ERROR = 2;
-
-type Json = Record<string, unknown>;
-
-function list(value: unknown): Json[] {
-  return Array.isArray(value) ? (value as Json[]) : [];
-}
-
-/** OTLP/JSON ids are hex; tolerate base64 from other writers. */
-function hexId(id: unknown): string {
-  if (typeof id !== 'string' || id.length === 0) return '';
-  if (/^[0-9a-f]+$/i.test(id)) return id.toLowerCase();
-  return Buffer.from(id, 'base64').toString('hex');
-}
-
-function anyValue(value: Json | undefined): unknown {
-  if (!value) return undefined;
-  if ('stringValue' in value) return value.stringValue;
-  if ('boolValue' in value) return value.boolValue;
-  if ('intValue' in value) return Number(value.intValue);
-  if ('doubleValue' in value) return Number(value.doubleValue);
-  if ('arrayValue' in value) return list((value.arrayValue as Json | undefined)?.values).map(anyValue);
-  return undefined;
-}
-
-function attributeMap(values: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const kv of list(values)) if (typeof kv.key === 'string') out[kv.key] = anyValue(kv.value as Json | undefined);
-  return out;
-}
-
-function nanos(value: unknown): bigint {
-  try {
-    return BigInt(typeof value === 'number' ? Math.trunc(value) : String(value ?? 0));
-  } catch {
-    return 0n;
-  }
-}
+export type SpanKindName = OtlpSpanKind;
 
 /** Spans of one parsed line; metric lines and anything unrecognised yield none. */
 export function spansOfDocument(document: unknown): ViewSpan[] {
-  const out: ViewSpan[] = [];
-  if (document === null || typeof document !== 'object') return out;
-  for (const rs of list((document as Json).resourceSpans)) {
-    const resource = attributeMap((rs.resource as Json | undefined)?.attributes);
-    const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown';
-    for (const ss of list(rs.scopeSpans)) {
-      for (const s of list(ss.spans)) {
-        const status = (s.status as Json | undefined) ?? {};
-        out.push({
-          traceId: hexId(s.traceId),
-          spanId: hexId(s.spanId),
-          parentSpanId: hexId(s.parentSpanId) || undefined,
-          name: typeof s.name === 'string' ? s.name : '(unnamed)',
-          kind: KINDS[Number(s.kind ?? 0)] ?? 'UNSPECIFIED',
-          service,
-          startNs: nanos(s.startTimeUnixNano),
-          endNs: nanos(s.endTimeUnixNano),
-          error: Number(status.code ?? 0) === STATUS_ERROR,
-          statusMessage: typeof status.message === 'string' && status.message ? status.message : undefined,
-          attributes: attributeMap(s.attributes),
-        });
-      }
-    }
-  }
-  return out;
+  return decodeOtlpJsonSpans(document).map((s) => ({
+    traceId: s.traceId,
+    spanId: s.spanId,
+    parentSpanId: s.parentSpanId,
+    name: s.name,
+    kind: s.kind,
+    service: s.serviceName ?? 'unknown',
+    startNs: s.startTimeUnixNano,
+    endNs: s.endTimeUnixNano,
+    error: s.statusCode === 'ERROR',
+    statusMessage: s.statusMessage,
+    attributes: s.attributes,
+  }));
 }
 
 export interface ParsedLines {
