@@ -3,9 +3,14 @@ import { selectBackend, type BackendSpan, type TraceBackend } from './support/ba
 import { startApp, type AppProcess } from './support/processes.js';
 import { temporalReachable } from './support/stack.js';
 
-// No Temporal server can run on the development machines: this scenario runs where one is
-// reachable (make otel-e2e starts the compose dev server) and says why it is skipped elsewhere.
+// No Temporal server can run on the development machines (nothing installable offers one): this
+// scenario runs where one is reachable (make otel-e2e starts the compose dev server) and says why it
+// is skipped elsewhere.
+// TEMPORAL_ADDRESS set explicitly (make otel-e2e) means the server is expected: unreachable fails.
 const temporal = await temporalReachable();
+if (!temporal.reachable && process.env.TEMPORAL_ADDRESS) {
+  throw new Error(`TEMPORAL_ADDRESS=${temporal.address} is set but no Temporal server answers there`);
+}
 if (!temporal.reachable) {
   console.log(`[integration] Temporal scenario skipped: no Temporal server at ${temporal.address} (set TEMPORAL_ADDRESS, or run make otel-e2e)`);
 }
