@@ -19,12 +19,7 @@ describe.skipIf(!up).each(LINES)('$line: retries, failures, delays, load', ({ li
   beforeEach(() => harness.reset());
   afterEach(() => res.cleanup());
 
-  function setup(options: Parameters<typeof bullmqTelemetry>[0] = {}) {
-    const telemetry = bullmqTelemetry(options);
-    const name = res.name();
-    const queue = res.queue(new lib.Queue(name, { connection, telemetry }));
-    return { telemetry, name, queue };
-  }
+  const setup = (options: Parameters<typeof bullmqTelemetry>[0] = {}) => res.adapterQueue(lib, options);
 
   it('retry with backoff: two failures then success are 3 process spans under one send; nack=2, ack=1', async () => {
     const { telemetry, name, queue } = setup();

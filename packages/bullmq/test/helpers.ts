@@ -1,6 +1,7 @@
 import * as bullmq6 from 'bullmq';
 import * as bullmq5 from 'bullmq5';
 import { SERVICES, uniqueName } from '@threadline/testing';
+import { bullmqTelemetry } from '../src/index.js';
 
 /** The two BullMQ lines the plugin supports, tested side by side. */
 export const LINES = [
@@ -31,6 +32,14 @@ export class Resources {
   queue<T extends Closable & { obliterate(o: { force: boolean }): Promise<unknown> }>(queue: T): T {
     this.queues.push(queue);
     return queue;
+  }
+
+  /** A fresh queue on `lib` with its own explicit adapter: what most tests start from. */
+  adapterQueue(lib: BullMQ, options: Parameters<typeof bullmqTelemetry>[0] = {}) {
+    const telemetry = bullmqTelemetry(options);
+    const name = this.name();
+    const queue = this.queue(new lib.Queue(name, { connection, telemetry }));
+    return { telemetry, name, queue };
   }
 
   /** Closes workers and producers first, then obliterates this test's queues and closes them. */

@@ -15,12 +15,7 @@ describe.skipIf(!up).each(LINES)('$line: one trace through the queue', ({ lib })
   beforeEach(() => harness.reset());
   afterEach(() => res.cleanup());
 
-  function setup(options: Parameters<typeof bullmqTelemetry>[0] = {}) {
-    const telemetry = bullmqTelemetry(options);
-    const name = res.name();
-    const queue = res.queue(new lib.Queue(name, { connection, telemetry }));
-    return { telemetry, name, queue };
-  }
+  const setup = (options: Parameters<typeof bullmqTelemetry>[0] = {}) => res.adapterQueue(lib, options);
 
   it('root span → send → process → the user span inside the processor share one trace', async () => {
     const { telemetry, name, queue } = setup();
