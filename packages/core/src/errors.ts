@@ -2,16 +2,18 @@ import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import { ATTR, ERROR_TYPE_OTHER } from './names.js';
 
 /**
- * `error.type` for a thrown value: the driver's or runtime's string code when it has one (SQLSTATE,
- * ECONNREFUSED), else a specific error name (AbortError), else a numeric code, else the class name,
- * else `_OTHER`. Never throws.
+ * `error.type` for a thrown value: `AbortError` / `TimeoutError` for a cancellation, else the
+ * driver's or runtime's string code (SQLSTATE, ECONNREFUSED), else a specific error name, else a
+ * numeric code, else the class name, else `_OTHER`. Never throws.
  */
 export function errorType(error: unknown): string {
   try {
     if (error !== null && typeof error === 'object') {
+      const name = (error as { name?: unknown }).name;
+      // A cancellation is named the same whoever raised it (DOMException code 20, Node's ABORT_ERR).
+      if (name === 'AbortError' || name === 'TimeoutError') return name;
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'string' && code.length > 0 && code.length <= 64) return code;
-      const name = (error as { name?: unknown }).name;
       const specificName = typeof name === 'string' && name.length > 0 && name.length <= 64 && name !== 'Error' ? name : undefined;
       // A numeric code (DOMException's 20 for AbortError, gRPC status) says less than a specific name.
       if (typeof code === 'number') return specificName ?? String(code);

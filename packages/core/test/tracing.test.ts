@@ -155,6 +155,8 @@ describe('errorType', () => {
   it('prefers string codes, then specific names over numeric codes', () => {
     expect(errorType(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED');
     expect(errorType(new DOMException('aborted', 'AbortError'))).toBe('AbortError');
+    expect(errorType(new DOMException('timed out', 'TimeoutError'))).toBe('TimeoutError');
+    expect(errorType(Object.assign(new Error('aborted'), { name: 'AbortError', code: 'ABORT_ERR' }))).toBe('AbortError');
     expect(errorType(Object.assign(new Error('unavailable'), { code: 14 }))).toBe('14');
     expect(errorType(new TypeError('bad'))).toBe('TypeError');
     expect(errorType('just a string')).toBe('_OTHER');

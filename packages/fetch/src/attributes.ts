@@ -1,5 +1,4 @@
 import type { Attributes } from '@opentelemetry/api';
-import { errorType } from '@threadline/core';
 import { requestHeaderValues, responseHeaderValues, type UndiciRequest, type UndiciResponse } from './hook.js';
 import { FETCH_ATTR, KNOWN_METHODS, METHOD_OTHER, REDACTED } from './semconv.js';
 
@@ -96,19 +95,4 @@ export function captureResponseHeaders(target: Attributes, response: UndiciRespo
     const values = responseHeaderValues(response, name);
     if (values.length > 0) target[FETCH_ATTR.RESPONSE_HEADER_PREFIX + name] = values;
   }
-}
-
-/**
- * `error.type` for a failed request: `AbortError` / `TimeoutError` for a cancelled one (the
- * DOMException's numeric code would say nothing), else the runtime's code (ECONNREFUSED,
- * UND_ERR_SOCKET) or class name, as core maps any error.
- */
-export function fetchErrorType(error: unknown): string {
-  try {
-    const name = (error as { name?: unknown } | null)?.name;
-    if (name === 'AbortError' || name === 'TimeoutError') return name;
-  } catch {
-    // hostile getters fall through to core's mapping
-  }
-  return errorType(error);
 }

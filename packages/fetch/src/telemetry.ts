@@ -1,9 +1,8 @@
 import { context, diag, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { ATTR, countDropped, injectContext, recordSpanError, safeHook, SPAN_NAMES, TelemetryBoundary } from '@threadline/core';
+import { ATTR, countDropped, errorType as coreErrorType, injectContext, recordSpanError, safeHook, SPAN_NAMES, TelemetryBoundary } from '@threadline/core';
 import {
   captureRequestHeaders,
   captureResponseHeaders,
-  fetchErrorType,
   normalizeMethod,
   originInfo,
   redactQuery,
@@ -149,7 +148,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     const endedAt = atHeaders ? entry.headersAt : performance.now();
     const status = entry.statusCode;
     let errorType: string | undefined;
-    if (error !== undefined) errorType = fetchErrorType(error);
+    if (error !== undefined) errorType = coreErrorType(error);
     else if (status !== undefined && status >= 400) errorType = String(status);
     const span = entry.span;
     if (span) {
