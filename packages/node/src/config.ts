@@ -44,6 +44,25 @@ function oneOf<T extends string>(option: string, given: Given<unknown> | undefin
   return fail(option, given, accepted.join(', '));
 }
 
+/**
+ * One name or a list (an array, or `a,b` as the OTel spec allows in the environment), each
+ * accepted, without duplicates; `none` alone means no exporter.
+ */
+function listOf<T extends string>(option: string, given: Given<unknown> | undefined, accepted: readonly T[], fallback: T): Exclude<T, 'none'>[] {
+  const isExporter = (name: T): name is Exclude<T, 'none'> => name !== 'none';
+  if (!given) return [fallback].filter(isExporter);
+  const entries: unknown[] = Array.isArray(given.value) ? given.value : String(given.value).split(',');
+  const names: T[] = [];
+  for (const entry of entries) {
+    if (typeof entry === 'string' && entry.trim() === '') continue;
+    const name = oneOf(option, { value: entry, source: given.source }, accepted, fallback);
+    if (!names.includes(name)) names.push(name);
+  }
+  if (names.length === 0) fail(option, given, accepted.join(', '));
+  if (names.length > 1 && !names.every(isExporter)) fail(option, given, `${accepted.join(', ')} ("none" only on its own)`);
+  return names.filter(isExporter);
+}
+
 function positiveInt(option: string, given: Given<unknown> | undefined, fallback: number, min = 1): number {
   if (!given) return fallback;
   const value = Number(given.value);
@@ -140,14 +159,14 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = options
     typeof options.sampler === 'object'
       ? options.sampler
       : oneOf('sampler', pick('sampler', options.sampler, env, 'OTEL_TRACES_SAMPLER'), SAMPLERS, 'parentbased_always_on');
-  const tracesExporter = oneOf('tracesExporter', pick('tracesExporter', options.tracesExporter, env, 'OTEL_TRACES_EXPORTER'), TRACES_EXPORTERS, 'file');
+  const tracesExporters = listOf('tracesExporter', pick('tracesExporter', options.tracesExporter, env, 'OTEL_TRACES_EXPORTER'), TRACES_EXPORTERS, 'file');
   return {
     disabled: bool('disabled', pick('disabled', options.disabled, env, 'OTEL_SDK_DISABLED'), false),
     serviceName: options.serviceName ?? (env.OTEL_SERVICE_NAME?.trim() || (resourceAttributes['service.name'] as string | undefined)),
     serviceVersion: options.serviceVersion ?? (resourceAttributes['service.version'] as string | undefined),
     resourceAttributes,
-    tracesExporter,
-    metricsExporter: oneOf('metricsExporter', pick('metricsExporter', options.metricsExporter, env, 'OTEL_METRICS_EXPORTER'), METRICS_EXPORTERS, 'file'),
+    tracesExporters,
+    metricsExporters: listOf('metricsExporter', pick('metricsExporter', options.metricsExporter, env, 'OTEL_METRICS_EXPORTER'), METRICS_EXPORTERS, 'file'),
     otlpTraces: otlpSignal(options, env, 'TRACES'),
     otlpMetrics: otlpSignal(options, env, 'METRICS'),
     sampler,
@@ -166,7 +185,7 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = options
     scheduledDelayMillis: positiveInt(
       'scheduledDelayMillis',
       pick('scheduledDelayMillis', options.scheduledDelayMillis, env, 'OTEL_BSP_SCHEDULE_DELAY'),
-      tracesExporter === 'console' ? 1 : 5000,
+      tracesExporters.includes('console') ? 1 : 5000,
       0,
     ),
   };

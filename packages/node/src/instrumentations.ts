@@ -6,7 +6,7 @@ import type { ResolvedConfig, TelemetryOptions } from './types.js';
 /** Our own Prometheus scrape endpoint is not the app's traffic: its requests get no spans. */
 function httpConfig(options: TelemetryOptions, config: ResolvedConfig): HttpInstrumentationConfig {
   const user = typeof options.http === 'object' ? options.http : {};
-  if (config.metricsExporter !== 'prometheus') return user;
+  if (!config.metricsExporters.includes('prometheus')) return user;
   const userIgnore = user.ignoreIncomingRequestHook;
   return {
     ...user,

@@ -45,34 +45,30 @@ class CountingMetricExporter implements PushMetricExporter {
   }
 }
 
-function pushExporter(config: ResolvedConfig): PushMetricExporter | undefined {
-  switch (config.metricsExporter) {
+type PushExporterName = Exclude<ResolvedConfig['metricsExporters'][number], 'prometheus'>;
+
+function pushExporter(name: PushExporterName, config: ResolvedConfig): PushMetricExporter {
+  switch (name) {
     case 'otlp':
       return otlpMetricExporter(config.otlpMetrics);
     case 'console':
       return new ConsoleMetricExporter();
     case 'file':
       return new FileMetricExporter({ directory: config.fileDirectory, maxBytes: config.fileMaxBytes, maxBackups: config.fileMaxBackups });
-    default:
-      return undefined;
   }
 }
 
-/** The configured reader, with the threadline collector attached as a metric producer. */
+/** One reader per configured exporter, each with the threadline collector attached as a metric producer. */
 export function createMetricReaders(config: ResolvedConfig, collector: MetricsCollector): IMetricReader[] {
-  // The core producer is structurally an sdk-metrics MetricProducer (core stays SDK-free).
-  const metricProducers = [createOtelMetricProducer(collector) as unknown as MetricProducer];
-  if (config.metricsExporter === 'prometheus') {
-    return [new PrometheusExporter({ port: config.prometheusPort, host: config.prometheusHost, metricProducers })];
-  }
-  const exporter = pushExporter(config);
-  if (!exporter) return [];
-  return [
-    new PeriodicExportingMetricReader({
-      exporter: new CountingMetricExporter(exporter),
+  return config.metricsExporters.map((name) => {
+    // The core producer is structurally an sdk-metrics MetricProducer (core stays SDK-free).
+    const metricProducers = [createOtelMetricProducer(collector) as unknown as MetricProducer];
+    if (name === 'prometheus') return new PrometheusExporter({ port: config.prometheusPort, host: config.prometheusHost, metricProducers });
+    return new PeriodicExportingMetricReader({
+      exporter: new CountingMetricExporter(pushExporter(name, config)),
       exportIntervalMillis: config.metricExportIntervalMillis,
       exportTimeoutMillis: Math.min(30_000, config.metricExportIntervalMillis),
       metricProducers,
-    }),
-  ];
+    });
+  });
 }

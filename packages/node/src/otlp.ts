@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
@@ -14,11 +15,31 @@ function grpcUrl(config: OtlpSignalConfig): string {
   return `${config.insecure ? 'http' : 'https'}://${rest}`;
 }
 
+/**
+ * gRPC carries headers as metadata; the grpc exporters read only the environment's headers
+ * themselves, so explicit `otlpHeaders` (merged over the environment in config) go in here.
+ */
+export function grpcMetadata(headers: Readonly<Record<string, string>>): Metadata | undefined {
+  const entries = Object.entries(headers);
+  if (entries.length === 0) return undefined;
+  const metadata = new Metadata();
+  for (const [key, value] of entries) {
+    try {
+      metadata.set(key.toLowerCase(), value);
+    } catch (error) {
+      throw new Error(
+        `threadline: invalid otlpHeaders key "${key}" for otlpProtocol grpc (${(error as Error).message}); gRPC metadata keys use a-z, 0-9, "-", "_" and "."`,
+      );
+    }
+  }
+  return metadata;
+}
+
 export function otlpSpanExporter(config: OtlpSignalConfig): SpanExporter {
   const http = { url: config.url, headers: config.headers, timeoutMillis: config.timeoutMillis };
   switch (config.protocol) {
     case 'grpc':
-      return new GrpcTraceExporter({ url: grpcUrl(config), timeoutMillis: config.timeoutMillis });
+      return new GrpcTraceExporter({ url: grpcUrl(config), metadata: grpcMetadata(config.headers), timeoutMillis: config.timeoutMillis });
     case 'http/json':
       return new JsonTraceExporter(http);
     case 'http/protobuf':
@@ -30,7 +51,7 @@ export function otlpMetricExporter(config: OtlpSignalConfig): PushMetricExporter
   const http = { url: config.url, headers: config.headers, timeoutMillis: config.timeoutMillis };
   switch (config.protocol) {
     case 'grpc':
-      return new GrpcMetricExporter({ url: grpcUrl(config), timeoutMillis: config.timeoutMillis });
+      return new GrpcMetricExporter({ url: grpcUrl(config), metadata: grpcMetadata(config.headers), timeoutMillis: config.timeoutMillis });
     case 'http/json':
       return new JsonMetricExporter(http);
     case 'http/protobuf':

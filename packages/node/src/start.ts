@@ -85,6 +85,6 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
 
   const signals = options.flushOnSignals === true ? (['SIGTERM', 'SIGINT'] as NodeJS.Signals[]) : options.flushOnSignals || [];
   if (signals.length > 0) removeSignals = installSignalFlush(signals, shutdown);
-  diag.debug(`threadline: telemetry started (traces=${config.tracesExporter}, metrics=${config.metricsExporter})`);
+  diag.debug(`threadline: telemetry started (traces=${config.tracesExporters.join(',') || 'none'}, metrics=${config.metricsExporters.join(',') || 'none'})`);
   return { collector, config, forceFlush, shutdown };
 }

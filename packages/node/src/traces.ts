@@ -36,16 +36,14 @@ export function createSampler(config: ResolvedConfig): Sampler {
   }
 }
 
-function createSpanExporter(config: ResolvedConfig): SpanExporter | undefined {
-  switch (config.tracesExporter) {
+function createSpanExporter(name: ResolvedConfig['tracesExporters'][number], config: ResolvedConfig): SpanExporter {
+  switch (name) {
     case 'otlp':
       return otlpSpanExporter(config.otlpTraces);
     case 'console':
       return new ConsoleSpanExporter();
     case 'file':
       return new FileSpanExporter({ directory: config.fileDirectory, maxBytes: config.fileMaxBytes, maxBackups: config.fileMaxBackups });
-    case 'none':
-      return undefined;
   }
 }
 
@@ -128,7 +126,9 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   }
 }
 
+/** One bounded queue per exporter, so a slow or dead exporter never holds back the others. */
 export function createSpanProcessors(config: ResolvedConfig): SpanProcessor[] {
-  const exporter = createSpanExporter(config);
-  return exporter ? [new BoundedBatchSpanProcessor(exporter, config.maxQueueSize, config.scheduledDelayMillis)] : [];
+  return config.tracesExporters.map(
+    (name) => new BoundedBatchSpanProcessor(createSpanExporter(name, config), config.maxQueueSize, config.scheduledDelayMillis),
+  );
 }

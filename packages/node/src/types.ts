@@ -36,10 +36,10 @@ export interface TelemetryOptions {
   instrumentations?: (Instrumentation | Instrumentation[])[];
   /** The OTel http instrumentation (server + client spans): `true` (default), `false`, or its config. */
   http?: boolean | HttpInstrumentationConfig;
-  /** Where spans go. Env: OTEL_TRACES_EXPORTER. Default `file`. */
-  tracesExporter?: TracesExporterName;
-  /** Where metrics go. Env: OTEL_METRICS_EXPORTER. Default `file`. */
-  metricsExporter?: MetricsExporterName;
+  /** Where spans go: one exporter or several. Env: OTEL_TRACES_EXPORTER (comma-separated list). Default `file`. */
+  tracesExporter?: TracesExporterName | readonly TracesExporterName[];
+  /** Where metrics go: one exporter or several. Env: OTEL_METRICS_EXPORTER (comma-separated list). Default `file`. */
+  metricsExporter?: MetricsExporterName | readonly MetricsExporterName[];
   /** OTLP wire protocol. Env: OTEL_EXPORTER_OTLP_{TRACES_,METRICS_,}PROTOCOL. Default `http/protobuf`. */
   otlpProtocol?: OtlpProtocol;
   /**
@@ -114,8 +114,10 @@ export interface ResolvedConfig {
   readonly serviceName: string | undefined;
   readonly serviceVersion: string | undefined;
   readonly resourceAttributes: Attributes;
-  readonly tracesExporter: TracesExporterName;
-  readonly metricsExporter: MetricsExporterName;
+  /** Every configured span exporter, in order; empty for `none`. */
+  readonly tracesExporters: readonly Exclude<TracesExporterName, 'none'>[];
+  /** Every configured metric exporter, in order; empty for `none`. */
+  readonly metricsExporters: readonly Exclude<MetricsExporterName, 'none'>[];
   readonly otlpTraces: OtlpSignalConfig;
   readonly otlpMetrics: OtlpSignalConfig;
   readonly sampler: SamplerName | Sampler;

@@ -17,6 +17,9 @@ describe('validation', () => {
     [{}, { OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }, /invalid otlpHeaders "novalue" \(from OTEL_EXPORTER_OTLP_HEADERS\); accepted values: a comma-separated list of key=value pairs/],
     [{ fileMaxBytes: 10 }, {}, /invalid fileMaxBytes 10; accepted values: an integer >= 1024/],
     [{}, { OTEL_SDK_DISABLED: 'maybe' }, /invalid disabled "maybe" \(from OTEL_SDK_DISABLED\); accepted values: true, false/],
+    [{}, { OTEL_TRACES_EXPORTER: 'otlp,zipkin' }, /invalid tracesExporter "zipkin" \(from OTEL_TRACES_EXPORTER\); accepted values: otlp, console, file, none/],
+    [{}, { OTEL_METRICS_EXPORTER: 'none,otlp' }, /invalid metricsExporter "none,otlp" \(from OTEL_METRICS_EXPORTER\); accepted values: .*"none" only on its own/],
+    [{ tracesExporter: [] }, {}, /invalid tracesExporter \[\]; accepted values: otlp, console, file, none/],
   ])('%j %j throws one error naming option, value and accepted values', (options, env, message) => {
     expect(() => resolveConfig(options as never, env)).toThrow(TelemetryConfigError);
     expect(() => resolveConfig(options as never, env)).toThrow(message);
@@ -26,9 +29,19 @@ describe('validation', () => {
     expect(() => startTelemetry({ tracesExporter: 'jaeger' as never, env: {} })).toThrow(/tracesExporter "jaeger"/);
   });
 
+  it('takes exporter lists as the OTel spec allows: comma-separated in the environment, an array as an option', () => {
+    const fromEnv = resolveConfig({}, { OTEL_TRACES_EXPORTER: 'otlp, console,otlp', OTEL_METRICS_EXPORTER: 'prometheus,otlp' });
+    expect(fromEnv.tracesExporters).toEqual(['otlp', 'console']);
+    expect(fromEnv.metricsExporters).toEqual(['prometheus', 'otlp']);
+    expect(fromEnv.scheduledDelayMillis).toBe(1);
+    const fromOptions = resolveConfig({ tracesExporter: ['file', 'otlp'], metricsExporter: 'none' }, { OTEL_TRACES_EXPORTER: 'console' });
+    expect(fromOptions.tracesExporters).toEqual(['file', 'otlp']);
+    expect(fromOptions.metricsExporters).toEqual([]);
+  });
+
   it('accepts case and whitespace variations of known values', () => {
     const config = resolveConfig({}, { OTEL_TRACES_EXPORTER: ' OTLP ', OTEL_TRACES_SAMPLER: 'TraceIdRatio', OTEL_TRACES_SAMPLER_ARG: '0.25' });
-    expect(config.tracesExporter).toBe('otlp');
+    expect(config.tracesExporters).toEqual(['otlp']);
     expect(config.sampler).toBe('traceidratio');
     expect(config.samplerArg).toBe(0.25);
   });
@@ -39,8 +52,8 @@ describe('defaults and environment', () => {
     const config = resolveConfig({}, {});
     expect(config).toMatchObject({
       disabled: false,
-      tracesExporter: 'file',
-      metricsExporter: 'file',
+      tracesExporters: ['file'],
+      metricsExporters: ['file'],
       fileDirectory: '.threadline',
       sampler: 'parentbased_always_on',
       otlpTraces: { protocol: 'http/protobuf', url: 'http://localhost:4318/v1/traces', insecure: true, timeoutMillis: 10_000 },
@@ -71,8 +84,8 @@ describe('defaults and environment', () => {
     expect(config.serviceName).toBe('checkout');
     expect(config.serviceVersion).toBe('1.2.3');
     expect(config.resourceAttributes['deployment.environment.name']).toBe('prod eu');
-    expect(config.tracesExporter).toBe('otlp');
-    expect(config.metricsExporter).toBe('prometheus');
+    expect(config.tracesExporters).toEqual(['otlp']);
+    expect(config.metricsExporters).toEqual(['prometheus']);
     expect(config.otlpTraces).toEqual({
       protocol: 'http/json',
       url: 'https://traces.example/custom/path',
@@ -117,8 +130,8 @@ describe('defaults and environment', () => {
     );
     expect(config.serviceName).toBe('explicit');
     expect(config.serviceVersion).toBe('9.9.9');
-    expect(config.tracesExporter).toBe('console');
-    expect(config.metricsExporter).toBe('none');
+    expect(config.tracesExporters).toEqual(['console']);
+    expect(config.metricsExporters).toEqual([]);
     expect(config.otlpTraces.protocol).toBe('http/json');
     expect(config.otlpTraces.url).toBe('http://explicit:1234/v1/traces');
     expect(config.otlpTraces.headers).toEqual({ 'x-team': 'explicit', 'x-other': 'kept' });

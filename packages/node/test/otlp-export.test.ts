@@ -1,6 +1,9 @@
 import { trace } from '@opentelemetry/api';
 import { startOtlpReceiver, type OtlpReceiver } from '@threadline/testing';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTelemetry } from '../src/index.js';
@@ -42,6 +45,26 @@ describe('OTLP export (real exporters to an in-process OTLP/HTTP receiver)', () 
     expect(new Set(received.map((s) => s.spanId))).toEqual(ids);
     expect(receiver.rejected).toBe(0);
     await expect(handle.shutdown()).resolves.toBeUndefined();
+  });
+
+  it('an exporter list sends every span and metric to each exporter (otlp + file)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tl-exporter-list-'));
+    const handle = startTelemetry({
+      serviceName: 'exporter-list',
+      fileDirectory: dir,
+      otlpProtocol: 'http/json',
+      otlpEndpoint: receiver.endpoint,
+      http: false,
+      env: { OTEL_TRACES_EXPORTER: 'otlp,file', OTEL_METRICS_EXPORTER: 'file,otlp' },
+    });
+    trace.getTracer('list').startSpan('to both').end();
+    handle.collector.counter({ name: 'list.calls', unit: '{call}', description: 'calls', labelKeys: [] }).bind({}).add(3);
+    await handle.shutdown();
+
+    expect(receiver.spans().map((s) => s.name)).toEqual(['to both']);
+    expect(receiver.latestPoint('list.calls', {}, 'exporter-list')?.value).toBe(3);
+    expect(await readFile(join(dir, 'traces.jsonl'), 'utf8')).toContain('"name":"to both"');
+    expect(await readFile(join(dir, 'metrics.jsonl'), 'utf8')).toContain('"name":"list.calls"');
   });
 
   it('a second startTelemetry() while one runs throws and says what to do; after shutdown() it starts again', async () => {
