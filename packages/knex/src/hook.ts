@@ -119,7 +119,6 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
 
   const onQuery = guard((q: KnexQueryObject) => {
     ensurePoolWatched();
-    poolWatcher?.sampleSoon();
     const builder = startedBuilder;
     startedBuilder = undefined;
     if (typeof q.__knexTxId === 'string') transactionOnConnection.set(q.__knexUid, q.__knexTxId);

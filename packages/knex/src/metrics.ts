@@ -1,4 +1,5 @@
 import { ATTR, METRICS, RESULT, SHARED_INSTRUMENTS, defineMetrics, type CounterSeries, type GaugeSeries, type HistogramSeries } from '@threadline/core';
+import type { QueryShape } from './query-shapes.js';
 
 export const knexMetrics = defineMetrics((collector) => ({
   // Shared with @threadline/keyv: one declaration shape for the one collector.
@@ -31,64 +32,43 @@ export interface PoolSeries {
   readonly max: GaugeSeries;
 }
 
-/** Caches bound series per label set for one knex instance; a new collector empties it. */
+/** Binds the series one knex instance records into; a new collector rebinds them. */
 export class SeriesCache {
-  private metrics: KnexMetrics | undefined;
-  // operation → collection → series; the system is fixed per instance (a change empties the cache).
-  private readonly ok = new Map<string | undefined, Map<string | undefined, OkSeries>>();
-  private okSystem: string | undefined;
-  private readonly pools = new Map<string, PoolSeries>();
+  private pool: { readonly metrics: KnexMetrics; readonly series: PoolSeries } | undefined;
 
-  current(): KnexMetrics {
+  /** The shape's success series, bound on first use and kept on the shape while the collector stays. */
+  okSeries(shape: QueryShape): OkSeries {
     const metrics = knexMetrics();
-    if (metrics !== this.metrics) {
-      this.metrics = metrics;
-      this.ok.clear();
-      this.pools.clear();
-    }
-    return metrics;
-  }
-
-  okSeries(system: string, operation: string | undefined, collection: string | undefined): OkSeries {
-    const metrics = this.current();
-    if (system !== this.okSystem) {
-      this.ok.clear();
-      this.okSystem = system;
-    }
-    let byCollection = this.ok.get(operation);
-    if (!byCollection) this.ok.set(operation, (byCollection = new Map()));
-    let series = byCollection.get(collection);
-    if (!series) {
-      const labels = { [ATTR.DB_SYSTEM_NAME]: system, [ATTR.DB_OPERATION_NAME]: operation, [ATTR.DB_COLLECTION_NAME]: collection };
-      series = {
-        duration: metrics.duration.bind(labels),
-        count: metrics.operations.bind({ ...labels, [ATTR.RESULT]: RESULT.OK }),
-      };
-      byCollection.set(collection, series);
-    }
+    if (shape.seriesOwner === metrics && shape.series !== undefined) return shape.series;
+    const labels = { [ATTR.DB_SYSTEM_NAME]: shape.system, [ATTR.DB_OPERATION_NAME]: shape.operation, [ATTR.DB_COLLECTION_NAME]: shape.collection };
+    const series = {
+      duration: metrics.duration.bind(labels),
+      count: metrics.operations.bind({ ...labels, [ATTR.RESULT]: RESULT.OK }),
+    };
+    shape.series = series;
+    shape.seriesOwner = metrics;
     return series;
   }
 
   recordError(system: string, operation: string | undefined, collection: string | undefined, errorType: string, seconds: number): void {
-    const metrics = this.current();
+    const metrics = knexMetrics();
     const labels = { [ATTR.DB_SYSTEM_NAME]: system, [ATTR.DB_OPERATION_NAME]: operation, [ATTR.DB_COLLECTION_NAME]: collection };
     metrics.duration.bind({ ...labels, [ATTR.ERROR_TYPE]: errorType }).record(seconds);
     metrics.operations.bind({ ...labels, [ATTR.RESULT]: RESULT.ERROR }).add(1);
   }
 
+  /** One pool per knex instance: its series are bound once per collector. */
   poolSeries(poolName: string): PoolSeries {
-    const metrics = this.current();
-    let series = this.pools.get(poolName);
-    if (!series) {
-      const pool = { [ATTR.DB_CLIENT_CONNECTION_POOL_NAME]: poolName };
-      series = {
-        used: metrics.connections.bind({ ...pool, [ATTR.DB_CLIENT_CONNECTION_STATE]: 'used' }),
-        idle: metrics.connections.bind({ ...pool, [ATTR.DB_CLIENT_CONNECTION_STATE]: 'idle' }),
-        pending: metrics.pending.bind(pool),
-        max: metrics.max.bind(pool),
-      };
-      this.pools.set(poolName, series);
-    }
+    const metrics = knexMetrics();
+    if (this.pool?.metrics === metrics) return this.pool.series;
+    const pool = { [ATTR.DB_CLIENT_CONNECTION_POOL_NAME]: poolName };
+    const series = {
+      used: metrics.connections.bind({ ...pool, [ATTR.DB_CLIENT_CONNECTION_STATE]: 'used' }),
+      idle: metrics.connections.bind({ ...pool, [ATTR.DB_CLIENT_CONNECTION_STATE]: 'idle' }),
+      pending: metrics.pending.bind(pool),
+      max: metrics.max.bind(pool),
+    };
+    this.pool = { metrics, series };
     return series;
   }
 }

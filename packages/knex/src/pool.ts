@@ -29,25 +29,28 @@ export interface PoolWatch {
 }
 
 export interface PoolWatcher {
-  /** Schedules an occupancy sample (the hook calls it when a query starts: a connection was just acquired). */
-  sampleSoon(): void;
   detach(): void;
 }
 
 /**
  * Listens to one tarn pool: occupancy, acquire failures, releases, MariaDB detection. One listener
- * per event, and none on `acquireSuccess` (every acquire is followed by a query event, which
- * samples): tarn copies its listener array on every emit, and `acquireRequest` / `release` fire
- * on every query.
+ * per event, and none on `acquireSuccess`: tarn copies its listener array on every emit, and
+ * `acquireRequest` / `release` fire on every query. tarn moves a free connection to `used`
+ * synchronously inside `acquire()` and `release()` (validation runs after), so the samples after
+ * `acquireRequest` and `release` already count a connection handed over; one after `createSuccess`
+ * waits until the new connection has served its waiting acquire.
  */
 export function watchPool(pool: TarnPoolLike, watch: PoolWatch): PoolWatcher {
   let scheduled = false;
   let attached = true;
-  const sample = () => {
-    scheduled = false;
+  const takeSample = () => {
     if (!attached) return;
     const max = typeof pool.max === 'number' ? pool.max : 0;
     watch.onSample({ used: pool.numUsed(), idle: pool.numFree(), pending: pool.numPendingAcquires(), max });
+  };
+  const sample = () => {
+    scheduled = false;
+    takeSample();
   };
   // tarn emits `release` / `acquireRequest` before it updates its lists: sample in a microtask,
   // after the pool settled, coalescing all events of one tick into one sample.
@@ -59,6 +62,8 @@ export function watchPool(pool: TarnPoolLike, watch: PoolWatch): PoolWatcher {
         }
       }
     : () => undefined;
+  // A new connection serves the waiting acquire a few promise hops after `createSuccess` (rare: once per connection).
+  const sampleAfterCreate = watch.occupancy ? () => void setImmediate(takeSample) : () => undefined;
 
   const listeners: Record<string, (...args: unknown[]) => void> = {
     acquireRequest: sampleSoon,
@@ -72,7 +77,7 @@ export function watchPool(pool: TarnPoolLike, watch: PoolWatch): PoolWatcher {
     },
     createSuccess: (_eventId, connection) => {
       if ((connection as { _isMariaDB?: unknown } | null)?._isMariaDB === true) watch.onServerSystem(DB_SYSTEM.MARIADB);
-      sampleSoon();
+      sampleAfterCreate();
     },
     destroySuccess: (_eventId, connection) => {
       watch.onDestroy(connection);
@@ -84,7 +89,6 @@ export function watchPool(pool: TarnPoolLike, watch: PoolWatch): PoolWatcher {
   }
   sampleSoon();
   return {
-    sampleSoon,
     detach() {
       attached = false;
       for (const [event, listener] of Object.entries(listeners)) pool.removeListener(event, listener);

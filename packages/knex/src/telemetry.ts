@@ -4,7 +4,7 @@ import { maskLiterals, type ConnectionFacts } from './attributes.js';
 import { markFailed } from './errors.js';
 import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
 import { SeriesCache } from './metrics.js';
-import { SqlFactsCache } from './sql-cache.js';
+import { QueryShapes, type QueryShape } from './query-shapes.js';
 import { KNEX_ATTR, TRANSACTION_SPAN_NAME, type TransactionOutcome } from './semconv.js';
 import type { KnexInstrumentationConfig, KnexQueryInfo } from './types.js';
 
@@ -14,17 +14,12 @@ const TIMEOUT_SLACK_MS = 5;
 export const DEFAULT_MAX_QUERY_LENGTH = 2048;
 const KNEX_TIMEOUT_ERROR = 'KnexTimeoutError';
 
-// Read once: in the CommonJS build every `ATTR.x` goes through an interop getter, and this is the hot path.
-const { DB_SYSTEM_NAME, DB_NAMESPACE, SERVER_ADDRESS, SERVER_PORT, DB_OPERATION_NAME, DB_COLLECTION_NAME, DB_QUERY_TEXT } = ATTR;
-
 /** One query in flight. */
 export class QueryOp {
   constructor(
     readonly span: Span | undefined,
     readonly startedAt: number,
-    readonly system: string,
-    readonly operation: string | undefined,
-    readonly collection: string | undefined,
+    readonly shape: QueryShape,
     readonly event: QueryEvent<unknown>,
   ) {}
 }
@@ -51,7 +46,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   private readonly boundary = new TelemetryBoundary('@threadline/knex');
   private readonly series = new SeriesCache();
   private readonly baseAttributes: Attributes;
-  private readonly sql: SqlFactsCache;
+  private readonly shapes: QueryShapes;
   private readonly requestHook: (span: Span, info: KnexQueryInfo) => void;
   private readonly responseHook: (span: Span, info: KnexQueryInfo & { response: unknown }) => void;
   /** Read once: options apply to the instances instrumented after they are set. */
@@ -73,7 +68,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
         return '';
       }
     };
-    this.sql = new SqlFactsCache(config.maxQueryLength ?? DEFAULT_MAX_QUERY_LENGTH, sanitize);
+    this.shapes = new QueryShapes(facts, this.baseAttributes, config.maxQueryLength ?? DEFAULT_MAX_QUERY_LENGTH, sanitize);
     this.requestHook = safeHook(config.requestHook, 'knex requestHook');
     this.responseHook = safeHook(config.responseHook, 'knex responseHook');
   }
@@ -83,31 +78,19 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   }
 
   queryStarted(event: QueryEvent<TransactionOp>): QueryOp {
-    const { operation, text } = this.sql.facts(event.sql, event.method);
-    const collection = event.collection;
+    const shape = this.shapes.of(event.sql, event.method, event.collection);
     const parent = this.parentFor(event.transaction);
     let span: Span | undefined;
     if (!this.config.requireParentSpan || hasSpan(parent)) {
-      const facts = this.facts;
-      // One literal of fixed shape (undefined values are dropped by the SDK): adding keys to a copy costs µs.
-      const attributes: Attributes = {
-        [DB_SYSTEM_NAME]: facts.system,
-        [DB_NAMESPACE]: facts.namespace,
-        [SERVER_ADDRESS]: facts.serverAddress,
-        [SERVER_PORT]: facts.serverPort,
-        [DB_OPERATION_NAME]: operation,
-        [DB_COLLECTION_NAME]: collection,
-        [DB_QUERY_TEXT]: text,
-      };
-      span = this.source.tracer.startSpan(SPAN_NAMES.db(operation, collection, facts.system), { kind: SpanKind.CLIENT, attributes }, parent);
+      span = this.source.tracer.startSpan(shape.spanName, shape.spanOptions, parent);
       if (this.config.requestHook) this.requestHook(span, infoOf(event));
     }
-    return new QueryOp(span, performance.now(), this.facts.system, operation, collection, event);
+    return new QueryOp(span, performance.now(), shape, event);
   }
 
   queryEnded(op: QueryOp, response: unknown): void {
     const seconds = (performance.now() - op.startedAt) / 1000;
-    const series = this.series.okSeries(op.system, op.operation, op.collection);
+    const series = this.series.okSeries(op.shape);
     series.duration.record(seconds);
     series.count.add(1);
     if (op.span) {
@@ -170,6 +153,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     if (this.config.dbSystemName || this.facts.system === system) return;
     this.facts.system = system;
     this.baseAttributes[ATTR.DB_SYSTEM_NAME] = system;
+    this.shapes.clear();
   }
 
   fault(error: unknown): void {
@@ -198,7 +182,8 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
 
   private fail(op: QueryOp, type: string, error?: unknown): void {
     const seconds = (performance.now() - op.startedAt) / 1000;
-    this.series.recordError(op.system, op.operation, op.collection, type, seconds);
+    const { shape } = op;
+    this.series.recordError(shape.system, shape.operation, shape.collection, type, seconds);
     if (op.span) {
       markFailed(op.span, type, error);
       op.span.end();

@@ -1,0 +1,87 @@
+import { SpanKind, type Attributes, type SpanOptions } from '@opentelemetry/api';
+import { ATTR, SPAN_NAMES } from '@threadline/core';
+import { methodOperation, operationName, queryText, type ConnectionFacts } from './attributes.js';
+import type { OkSeries } from './metrics.js';
+
+/**
+ * Everything the queries of one statement share: span name, start options (the semconv attributes
+ * sampling needs at creation) and the bound success series. Built once per distinct SQL, so the
+ * hot path only reads it; the SDK copies start attributes, so one frozen object serves every span.
+ */
+export class QueryShape {
+  readonly spanName: string;
+  readonly spanOptions: SpanOptions;
+  /** The success series, bound for the collector `seriesOwner` came from. */
+  series: OkSeries | undefined;
+  seriesOwner: unknown;
+
+  constructor(
+    readonly method: string | undefined,
+    readonly collection: string | undefined,
+    readonly operation: string | undefined,
+    text: string | undefined,
+    readonly system: string,
+    connectionAttributes: Attributes,
+  ) {
+    this.spanName = SPAN_NAMES.db(operation, collection, system);
+    // Keys only for known values: the SDK walks every key of the start attributes, twice.
+    const attributes: Attributes = { ...connectionAttributes };
+    if (operation !== undefined) attributes[ATTR.DB_OPERATION_NAME] = operation;
+    if (collection !== undefined) attributes[ATTR.DB_COLLECTION_NAME] = collection;
+    if (text !== undefined) attributes[ATTR.DB_QUERY_TEXT] = text;
+    this.spanOptions = Object.freeze({ kind: SpanKind.CLIENT, attributes: Object.freeze(attributes) });
+  }
+}
+
+/** What one distinct SQL string contributes: its first keyword, its sanitized text, its last shape. */
+interface SqlEntry {
+  readonly operation: string | undefined;
+  readonly text: string | undefined;
+  shape: QueryShape | undefined;
+}
+
+// Apps repeat a bounded set of statements: cache them so the hot path skips the regexes and the
+// attribute building. Long statements are not kept (they would pin memory); the cache restarts when full.
+const MAX_ENTRIES = 512;
+const MAX_CACHED_SQL_LENGTH = 2048;
+
+/** The shapes of one knex instance's statements; `clear()` when its connection facts change. */
+export class QueryShapes {
+  private readonly entries = new Map<string, SqlEntry>();
+
+  constructor(
+    private readonly facts: ConnectionFacts,
+    /** `db.system.name`, `db.namespace`, `server.*`: the same on every span of the instance. */
+    private readonly connectionAttributes: Attributes,
+    private readonly maxQueryLength: number,
+    private readonly sanitize: (sql: string) => string,
+  ) {}
+
+  /** `db.operation.name` prefers knex's method (e.g. `first` → SELECT) over the statement's first word. */
+  of(sql: string, method: string | undefined, collection: string | undefined): QueryShape {
+    let entry = this.entries.get(sql);
+    if (entry === undefined) {
+      entry = this.parse(sql);
+      if (sql.length <= MAX_CACHED_SQL_LENGTH) {
+        if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+        this.entries.set(sql, entry);
+      }
+    }
+    const last = entry.shape;
+    // One SQL string nearly always comes with one method and table: keep the last shape only.
+    if (last !== undefined && last.method === method && last.collection === collection) return last;
+    const shape = new QueryShape(method, collection, methodOperation(method) ?? entry.operation, entry.text, this.facts.system, this.connectionAttributes);
+    entry.shape = shape;
+    return shape;
+  }
+
+  /** The connection facts changed (MariaDB detected): every shape is stale. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private parse(sql: string): SqlEntry {
+    const text = this.maxQueryLength > 0 ? queryText(sql, this.maxQueryLength, this.sanitize) : undefined;
+    return { operation: operationName(undefined, sql), text: text === '' ? undefined : text, shape: undefined };
+  }
+}
