@@ -38,17 +38,15 @@ const shapes: Record<ShapedOperation, Map<string | undefined, SpanShape>> = { se
 const MAX_SHAPES = 1000;
 
 /**
- * Built once per queue instead of per job. Frozen: tracers copy start attributes (the SDK does),
- * one that wrote into them would fail loudly instead of corrupting the next spans.
+ * Built once per queue instead of per job. Not frozen: the SDK reads start attributes with
+ * `Object.entries`, which leaves V8's fast path on a frozen object (+0.2 µs per span). Tracers copy
+ * start attributes (the SDK validates them into a new object), so sharing them is safe.
  */
 export function spanShape(operation: ShapedOperation, queue: string | undefined): SpanShape {
   const byQueue = shapes[operation];
   let shape = byQueue.get(queue);
   if (shape === undefined) {
-    shape = Object.freeze({
-      name: SPAN_NAMES.messaging(operation, queue),
-      attributes: Object.freeze(messagingAttributes(operation, operation, queue)),
-    });
+    shape = { name: SPAN_NAMES.messaging(operation, queue), attributes: messagingAttributes(operation, operation, queue) };
     if (byQueue.size < MAX_SHAPES) byQueue.set(queue, shape);
   }
   return shape;

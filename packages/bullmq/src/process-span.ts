@@ -42,6 +42,7 @@ export class ProcessSpan extends WrappedSpan {
       parent = trace.deleteSpan(producer);
     }
     super(rt.boundary);
+    options.startTime = this.startedAt;
     this.span = rt.tracer().startSpan(shape.name, options, parent);
     this.bodyContext = trace.setSpan(producer, this.span).setValue(PROCESS_KEY, this);
   }
@@ -97,8 +98,8 @@ export class ProcessSpan extends WrappedSpan {
     }
   }
 
-  protected finish(): void {
-    const seconds = this.elapsedSeconds();
+  protected finish(endTime: number): void {
+    const seconds = (endTime - this.startedAt) / 1000;
     const counted = this.series !== undefined;
     const series = this.bind();
     const failed = this.excepted || this.outcome === OUTCOME.RETRY || this.outcome === OUTCOME.FAILED;
@@ -122,7 +123,7 @@ export class ProcessSpan extends WrappedSpan {
       series.processOk.record(seconds);
     }
     if (counted) series.inFlight.add(-1);
-    this.span.end();
+    this.span.end(endTime);
   }
 
   private failure(): unknown {

@@ -17,7 +17,6 @@ export class SendSpan extends WrappedSpan {
   private jobId: string | undefined;
   private count = 1;
   private bulkNames: unknown;
-  private readonly startTime: number;
 
   constructor(
     private readonly rt: Runtime,
@@ -25,17 +24,17 @@ export class SendSpan extends WrappedSpan {
     private readonly parent: Context,
   ) {
     super(rt.boundary);
-    this.startTime = Date.now();
   }
 
   /**
    * Made on first use: BullMQ names the queue in the attributes it sets right after starting the
-   * span, so the span is born with its final name and destination (no rename, fewer calls).
+   * span, so the span is born with its final name and destination (no rename, fewer calls), and
+   * starts when BullMQ asked for it.
    */
   get span(): Span {
     if (this.otelSpan === undefined) {
       const shape = spanShape(OPERATION_TYPE.SEND, this.queue);
-      this.otelSpan = this.rt.tracer().startSpan(shape.name, { kind: SpanKind.PRODUCER, attributes: shape.attributes, startTime: this.startTime }, this.parent);
+      this.otelSpan = this.rt.tracer().startSpan(shape.name, { kind: SpanKind.PRODUCER, attributes: shape.attributes, startTime: this.startedAt }, this.parent);
     }
     return this.otelSpan;
   }
@@ -60,15 +59,15 @@ export class SendSpan extends WrappedSpan {
     }
   }
 
-  protected finish(): void {
-    const seconds = this.elapsedSeconds();
+  protected finish(endTime: number): void {
+    const seconds = (endTime - this.startedAt) / 1000;
     const span = this.span;
     const attributes: Attributes = {};
     if (this.jobName !== undefined) attributes[BULLMQ_ATTR.JOB_NAME] = this.jobName;
     if (this.jobId !== undefined) attributes[ATTR.MESSAGING_MESSAGE_ID] = this.jobId;
     if (this.bulk) attributes[ATTR.MESSAGING_BATCH_MESSAGE_COUNT] = this.count;
     span.setAttributes(attributes);
-    if (this.bulk && this.rt.createSpans) this.createSpans(span);
+    if (this.bulk && this.rt.createSpans) this.createSpans(span, endTime);
     const hook = this.rt.sendHook;
     if (hook !== undefined && this.queue !== undefined) hook(span, { queue: this.queue, jobName: this.jobName, jobId: this.jobId, count: this.count });
     let type: string | undefined;
@@ -76,7 +75,7 @@ export class SendSpan extends WrappedSpan {
       type = errorType(this.exception);
       recordSpanError(span, this.exception, type);
     }
-    span.end();
+    span.end(endTime);
     const series = queueSeries(this.queue ?? '', this.rt.jobNameLabel && !this.bulk ? this.jobName : undefined);
     if (type === undefined) {
       series.sentOk.add(this.count);
@@ -92,17 +91,16 @@ export class SendSpan extends WrappedSpan {
    * BullMQ hands one carrier to every job of an addBulk call, so the jobs carry the send span's
    * context; the create spans record each job's creation under it.
    */
-  private createSpans(span: Span): void {
+  private createSpans(span: Span, endTime: number): void {
     const names = Array.isArray(this.bulkNames) ? (this.bulkNames as unknown[]) : [];
     const ctx = trace.setSpan(this.parent, span);
     const tracer = this.rt.tracer();
-    const endTime = Date.now();
     const name = SPAN_NAMES.messaging(OPERATION_TYPE.CREATE, this.queue);
     for (let i = 0; i < this.count; i++) {
       const attributes = messagingAttributes(OPERATION_TYPE.CREATE, OPERATION_TYPE.CREATE, this.queue);
       const jobName = asName(names[i]);
       if (jobName !== undefined) attributes[BULLMQ_ATTR.JOB_NAME] = jobName;
-      tracer.startSpan(name, { kind: SpanKind.PRODUCER, attributes, startTime: this.startTime }, ctx).end(endTime);
+      tracer.startSpan(name, { kind: SpanKind.PRODUCER, attributes, startTime: this.startedAt }, ctx).end(endTime);
     }
   }
 }

@@ -74,16 +74,12 @@ export abstract class WrappedSpan implements BullMQSpan {
     this.exception = exception;
   }
 
-  protected elapsedSeconds(): number {
-    return (performance.now() - this.startedAt) / 1000;
-  }
-
   /** Ends once; a fault of ours is caught here, never thrown into BullMQ's `finally`. */
   end(): void {
     if (this.ended) return;
     this.ended = true;
     try {
-      this.finish();
+      this.finish(performance.now());
     } catch (error) {
       this.boundary.fail(error);
     }
@@ -91,7 +87,11 @@ export abstract class WrappedSpan implements BullMQSpan {
 
   protected abstract onAttribute(key: string, value: unknown): void;
 
-  protected abstract finish(): void;
+  /**
+   * `endTime` and `startedAt` are performance.now() readings (TimeInput accepts them): a span
+   * given both lasts exactly what its duration metric records, with no wall-clock read per job.
+   */
+  protected abstract finish(endTime: number): void;
 }
 
 /** BullMQ's internal operations (getNextJob, extendLocks, complete, ...) when the user keeps them. */

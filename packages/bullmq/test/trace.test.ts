@@ -92,6 +92,23 @@ describe.skipIf(!up).each(LINES)('$line: one trace through the queue', ({ lib })
     expect(processSpan!.spanContext().traceId).not.toBe(send.spanContext().traceId);
   });
 
+  it('send and process spans last exactly what their duration metrics record (one clock for both)', async () => {
+    const { telemetry, name, queue } = setup();
+    const worker = res.track(new lib.Worker(name, telemetry.processor(async () => 'ok'), { connection, telemetry }));
+    const done = settled(worker, 1);
+    await queue.add('timed', {});
+    await done;
+    const [processSpan] = await harness.waitForSpans(`process ${name}`);
+    const labels = { [ATTR.MESSAGING_DESTINATION_NAME]: name };
+    const seconds = (span: { duration: [number, number] }) => span.duration[0] + span.duration[1] / 1e9;
+    const sent = await harness.metricPoint<{ sum: number; count: number }>(METRIC.sendDuration, labels);
+    const processed = await harness.metricPoint<{ sum: number; count: number }>(METRIC.processDuration, labels);
+    expect(sent.value.count).toBe(1);
+    expect(processed.value.count).toBe(1);
+    expect(seconds(harness.span(`send ${name}`))).toBeCloseTo(sent.value.sum, 6);
+    expect(seconds(processSpan!)).toBeCloseTo(processed.value.sum, 6);
+  });
+
   it('the processor wrapper keeps the arity, so BullMQ still hands a 3-parameter processor its abort signal', async () => {
     const { telemetry, name, queue } = setup();
     let signal: unknown;
