@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { requestHeaderValues, responseHeaderValues, type UndiciRequest, type UndiciResponse } from './hook.js';
+import type { LastSeries } from './metrics.js';
 import { FETCH_ATTR, KNOWN_METHODS, METHOD_OTHER, REDACTED } from './semconv.js';
 
 /** What one origin (`scheme://host:port`) contributes to every request's attributes. */
@@ -11,6 +12,8 @@ export interface OriginInfo {
   readonly port: number | undefined;
   /** The redacted `scheme://[REDACTED:REDACTED@]host[:port]` that starts `url.full`. */
   readonly urlPrefix: string;
+  /** Owned by metrics.ts: the series this origin recorded into last. */
+  lastSeries: LastSeries | undefined;
 }
 
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443 };
@@ -33,37 +36,13 @@ function parseOrigin(key: string): OriginInfo {
   try {
     url = new URL(key);
   } catch {
-    return { key, scheme: '', address: '', port: undefined, urlPrefix: '' };
+    return { key, scheme: '', address: '', port: undefined, urlPrefix: '', lastSeries: undefined };
   }
   const scheme = url.protocol.slice(0, -1);
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[scheme];
   const credentials = url.username || url.password ? `${REDACTED}:${REDACTED}@` : '';
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  return { key, scheme, address: hostname, port, urlPrefix: `${url.protocol}//${credentials}${url.host}` };
-}
-
-/** The path with the values of sensitive query parameters replaced by `REDACTED`. */
-export function redactQuery(path: string, sensitive: ReadonlySet<string>): string {
-  const question = path.indexOf('?');
-  if (question === -1 || sensitive.size === 0) return path;
-  const pairs = path.slice(question + 1).split('&');
-  let changed = false;
-  for (let i = 0; i < pairs.length; i++) {
-    const pair = pairs[i] as string;
-    const equals = pair.indexOf('=');
-    if (equals === -1) continue;
-    let name = pair.slice(0, equals);
-    try {
-      name = decodeURIComponent(name);
-    } catch {
-      // a malformed escape is compared as written
-    }
-    if (sensitive.has(name.toLowerCase())) {
-      pairs[i] = `${pair.slice(0, equals)}=${REDACTED}`;
-      changed = true;
-    }
-  }
-  return changed ? `${path.slice(0, question + 1)}${pairs.join('&')}` : path;
+  return { key, scheme, address: hostname, port, urlPrefix: `${url.protocol}//${credentials}${url.host}`, lastSeries: undefined };
 }
 
 export interface MethodNames {
@@ -83,16 +62,20 @@ export function normalizeMethod(raw: string): MethodNames {
   return KNOWN_METHODS.has(upper) ? { method: upper, original: raw } : { method: METHOD_OTHER, original: String(raw) };
 }
 
-export function captureRequestHeaders(target: Attributes, request: UndiciRequest, names: readonly string[]): void {
+export function captureRequestHeaders(request: UndiciRequest, names: readonly string[]): Attributes {
+  const captured: Attributes = {};
   for (const name of names) {
     const values = requestHeaderValues(request, name);
-    if (values.length > 0) target[FETCH_ATTR.REQUEST_HEADER_PREFIX + name] = values;
+    if (values.length > 0) captured[FETCH_ATTR.REQUEST_HEADER_PREFIX + name] = values;
   }
+  return captured;
 }
 
-export function captureResponseHeaders(target: Attributes, response: UndiciResponse, names: readonly string[]): void {
+export function captureResponseHeaders(response: UndiciResponse, names: readonly string[]): Attributes {
+  const captured: Attributes = {};
   for (const name of names) {
     const values = responseHeaderValues(response, name);
-    if (values.length > 0) target[FETCH_ATTR.RESPONSE_HEADER_PREFIX + name] = values;
+    if (values.length > 0) captured[FETCH_ATTR.RESPONSE_HEADER_PREFIX + name] = values;
   }
+  return captured;
 }

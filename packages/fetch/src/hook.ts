@@ -46,26 +46,62 @@ interface ChannelMessage {
  * surface as an uncaught exception in the app, so every call goes through `guard`.
  */
 export function subscribeUndiciChannels(handlers: UndiciRequestHandlers, guard: (error: unknown) => void): () => void {
+  // One closure per channel with the guard inline: these run on every request.
   const subscriptions: Array<[string, (message: unknown) => void]> = [
-    ['undici:request:create', (m) => handlers.onCreate((m as ChannelMessage).request)],
-    ['undici:client:sendHeaders', (m) => handlers.onSendHeaders((m as ChannelMessage).request, (m as ChannelMessage).socket ?? {})],
-    ['undici:request:headers', (m) => handlers.onResponseHeaders((m as ChannelMessage).request, (m as ChannelMessage).response as UndiciResponse)],
-    ['undici:request:trailers', (m) => handlers.onDone((m as ChannelMessage).request)],
-    ['undici:request:error', (m) => handlers.onError((m as ChannelMessage).request, (m as ChannelMessage).error)],
+    [
+      'undici:request:create',
+      (m) => {
+        try {
+          handlers.onCreate((m as ChannelMessage).request);
+        } catch (error) {
+          guard(error);
+        }
+      },
+    ],
+    [
+      'undici:client:sendHeaders',
+      (m) => {
+        try {
+          handlers.onSendHeaders((m as ChannelMessage).request, (m as ChannelMessage).socket ?? {});
+        } catch (error) {
+          guard(error);
+        }
+      },
+    ],
+    [
+      'undici:request:headers',
+      (m) => {
+        try {
+          handlers.onResponseHeaders((m as ChannelMessage).request, (m as ChannelMessage).response as UndiciResponse);
+        } catch (error) {
+          guard(error);
+        }
+      },
+    ],
+    [
+      'undici:request:trailers',
+      (m) => {
+        try {
+          handlers.onDone((m as ChannelMessage).request);
+        } catch (error) {
+          guard(error);
+        }
+      },
+    ],
+    [
+      'undici:request:error',
+      (m) => {
+        try {
+          handlers.onError((m as ChannelMessage).request, (m as ChannelMessage).error);
+        } catch (error) {
+          guard(error);
+        }
+      },
+    ],
   ];
-  const guarded = subscriptions.map(([name, handler]): [string, (message: unknown) => void] => [
-    name,
-    (message) => {
-      try {
-        handler(message);
-      } catch (error) {
-        guard(error);
-      }
-    },
-  ]);
-  for (const [name, handler] of guarded) diagnosticsChannel.subscribe(name, handler);
+  for (const [name, handler] of subscriptions) diagnosticsChannel.subscribe(name, handler);
   return () => {
-    for (const [name, handler] of guarded) diagnosticsChannel.unsubscribe(name, handler);
+    for (const [name, handler] of subscriptions) diagnosticsChannel.unsubscribe(name, handler);
   };
 }
 

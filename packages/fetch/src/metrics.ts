@@ -40,7 +40,23 @@ function cacheKey(method: string, statusCode: number | undefined, errorType: str
   return `${method} ${statusCode ?? ''} ${errorType ?? ''} ${protocol ?? ''}`;
 }
 
-/** Records `http.client.request.duration`; labels are host-level only, never the URL. */
+/** The labels and series of one origin's last record, updated in place. */
+export interface LastSeries {
+  metrics: FetchMetrics;
+  method: string;
+  statusCode: number | undefined;
+  errorType: string | undefined;
+  protocol: string | undefined;
+  series: HistogramSeries;
+}
+
+type FetchMetrics = ReturnType<typeof fetchMetrics>;
+
+/**
+ * Records `http.client.request.duration`; labels are host-level only, never the URL. Requests to
+ * one origin mostly repeat their labels, so the origin's last series is tried first: inside a
+ * real request every extra hash lookup is a cache miss or two.
+ */
 export function recordDuration(
   seconds: number,
   origin: OriginInfo,
@@ -50,6 +66,33 @@ export function recordDuration(
   protocol: string | undefined,
 ): void {
   const metrics = fetchMetrics();
+  const last = origin.lastSeries;
+  if (last && last.metrics === metrics && last.method === method && last.statusCode === statusCode && last.errorType === errorType && last.protocol === protocol) {
+    last.series.record(seconds);
+    return;
+  }
+  const series = lookupSeries(metrics, origin, method, statusCode, errorType, protocol);
+  if (last) {
+    last.metrics = metrics;
+    last.method = method;
+    last.statusCode = statusCode;
+    last.errorType = errorType;
+    last.protocol = protocol;
+    last.series = series;
+  } else {
+    origin.lastSeries = { metrics, method, statusCode, errorType, protocol, series };
+  }
+  series.record(seconds);
+}
+
+function lookupSeries(
+  metrics: FetchMetrics,
+  origin: OriginInfo,
+  method: string,
+  statusCode: number | undefined,
+  errorType: string | undefined,
+  protocol: string | undefined,
+): HistogramSeries {
   let cache = metrics.byOrigin.get(origin.key);
   if (!cache) {
     cache = new Map();
@@ -69,5 +112,5 @@ export function recordDuration(
     });
     if (cache.size < MAX_CACHED_SERIES) cache.set(key, series);
   }
-  series.record(seconds);
+  return series;
 }

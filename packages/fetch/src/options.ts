@@ -1,3 +1,4 @@
+import { queryRedactor } from './redact.js';
 import { DEFAULT_SENSITIVE_QUERY_PARAMS } from './semconv.js';
 import type { FetchInstrumentationOptions, FetchRequestInfo } from './types.js';
 
@@ -11,7 +12,8 @@ export interface ResolvedOptions {
   readonly responseHook: FetchInstrumentationOptions['responseHook'];
   readonly requestHeaders: readonly string[];
   readonly responseHeaders: readonly string[];
-  readonly sensitiveQueryParams: ReadonlySet<string>;
+  /** The request path with sensitive query values redacted (for `url.full`). */
+  readonly redactPath: (path: string) => string;
   readonly bodyTimeoutMs: number;
 }
 
@@ -62,7 +64,7 @@ export function resolveOptions(options: FetchInstrumentationOptions = {}): Resol
     responseHook,
     requestHeaders: headerList(options.captureRequestHeaders, 'captureRequestHeaders'),
     responseHeaders: headerList(options.captureResponseHeaders, 'captureResponseHeaders'),
-    sensitiveQueryParams: new Set(sensitive.map((name) => name.toLowerCase())),
+    redactPath: queryRedactor(sensitive),
     bodyTimeoutMs,
   };
 }

@@ -1,11 +1,22 @@
-import { context, diag, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { ATTR, countDropped, errorType as coreErrorType, injectContext, recordSpanError, safeHook, SPAN_NAMES, TelemetryBoundary } from '@threadline/core';
+import {
+  context,
+  diag,
+  isSpanContextValid,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+  type TextMapSetter,
+  type Tracer,
+} from '@opentelemetry/api';
+import { ATTR, countDropped, errorType as coreErrorType, recordSpanError, safeHook, SPAN_NAMES, TelemetryBoundary } from '@threadline/core';
 import {
   captureRequestHeaders,
   captureResponseHeaders,
   normalizeMethod,
   originInfo,
-  redactQuery,
   type OriginInfo,
 } from './attributes.js';
 import { BodyDeadline, type AwaitingBody } from './body-deadline.js';
@@ -62,7 +73,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     const parent = context.active();
     if (parent.getValue(SUPPRESS_TRACING_KEY) === true) return;
     const origin = originInfo(request.origin);
-    const path = redactQuery(String(request.path), this.options.sensitiveQueryParams);
+    const path = this.options.redactPath(String(request.path));
     const url = origin.urlPrefix + path;
     const info: FetchRequestInfo | undefined = this.needsInfo ? { method: request.method, url, origin: origin.key, path, request } : undefined;
     if (this.ignore && this.ignore(info as FetchRequestInfo)) return;
@@ -71,16 +82,24 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     let span: Span | undefined;
     let requestContext: Context = parent;
     if (!this.options.requireParentSpan || hasValidParent(parent)) {
-      const attributes: Attributes = {
-        [ATTR.HTTP_REQUEST_METHOD]: method,
-        [ATTR.URL_FULL]: url,
-        [ATTR.SERVER_ADDRESS]: origin.address,
-        [ATTR.URL_SCHEME]: origin.scheme,
-      };
-      if (origin.port !== undefined) attributes[ATTR.SERVER_PORT] = origin.port;
-      if (original !== undefined) attributes[ATTR.HTTP_REQUEST_METHOD_ORIGINAL] = original;
-      if (this.options.requestHeaders.length > 0) captureRequestHeaders(attributes, request, this.options.requestHeaders);
-      span = this.tracer().startSpan(SPAN_NAMES.http(method === METHOD_OTHER ? undefined : method), { kind: SpanKind.CLIENT, attributes }, parent);
+      // Only what semconv calls sampling-relevant goes in at start: the SDK validates start
+      // attributes twice (sampler copy + span copy), setAttribute once.
+      span = this.tracer().startSpan(
+        SPAN_NAMES.http(method === METHOD_OTHER ? undefined : method),
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            [ATTR.HTTP_REQUEST_METHOD]: method,
+            [ATTR.URL_FULL]: url,
+            [ATTR.SERVER_ADDRESS]: origin.address,
+            [ATTR.SERVER_PORT]: origin.port,
+          },
+        },
+        parent,
+      );
+      span.setAttribute(ATTR.URL_SCHEME, origin.scheme);
+      if (original !== undefined) span.setAttribute(ATTR.HTTP_REQUEST_METHOD_ORIGINAL, original);
+      if (this.options.requestHeaders.length > 0) span.setAttributes(captureRequestHeaders(request, this.options.requestHeaders));
       requestContext = trace.setSpan(parent, span);
     }
     injectHeaders(request, requestContext);
@@ -100,9 +119,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     entry.headersAt = performance.now();
     if (entry.span) {
       if (this.options.responseHeaders.length > 0) {
-        const captured: Attributes = {};
-        captureResponseHeaders(captured, response, this.options.responseHeaders);
-        entry.span.setAttributes(captured);
+        entry.span.setAttributes(captureResponseHeaders(response, this.options.responseHeaders));
       }
       if (entry.info) this.responseHook(entry.span, { statusCode: response.statusCode, response }, entry.info);
     }
@@ -172,13 +189,21 @@ function hasValidParent(ctx: Context): boolean {
 }
 
 /**
- * Writes the context through the GLOBAL propagator. A header the caller already set (their own
- * traceparent, e.g. when proxying) is kept: adding ours would send two conflicting values.
+ * Writes the context through the GLOBAL propagator straight into undici's request (no carrier
+ * object in between). A header the caller already set (their own traceparent, e.g. when
+ * proxying) is kept: adding ours would send two conflicting values.
  */
+const REQUEST_SETTER: TextMapSetter<UndiciRequest> = {
+  set(request, key, value) {
+    if (!hasRequestHeader(request, key)) addRequestHeader(request, key, value);
+  },
+};
+
 function injectHeaders(request: UndiciRequest, ctx: Context): void {
-  const carrier = injectContext(ctx);
-  for (const key in carrier) {
-    if (!hasRequestHeader(request, key)) addRequestHeader(request, key, carrier[key] as string);
+  try {
+    propagation.inject(ctx, request, REQUEST_SETTER);
+  } catch {
+    countDropped('inject_error');
   }
 }
 

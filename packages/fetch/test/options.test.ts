@@ -1,4 +1,4 @@
-import { context, trace, type TextMapPropagator } from '@opentelemetry/api';
+import { context, trace, type Attributes, type Context, type SpanOptions, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { ATTR, METRICS } from '@threadline/core';
 import { setupTelemetry } from '@threadline/testing';
@@ -139,6 +139,38 @@ describe('suppression and the explicit subscription', () => {
     }
     await get('/after');
     expect(harness.spansNamed('GET')).toHaveLength(1);
+  });
+});
+
+describe('sampling', () => {
+  it('hands a sampler the attributes semconv calls sampling-relevant at span start', async () => {
+    const startAttributes: Attributes[] = [];
+    const tracerProvider: TracerProvider = {
+      getTracer(name, version) {
+        const tracer = harness.tracerProvider.getTracer(name, version);
+        return Object.assign(Object.create(tracer) as Tracer, {
+          startSpan(spanName: string, options: SpanOptions = {}, ctx?: Context) {
+            startAttributes.push({ ...options.attributes });
+            return tracer.startSpan(spanName, options, ctx);
+          },
+        });
+      },
+    };
+    const subscription = subscribeFetch({ tracerProvider });
+    try {
+      await get('/sampled?sig=secret');
+    } finally {
+      subscription.unsubscribe();
+    }
+    expect(startAttributes).toEqual([
+      {
+        [ATTR.HTTP_REQUEST_METHOD]: 'GET',
+        [ATTR.URL_FULL]: `${server.origin}/sampled?sig=REDACTED`,
+        [ATTR.SERVER_ADDRESS]: '127.0.0.1',
+        [ATTR.SERVER_PORT]: server.port,
+      },
+    ]);
+    expect(harness.span('GET').attributes[ATTR.URL_SCHEME]).toBe('http');
   });
 });
 
