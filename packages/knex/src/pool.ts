@@ -35,59 +35,71 @@ export interface PoolWatcher {
 /**
  * Listens to one tarn pool: occupancy, acquire failures, releases, MariaDB detection. One listener
  * per event, and none on `acquireSuccess`: tarn copies its listener array on every emit, and
- * `acquireRequest` / `release` fire on every query. tarn moves a free connection to `used`
- * synchronously inside `acquire()` and `release()` (validation runs after), so the samples after
- * `acquireRequest` and `release` already count a connection handed over; one after `createSuccess`
- * waits until the new connection has served its waiting acquire.
+ * `acquireRequest` / `release` fire on every query.
+ *
+ * tarn emits `acquireRequest` and `release` just before it changes its lists, then hands free
+ * connections to waiting acquires synchronously (validation runs later, on connections already
+ * counted as used). The state those two leave is therefore known at the event: they report it
+ * at once, with no microtask on a query's path. The rarer events sample after tarn settled.
  */
 export function watchPool(pool: TarnPoolLike, watch: PoolWatch): PoolWatcher {
   let scheduled = false;
   let attached = true;
-  const takeSample = () => {
+  const report = (used: number, idle: number, pending: number) => {
     if (!attached) return;
-    const max = typeof pool.max === 'number' ? pool.max : 0;
-    watch.onSample({ used: pool.numUsed(), idle: pool.numFree(), pending: pool.numPendingAcquires(), max });
+    watch.onSample({ used, idle, pending, max: typeof pool.max === 'number' ? pool.max : 0 });
   };
+  const takeSample = () => report(pool.numUsed(), pool.numFree(), pool.numPendingAcquires());
   const sample = () => {
     scheduled = false;
     takeSample();
   };
-  // tarn emits `release` / `acquireRequest` before it updates its lists: sample in a microtask,
-  // after the pool settled, coalescing all events of one tick into one sample.
-  const sampleSoon = watch.occupancy
-    ? () => {
-        if (!scheduled) {
-          scheduled = true;
-          queueMicrotask(sample);
-        }
-      }
-    : () => undefined;
-  // A new connection serves the waiting acquire a few promise hops after `createSuccess` (rare: once per connection).
-  const sampleAfterCreate = watch.occupancy ? () => void setImmediate(takeSample) : () => undefined;
+  // Coalesces the events of one tick into one sample, after tarn updated its lists.
+  const sampleSoon = () => {
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(sample);
+    }
+  };
+  // A waiting acquire joins the queue, then free connections serve the queue in order.
+  const afterAcquireRequest = () => {
+    const free = pool.numFree();
+    const pending = pool.numPendingAcquires() + 1;
+    const served = Math.min(free, pending);
+    report(pool.numUsed() + served, free - served, pending - served);
+  };
+  // The released connection becomes free, then serves the oldest waiting acquire, if any.
+  const afterRelease = () => {
+    const free = pool.numFree() + 1;
+    const pending = pool.numPendingAcquires();
+    const served = Math.min(free, pending);
+    report(pool.numUsed() - 1 + served, free - served, pending - served);
+  };
 
+  const occupancy = watch.occupancy;
   const listeners: Record<string, (...args: unknown[]) => void> = {
-    acquireRequest: sampleSoon,
+    ...(occupancy ? { acquireRequest: afterAcquireRequest } : {}),
     acquireFail: (_eventId, error) => {
       watch.onAcquireFail(error);
-      sampleSoon();
+      if (occupancy) sampleSoon();
     },
     release: (connection) => {
       watch.onRelease(connection);
-      sampleSoon();
+      if (occupancy) afterRelease();
     },
     createSuccess: (_eventId, connection) => {
       if ((connection as { _isMariaDB?: unknown } | null)?._isMariaDB === true) watch.onServerSystem(DB_SYSTEM.MARIADB);
-      sampleAfterCreate();
+      // The new connection serves the acquire waiting for it a few promise hops later (rare: once per connection).
+      if (occupancy) setImmediate(takeSample);
     },
     destroySuccess: (_eventId, connection) => {
       watch.onDestroy(connection);
-      sampleSoon();
+      if (occupancy) sampleSoon();
     },
   };
-  for (const [event, listener] of Object.entries(listeners)) {
-    if (event !== 'acquireRequest' || watch.occupancy) pool.on(event, listener);
-  }
-  sampleSoon();
+  for (const [event, listener] of Object.entries(listeners)) pool.on(event, listener);
+  // Deferred: an instance instrumented and detached (or disabled) in the same tick records nothing.
+  if (occupancy) sampleSoon();
   return {
     detach() {
       attached = false;
