@@ -214,8 +214,8 @@ function ratioNotes(rows: readonly ResultRow[], names: { bare: string; floor: st
 }
 
 /**
- * Block-interleaved timing: blocks of `blockSize` requests per scenario, scenarios rotated block by
- * block, the first `settle` requests after each switch not counted, no forced GC; the median
+ * Block-interleaved timing: blocks of `blockSize` requests per scenario, in a new order every
+ * round, the first `settle` requests after each switch not counted, no forced GC; the median
  * request per scenario. Switching subscribers on and off re-shapes the channel objects undici
  * reads on every request, so the requests right after a switch are not representative.
  */
@@ -226,14 +226,24 @@ async function blockMedians(
   settle = 10,
 ): Promise<Map<string, number>> {
   const samples = new Map(scenarios.map((s) => [s.name, [] as number[]]));
-  for (let block = 0; block < blocks; block++) {
-    for (let j = 0; j < scenarios.length; j++) {
-      const scenario = scenarios[(block + j) % scenarios.length]!;
+  let seed = 1;
+  const order = scenarios.map((_, i) => i);
+  // Three uncounted rounds first: every scenario's code is compiled before any block counts.
+  for (let block = -3; block < blocks; block++) {
+    // A new order every round (seeded shuffle): what one scenario leaves behind (deoptimized
+    // undici code after its subscribers switch off) lands on a different next scenario each time.
+    for (let i = order.length - 1; i > 0; i--) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const k = (seed >>> 16) % (i + 1);
+      [order[i], order[k]] = [order[k]!, order[i]!];
+    }
+    for (const index of order) {
+      const scenario = scenarios[index]!;
       scenario.toggle?.enable();
       for (let i = 0; i < blockSize; i++) {
         const start = process.hrtime.bigint();
         await scenario.once();
-        if (i >= settle) samples.get(scenario.name)!.push(Number(process.hrtime.bigint() - start));
+        if (block >= 0 && i >= settle) samples.get(scenario.name)!.push(Number(process.hrtime.bigint() - start));
       }
       scenario.toggle?.disable();
     }
@@ -278,7 +288,7 @@ async function inSituTimes(
       },
       ...clocks.map(({ name, clock }) => ({ name, toggle: clock, once: fetchOnce })),
     ],
-    30,
+    60,
   );
   const markerNs = median(markers.perRequestNs);
   const base = walls.get('markers')!;
@@ -298,7 +308,7 @@ function inSituNotes(rows: readonly InSitu[], floorName: string, threadlineName:
   const polluting = ratio(floor) > 1.3 * ratio(busy);
   const ours = find(threadlineName);
   return [
-    "Where the end-to-end time goes. A second block-interleaved pass (30 blocks) runs every scenario between",
+    "Where the end-to-end time goes. A second block-interleaved pass (60 blocks) runs every scenario between",
     'marker subscribers placed before and after it on each lifecycle channel: the time spent inside the',
     "instrumentation's own code during real requests (median per request, the markers' own cost",
     'subtracted), next to how much longer those requests took than with the markers alone:',
@@ -424,7 +434,7 @@ export default async function fetchBench() {
         'Whole-round timing (the table above) counts the requests right after a subscriber is switched on',
         'and a forced GC per round; on a loaded shared machine it swings by tens of µs between runs.',
         'Block-interleaved timing from the same run (50 requests per block counted after 10 settling ones,',
-        '60 blocks per scenario, median request):',
+        '60 blocks per scenario in a new order every round, after 3 uncounted rounds; median request):',
         '',
         '| scenario | median request | added |',
         '|---|---:|---:|',
