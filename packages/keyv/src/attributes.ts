@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import { ATTR } from '@threadline/core';
 import { keyCount, type OpSpec } from './ops.js';
 import { KV_ATTR } from './semconv.js';
@@ -9,22 +9,23 @@ export interface SpanAttributeOptions {
   readonly keyHashSalt: string;
 }
 
-/** Span start attributes. Never a key or value: at most the opt-in salted hash of a single key. */
-export function startAttributes(
-  op: OpSpec,
-  system: string,
-  namespace: string | undefined,
-  firstArg: unknown,
-  options: SpanAttributeOptions,
-): Attributes {
-  const attributes: Attributes = {
-    [ATTR.DB_SYSTEM_NAME]: system,
-    [ATTR.DB_OPERATION_NAME]: op.name,
-  };
-  if (namespace !== undefined) attributes[ATTR.KV_NAMESPACE] = namespace;
-  if (op.batch) attributes[ATTR.DB_OPERATION_BATCH_SIZE] = keyCount(op, firstArg);
-  else if (options.captureKeyHash && typeof firstArg === 'string') attributes[KV_ATTR.KEY_HASH] = hashKey(firstArg, options.keyHashSalt);
-  return attributes;
+/**
+ * The start attributes: only those semconv lists as sampling-relevant for DB spans (the SDK
+ * validates start attributes twice), the same for every call of one op on one store.
+ */
+export function samplingAttributes(op: OpSpec, system: string): Attributes {
+  return { [ATTR.DB_SYSTEM_NAME]: system, [ATTR.DB_OPERATION_NAME]: op.name };
+}
+
+/**
+ * The call's other attributes, set after start (validated once; the SDK's setAttributes loops over
+ * setAttribute, so direct calls skip an object). Never a key or value: at most the opt-in salted
+ * hash of a single key.
+ */
+export function setCallAttributes(span: Span, op: OpSpec, namespace: string | undefined, firstArg: unknown, options: SpanAttributeOptions): void {
+  if (namespace !== undefined) span.setAttribute(ATTR.KV_NAMESPACE, namespace);
+  if (op.batch) span.setAttribute(ATTR.DB_OPERATION_BATCH_SIZE, keyCount(op, firstArg));
+  else if (options.captureKeyHash && typeof firstArg === 'string') span.setAttribute(KV_ATTR.KEY_HASH, hashKey(firstArg, options.keyHashSalt));
 }
 
 /** SHA-256 of salt + key, first 16 hex characters: enough to correlate, useless to read. */

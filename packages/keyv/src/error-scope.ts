@@ -10,50 +10,28 @@
  * that starts while another is in flight pays for an error slot in its OTel context.
  */
 import { context, createContextKey } from '@opentelemetry/api';
+import { Call, type CallTracker } from './call.js';
 import { STORE_METHODS, type AnyFunction } from './keyv-shape.js';
-
-/** One Keyv call's error slot. */
-export class CallErrors {
-  failed = false;
-  error: unknown = undefined;
-  /** False once the call finished: a context captured by a timer must not note into it. */
-  live = true;
-
-  constructor(readonly tracker: ErrorTracker) {}
-
-  note(error: unknown): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.error = error;
-  }
-
-  reset(): this {
-    this.failed = false;
-    this.error = undefined;
-    this.live = true;
-    return this;
-  }
-}
 
 export const CALL_KEY = createContextKey('threadline.keyv.call');
 
 /** The in-flight bookkeeping of one Keyv instance (kept on the instance, shared by re-instrumentation). */
-export class ErrorTracker {
+export class ErrorTracker implements CallTracker {
   inFlight = 0;
   /** The call that started with nothing in flight and runs without an error slot. */
-  solo: CallErrors | undefined = undefined;
+  solo: Call | undefined = undefined;
   /** The store is used by several Keyv instances: its errors can only be attributed by context. */
   shared = false;
   /** Reused by every solo call (one at a time, never put in a context): no allocation per call. */
-  private readonly soloSlot = new CallErrors(this);
+  private readonly soloSlot = new Call(this);
 
-  /** Starts a call's error tracking; unless it became `solo`, its slot must go into the context. */
-  begin(): CallErrors {
-    if (this.inFlight++ > 0 || this.shared) return new CallErrors(this);
+  /** Starts a call; unless it became `solo`, a tracked call's slot must go into the context. */
+  begin(): Call {
+    if (this.inFlight++ > 0 || this.shared) return new Call(this);
     return (this.solo = this.soloSlot.reset());
   }
 
-  end(call: CallErrors): void {
+  end(call: Call): void {
     call.live = false;
     this.inFlight--;
     if (this.solo === call) this.solo = undefined;
@@ -61,7 +39,7 @@ export class ErrorTracker {
 
   note(error: unknown): void {
     const slot = context.active().getValue(CALL_KEY);
-    if (slot instanceof CallErrors && slot.live && (slot.tracker === this || this.shared)) slot.note(error);
+    if (slot instanceof Call && slot.live && (slot.tracker === this || this.shared)) slot.note(error);
     else if (!this.shared) this.solo?.note(error);
   }
 }

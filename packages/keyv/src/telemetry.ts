@@ -2,10 +2,11 @@
  * One Keyv instance's telemetry: the cheap metrics path, the span path and the classification of
  * each call into hit / miss / ok / error. Knows OTel; learns about Keyv only through keyv-shape.
  */
-import { SpanKind, context, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanKind, context, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { ERROR_TYPE_OTHER, TelemetryBoundary, errorType, recordSpanError } from '@threadline/core';
-import { startAttributes } from './attributes.js';
-import { CALL_KEY, claimStore, trackerOf, watchEmitter, watchStoreMethods, type CallErrors, type ErrorTracker } from './error-scope.js';
+import { samplingAttributes, setCallAttributes } from './attributes.js';
+import type { Call, CallOwner } from './call.js';
+import { CALL_KEY, claimStore, trackerOf, watchEmitter, watchStoreMethods, type ErrorTracker } from './error-scope.js';
 import { dbSystemOf, innerStore, isPlainMemoryStore, namespaceOf, storeOf, swallowsStoreErrors, type AnyFunction, type KeyvLike } from './keyv-shape.js';
 import { kvMetrics, OpSeries, type KvMetrics } from './metrics.js';
 import { OP_COUNT, keyCount, type OpSpec } from './ops.js';
@@ -15,7 +16,7 @@ import { SPAN_MODE } from './options.js';
 
 const UNSEEN = Symbol('unseen');
 
-export class KeyvTelemetry {
+export class KeyvTelemetry implements CallOwner {
   private store: unknown = UNSEEN;
   /** A plain Map store: no error scope needed, the cheap path applies. */
   private plainMemory = false;
@@ -24,8 +25,8 @@ export class KeyvTelemetry {
   private metrics: KvMetrics | undefined;
   private series: Array<OpSeries | undefined> = [];
   private spanNames: Array<string | undefined> = [];
-  /** Start attributes of single-key ops, the same for every call until the namespace changes. */
-  private spanAttributes: Array<Attributes | undefined> = [];
+  /** Span kind and start attributes per op, the same for every call until the store changes. */
+  private spanOptions: Array<SpanOptions | undefined> = [];
   private readonly errors: ErrorTracker;
 
   constructor(
@@ -40,22 +41,47 @@ export class KeyvTelemetry {
   /** Runs one Keyv call measured; the caller gets the original's value or error unchanged. */
   run(receiver: unknown, op: OpSpec, original: AnyFunction, a: unknown, b: unknown, c: unknown): unknown {
     if (this.boundary.disabled) return original.call(receiver, a, b, c);
-    let series: OpSeries;
-    let parent: Context | undefined;
-    let withSpan = false;
+    let call: Call | undefined;
+    let span: Span | undefined;
+    let scope: Context | undefined;
     try {
-      series = this.seriesOf(op);
+      const series = this.seriesOf(op);
       const mode = this.options.spanMode;
+      let parent: Context | undefined;
       if (mode !== SPAN_MODE.never) {
         parent = context.active();
-        withSpan = mode === SPAN_MODE.always || trace.getSpan(parent) !== undefined;
+        if (mode === SPAN_MODE.always || trace.getSpan(parent) !== undefined) span = this.startSpan(op, a, parent);
+      }
+      call = this.errors.begin();
+      call.owner = this;
+      call.op = op;
+      call.series = series;
+      call.firstArg = a;
+      call.span = span;
+      call.tracked = !this.plainMemory;
+      // A store that can fail runs with its KV span active (driver spans nest under it) and, when
+      // it overlaps another call, with its error slot. A Map store does no I/O: nothing to nest.
+      if (call.tracked) {
+        if (this.errors.solo !== call) scope = (parent ?? context.active()).setValue(CALL_KEY, call);
+        if (span !== undefined) scope = trace.setSpan(scope ?? parent!, span);
       }
     } catch (error) {
-      this.boundary.fail(error);
+      this.abandon(call, span, error);
       return original.call(receiver, a, b, c);
     }
-    if (!withSpan && this.plainMemory) return this.measure(receiver, op, series, original, a, b, c);
-    return this.measureTracked(receiver, op, series, original, a, b, c, parent ?? context.active(), withSpan);
+    call.start = performance.now();
+    let result: unknown;
+    try {
+      result = scope === undefined ? original.call(receiver, a, b, c) : context.with(scope, original, receiver, a, b, c);
+    } catch (error) {
+      this.settle(call, undefined, error, true);
+      throw error;
+    }
+    if (!(result instanceof Promise)) {
+      this.settle(call, result, undefined, false);
+      return result;
+    }
+    return result.then(call.fulfilled, call.rejected);
   }
 
   /** Async iteration: one op from the first `next()` to the end of the loop (or its break). */
@@ -77,98 +103,43 @@ export class KeyvTelemetry {
       error = thrown;
       throw thrown;
     } finally {
-      if (series !== undefined) this.finish(op, series, undefined, undefined, error, failed, start, undefined, span);
+      if (series !== undefined) this.record(op, series, undefined, undefined, error, failed, start, span);
     }
   }
 
-  private measure(receiver: unknown, op: OpSpec, series: OpSeries, original: AnyFunction, a: unknown, b: unknown, c: unknown): unknown {
-    const start = performance.now();
-    let result: unknown;
-    try {
-      result = original.call(receiver, a, b, c);
-    } catch (error) {
-      this.finish(op, series, a, undefined, error, true, start, undefined, undefined);
-      throw error;
+  /** Ends a measured call (also the promise reactions' target); never throws into the app. */
+  settle(call: Call, value: unknown, error: unknown, failed: boolean): void {
+    // Read before `end`: a solo call's object is reused by the next call on the instance.
+    const { op, series, firstArg, start, span } = call;
+    if (call.tracked && !failed && call.failed) {
+      failed = true;
+      error = call.error;
     }
-    if (!(result instanceof Promise)) {
-      this.finish(op, series, a, result, undefined, false, start, undefined, undefined);
-      return result;
-    }
-    return result.then(
-      (value: unknown) => {
-        this.finish(op, series, a, value, undefined, false, start, undefined, undefined);
-        return value;
-      },
-      (error: unknown) => {
-        this.finish(op, series, a, undefined, error, true, start, undefined, undefined);
-        throw error;
-      },
-    );
+    call.tracker.end(call);
+    if (op !== undefined && series !== undefined) this.record(op, series, firstArg, value, error, failed, start, span);
   }
 
-  /**
-   * A call with a span or on a store that can fail. Its error slot goes into the context only when
-   * another call is in flight on the instance (see error-scope.ts); a Map store needs no slot.
-   */
-  private measureTracked(
-    receiver: unknown,
-    op: OpSpec,
-    series: OpSeries,
-    original: AnyFunction,
-    a: unknown,
-    b: unknown,
-    c: unknown,
-    parent: Context,
-    withSpan: boolean,
-  ): unknown {
-    const call = this.plainMemory ? undefined : this.errors.begin();
-    let span: Span | undefined;
-    let scope: Context | undefined;
+  /** Setting a call up failed: undo what was started, then telemetry disables itself. */
+  private abandon(call: Call | undefined, span: Span | undefined, error: unknown): void {
+    if (call !== undefined) call.tracker.end(call);
     try {
-      if (call !== undefined && this.errors.solo !== call) scope = parent.setValue(CALL_KEY, call);
-      if (withSpan) {
-        span = this.startSpan(op, a, parent);
-        scope = trace.setSpan(scope ?? parent, span);
-      }
-    } catch (error) {
-      if (call !== undefined) this.errors.end(call);
-      this.boundary.fail(error);
-      return original.call(receiver, a, b, c);
+      span?.end();
+    } catch {
+      // Already failing: the boundary below reports the first error.
     }
-    const start = performance.now();
-    let result: unknown;
-    try {
-      result = scope === undefined ? original.call(receiver, a, b, c) : context.with(scope, original, receiver, a, b, c);
-    } catch (error) {
-      this.finish(op, series, a, undefined, error, true, start, call, span);
-      throw error;
-    }
-    if (!(result instanceof Promise)) {
-      this.finish(op, series, a, result, undefined, false, start, call, span);
-      return result;
-    }
-    return result.then(
-      (value: unknown) => {
-        this.finish(op, series, a, value, undefined, false, start, call, span);
-        return value;
-      },
-      (error: unknown) => {
-        this.finish(op, series, a, undefined, error, true, start, call, span);
-        throw error;
-      },
-    );
+    this.boundary.fail(error);
   }
 
   private startSpan(op: OpSpec, firstArg: unknown, parent: Context): Span {
     const name = (this.spanNames[op.index] ??= this.namespace === undefined ? op.name : `${op.name} ${this.namespace}`);
-    const attributes = op.batch || this.options.captureKeyHash
-      ? startAttributes(op, this.system, this.namespace, firstArg, this.options)
-      : (this.spanAttributes[op.index] ??= Object.freeze(startAttributes(op, this.system, this.namespace, undefined, this.options)));
-    return this.tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    const spanOptions = (this.spanOptions[op.index] ??= Object.freeze({ kind: SpanKind.CLIENT, attributes: Object.freeze(samplingAttributes(op, this.system)) }));
+    const span = this.tracer().startSpan(name, spanOptions, parent);
+    setCallAttributes(span, op, this.namespace, firstArg, this.options);
+    return span;
   }
 
   /** Records the call's counts and duration and ends its span; never throws into the app. */
-  private finish(
+  private record(
     op: OpSpec,
     series: OpSeries,
     firstArg: unknown,
@@ -176,16 +147,10 @@ export class KeyvTelemetry {
     error: unknown,
     failed: boolean,
     start: number,
-    call: CallErrors | undefined,
     span: Span | undefined,
   ): void {
-    if (call !== undefined) this.errors.end(call);
     try {
       const seconds = (performance.now() - start) / 1000;
-      if (!failed && call !== undefined && call.failed) {
-        failed = true;
-        error = call.error;
-      }
       if (failed) {
         const type = errorType(error);
         series.error.add(keyCount(op, firstArg));
@@ -236,6 +201,6 @@ export class KeyvTelemetry {
     this.metrics = metrics;
     this.series = new Array<OpSeries | undefined>(OP_COUNT);
     this.spanNames = new Array<string | undefined>(OP_COUNT);
-    this.spanAttributes = new Array<Attributes | undefined>(OP_COUNT);
+    this.spanOptions = new Array<SpanOptions | undefined>(OP_COUNT);
   }
 }

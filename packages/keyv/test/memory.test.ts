@@ -177,4 +177,15 @@ describe('spans', () => {
     await inParent(() => keyv.get('k'));
     expect(seen).toEqual([harness.span('get custom').spanContext().spanId]);
   });
+
+  it('leaves the request span active on the built-in memory store, where nothing can nest', async () => {
+    const seen: Array<string | undefined> = [];
+    const keyv = instrumentKeyv(new Keyv({ namespace: 'mem' }));
+    keyv.onHook('before:get', () => {
+      seen.push(trace.getActiveSpan()?.spanContext().spanId);
+    });
+    await inParent(() => keyv.get('k'));
+    assertChildOf(harness.span('get mem'), harness.span('request'));
+    expect(seen).toEqual([harness.span('request').spanContext().spanId]);
+  });
 });
