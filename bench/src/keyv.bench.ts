@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
@@ -15,6 +15,10 @@ const UNINSTRUMENTED = 'uninstrumented get';
 const METRICS_ONLY = 'threadline metrics only (no parent span)';
 const WITH_SPAN = 'threadline with a parent span (child span per get)';
 const BARE_SPAN = 'one bare SDK span (startSpan + end)';
+const FLOOR_TIMING = 'floor: uninstrumented get + one .then + two clock reads';
+const FLOOR_SPAN = 'floor: the SDK calls semconv needs per get (2 start attributes, 2 setAttribute, end)';
+const FLOOR_HANDMADE = 'floor: hand-made semconv span + one .then + two clock reads around the get, under the parent';
+const SECOND_PLAIN = 'uninstrumented get, second instance (A/A control)';
 const CONCURRENT_PLAIN = 'uninstrumented, 8 gets in flight';
 const CONCURRENT_METRICS = 'threadline metrics only, 8 gets in flight';
 
@@ -38,11 +42,61 @@ function redisUp(): Promise<boolean> {
   });
 }
 
-/** The four scenarios for one store: plain, metrics only, under a parent span, a bare span. */
+/**
+ * The least any wrapper that times a call must add: one reaction on the call's promise and a clock
+ * read at each end (handlers bound once, no per-call state): the floor under the metrics-only goal.
+ */
+function timedGet(keyv: Keyv): () => Promise<unknown> {
+  const clock = { started: 0, elapsed: 0 };
+  const settled = (value: unknown) => {
+    clock.elapsed += performance.now() - clock.started;
+    return value;
+  };
+  const failed = (error: unknown) => {
+    clock.elapsed += performance.now() - clock.started;
+    throw error;
+  };
+  return () => {
+    clock.started = performance.now();
+    return keyv.get('present').then(settled, failed);
+  };
+}
+
+/** The span semconv asks of a KV get, with nothing else: the floor under the with-span goal. */
+function semconvSpan(tracer: Tracer, parent: Context): void {
+  const span = tracer.startSpan('get bench', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'other', 'db.operation.name': 'get' } }, parent);
+  span.setAttribute('kv.namespace', 'bench');
+  span.setAttribute('kv.result', 'hit');
+  span.end();
+}
+
+/** The same span written by hand around an uninstrumented get: what the with-span goal can at best reach. */
+function handMadeGet(keyv: Keyv, tracer: Tracer, parent: Context): () => Promise<unknown> {
+  const clock = { elapsed: 0 };
+  return () => {
+    const started = performance.now();
+    const span = tracer.startSpan('get bench', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'other', 'db.operation.name': 'get' } }, parent);
+    span.setAttribute('kv.namespace', 'bench');
+    return keyv.get('present').then((value: unknown) => {
+      span.setAttribute('kv.result', value === undefined ? 'miss' : 'hit');
+      span.end();
+      clock.elapsed += performance.now() - started;
+      return value;
+    });
+  };
+}
+
+/**
+ * The scenarios for one store: plain, metrics only, under a parent span, a bare span, and the
+ * floors under each goal measured in the same run.
+ */
 function scenarios(plain: Keyv, instrumented: Keyv, parent: Context): Scenario[] {
   const tracer = trace.getTracer('bench');
+  const floorGet = timedGet(plain);
+  const handMade = handMadeGet(plain, tracer, parent);
   return [
     { name: UNINSTRUMENTED, run: async (n) => { for (let i = 0; i < n; i++) await plain.get('present'); } },
+    { name: FLOOR_TIMING, run: async (n) => { for (let i = 0; i < n; i++) await floorGet(); } },
     { name: METRICS_ONLY, run: async (n) => { for (let i = 0; i < n; i++) await instrumented.get('present'); } },
     {
       name: WITH_SPAN,
@@ -52,6 +106,14 @@ function scenarios(plain: Keyv, instrumented: Keyv, parent: Context): Scenario[]
         }),
     },
     { name: BARE_SPAN, run: (n) => { for (let i = 0; i < n; i++) tracer.startSpan('bare', undefined, parent).end(); } },
+    { name: FLOOR_SPAN, run: (n) => { for (let i = 0; i < n; i++) semconvSpan(tracer, parent); } },
+    {
+      name: FLOOR_HANDMADE,
+      run: (n) =>
+        context.with(parent, async () => {
+          for (let i = 0; i < n; i++) await handMade();
+        }),
+    },
   ];
 }
 
@@ -89,9 +151,12 @@ function cpuNotes(cpu: Map<string, CpuTime>): string {
     const metrics = cpu.get(METRICS_ONLY)![kind] - base;
     const spans = cpu.get(WITH_SPAN)![kind] - base;
     const bare = cpu.get(BARE_SPAN)![kind];
+    const timingFloor = cpu.get(FLOOR_TIMING)![kind] - base;
+    const spanFloor = cpu.get(FLOOR_SPAN)![kind];
     return (
       `- ${label} per op: uninstrumented ${formatNs(base)}; metrics only +${formatNs(metrics)} ` +
-      `(${((100 * metrics) / base).toFixed(1)}%); with a parent span +${formatNs(spans)} = ${(spans / bare).toFixed(2)}× one bare SDK span (${formatNs(bare)})`
+      `(${((100 * metrics) / base).toFixed(1)}%; timing floor +${formatNs(timingFloor)}); with a parent span +${formatNs(spans)} = ` +
+      `${(spans / bare).toFixed(2)}× one bare SDK span (${formatNs(bare)}; floor ${((spanFloor + timingFloor) / bare).toFixed(2)}×)`
     );
   };
   return [line('total', 'CPU time (user + system, process.cpuUsage)'), line('user', 'user CPU time')].join('\n');
@@ -102,14 +167,39 @@ function goals(rows: readonly ResultRow[], maxMetricsNs: number | undefined, max
   const metrics = row(rows, METRICS_ONLY);
   const spans = row(rows, WITH_SPAN);
   const bare = row(rows, BARE_SPAN).medianNs;
+  const timingFloor = row(rows, FLOOR_TIMING).addedNs;
+  const spanFloor = row(rows, FLOOR_SPAN).medianNs;
+  const handMade = row(rows, FLOOR_HANDMADE);
   const lines = [
     `- metrics only: +${formatNs(metrics.addedNs)} per get (${metrics.ratio.toFixed(3)}× of ${formatNs(base)})` +
       (maxMetricsNs === undefined ? '' : `; goal ≤ +${maxMetricsNs} ns: ${metrics.addedNs <= maxMetricsNs ? 'met' : 'NOT met'}`) +
       (maxRatio === undefined ? '' : `; goal ≤ ${maxRatio}×: ${metrics.ratio <= maxRatio ? 'met' : 'NOT met'}`),
+    `- floor under it, timing a call and nothing else (one .then + two clock reads): +${formatNs(timingFloor)} ` +
+      `(${(1 + timingFloor / base).toFixed(3)}×); threadline above that floor: ${formatNs(metrics.addedNs - timingFloor)}`,
     `- with a parent span: +${formatNs(spans.addedNs)} per get = ${(spans.addedNs / bare).toFixed(2)}× one bare SDK span (${formatNs(bare)}); goal ≤ 1.5×: ${spans.addedNs <= 1.5 * bare ? 'met' : 'NOT met'}` +
       (maxRatio === undefined ? '' : `; ${spans.ratio.toFixed(3)}× of the uninstrumented get`),
+    `- floor under it: the span semconv asks for alone ${formatNs(spanFloor)} = ${(spanFloor / bare).toFixed(2)}× a bare span; ` +
+      `with the timing floor ${formatNs(spanFloor + timingFloor)} = ${((spanFloor + timingFloor) / bare).toFixed(2)}× a bare span; ` +
+      `threadline above that floor: ${formatNs(spans.addedNs - spanFloor - timingFloor)}`,
+    `- the same span written by hand around the get (in place, not in a tight loop): +${formatNs(handMade.addedNs)} = ` +
+      `${(handMade.addedNs / bare).toFixed(2)}× a bare span; threadline / hand-made = ${(spans.addedNs / handMade.addedNs).toFixed(2)}`,
   ];
   return lines.join('\n');
+}
+
+function signed(ns: number): string {
+  return `${ns < 0 ? '−' : '+'}${formatNs(Math.abs(ns))}`;
+}
+
+/** How far two identical uninstrumented instances land apart: differences that small are noise. */
+function aaNote(rows: readonly ResultRow[], cpu: Map<string, CpuTime>): string {
+  const control = row(rows, SECOND_PLAIN);
+  const cpuBase = cpu.get(UNINSTRUMENTED)!;
+  const cpuControl = cpu.get(SECOND_PLAIN)!;
+  return (
+    `- A/A control (a second uninstrumented instance, own connection): ${signed(control.addedNs)} wall ` +
+    `(${control.ratio.toFixed(3)}×), ${signed(cpuControl.total - cpuBase.total)} CPU, ${signed(cpuControl.user - cpuBase.user)} user CPU per get: differences of that size are noise`
+  );
 }
 
 /** In-memory and Redis `get`: uninstrumented vs threadline metrics-only vs threadline under a parent span. */
@@ -153,8 +243,12 @@ export default async function keyvBench() {
   const namespace = `bench_keyv_${process.pid}`;
   const redisPlain = new Keyv({ store: new KeyvRedis('redis://127.0.0.1:6379'), namespace });
   const redisInstrumented = instrumentKeyv(new Keyv({ store: new KeyvRedis('redis://127.0.0.1:6379'), namespace }));
+  const redisSecondPlain = new Keyv({ store: new KeyvRedis('redis://127.0.0.1:6379'), namespace });
   await redisPlain.set('present', { id: 1, name: 'cached' });
-  const redisScenarios = scenarios(redisPlain, redisInstrumented, parent);
+  const redisScenarios: Scenario[] = [
+    ...scenarios(redisPlain, redisInstrumented, parent),
+    { name: SECOND_PLAIN, run: async (n) => { for (let i = 0; i < n; i++) await redisSecondPlain.get('present'); } },
+  ];
   // Short rounds, many of them: bursts of load from other processes then hit every scenario alike.
   const redisCpu = await cpuView(redisScenarios, 200, 61);
   const redisRows = await compare({
@@ -174,6 +268,7 @@ export default async function keyvBench() {
         `Load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${availableParallelism()} cores.`,
         '',
         goals(r, undefined, 1.03),
+        aaNote(r, redisCpu),
         cpuNotes(redisCpu),
       ].join('\n'),
   });
@@ -200,6 +295,7 @@ export default async function keyvBench() {
   await redisPlain.delete('present');
   await redisPlain.disconnect();
   await redisInstrumented.disconnect();
+  await redisSecondPlain.disconnect();
   parentSpan.end();
   return [...rows, ...redisRows, ...concurrentRows];
 }
