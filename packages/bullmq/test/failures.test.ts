@@ -1,6 +1,6 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR } from '@threadline/core';
-import { assertChildOf, assertRoot, requireService, SERVICES, setupTelemetry } from '@threadline/testing';
+import { assertChildOf, assertRoot, describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import type { Job } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BULLMQ_ATTR, bullmqTelemetry } from '../src/index.js';
@@ -8,13 +8,13 @@ import { connection, LINES, Resources, settled, sleep } from './helpers.js';
 import { METRIC } from './metric-names.js';
 
 const harness = setupTelemetry();
-const up = await requireService('redis', SERVICES.redis.host, SERVICES.redis.port);
+const describeWithRedis = await describeWithServices(describe, SERVICES.redis);
 
 class PaymentDeclined extends Error {
   override name = 'PaymentDeclined';
 }
 
-describe.skipIf(!up).each(LINES)('$line: retries, failures, delays, load', ({ lib }) => {
+describeWithRedis.each(LINES)('$line: retries, failures, delays, load', ({ lib }) => {
   const res = new Resources();
   beforeEach(() => harness.reset());
   afterEach(() => res.cleanup());

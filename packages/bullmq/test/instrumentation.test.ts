@@ -1,13 +1,13 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { ATTR } from '@threadline/core';
-import { assertChildOf, assertLinkedTo, assertSameTrace, requireService, runApp, SERVICES, setupTelemetry } from '@threadline/testing';
+import { assertChildOf, assertLinkedTo, assertSameTrace, describeWithServices, runApp, SERVICES, setupTelemetry } from '@threadline/testing';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BULLMQ_ATTR, BullMQInstrumentation, bullmqTelemetry } from '../src/index.js';
 import { connection, LINES, Resources, settled } from './helpers.js';
 
 const harness = setupTelemetry();
-const up = await requireService('redis', SERVICES.redis.host, SERVICES.redis.port);
+const describeWithRedis = await describeWithServices(describe, SERVICES.redis);
 const tracer = trace.getTracer('test');
 const fixture = (file: string) => fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
 
@@ -20,7 +20,7 @@ interface PrintedSpan {
   attributes: Record<string, unknown>;
 }
 
-describe.skipIf(!up).each(LINES)('$line: BullMQInstrumentation on a loaded module', ({ lib }) => {
+describeWithRedis.each(LINES)('$line: BullMQInstrumentation on a loaded module', ({ lib }) => {
   const res = new Resources();
   const instrumentation = new BullMQInstrumentation({ enabled: false });
   beforeAll(() => {
@@ -84,7 +84,7 @@ describe.skipIf(!up).each(LINES)('$line: BullMQInstrumentation on a loaded modul
   });
 });
 
-describe.skipIf(!up)('across processes and module systems', () => {
+describeWithRedis('across processes and module systems', () => {
   const res = new Resources();
   beforeEach(() => harness.reset());
   afterEach(() => res.cleanup());

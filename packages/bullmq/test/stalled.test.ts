@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import { requireService, SERVICES, setupTelemetry } from '@threadline/testing';
+import { describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +8,9 @@ import { BULLMQ_ATTR, EVENTS, bullmqTelemetry } from '../src/index.js';
 import { connection, Resources, settled } from './helpers.js';
 
 const harness = setupTelemetry();
-const up = await requireService('redis', SERVICES.redis.host, SERVICES.redis.port);
+const describeWithRedis = await describeWithServices(describe, SERVICES.redis);
 
-describe.skipIf(!up)('stalled jobs', () => {
+describeWithRedis('stalled jobs', () => {
   const res = new Resources();
   beforeEach(() => harness.reset());
   afterEach(() => res.cleanup());

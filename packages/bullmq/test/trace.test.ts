@@ -1,16 +1,16 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR } from '@threadline/core';
-import { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace, requireService, SERVICES, setupTelemetry } from '@threadline/testing';
+import { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace, describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BULLMQ_ATTR, bullmqTelemetry } from '../src/index.js';
 import { connection, LINES, Resources, settled } from './helpers.js';
 import { METRIC } from './metric-names.js';
 
 const harness = setupTelemetry();
-const up = await requireService('redis', SERVICES.redis.host, SERVICES.redis.port);
+const describeWithRedis = await describeWithServices(describe, SERVICES.redis);
 const tracer = trace.getTracer('test');
 
-describe.skipIf(!up).each(LINES)('$line: one trace through the queue', ({ lib }) => {
+describeWithRedis.each(LINES)('$line: one trace through the queue', ({ lib }) => {
   const res = new Resources();
   beforeEach(() => harness.reset());
   afterEach(() => res.cleanup());

@@ -1,17 +1,17 @@
 import KeyvPostgres from '@keyv/postgres';
-import { assertChildOf, freePort, requireService, SERVICES, uniqueName } from '@threadline/testing';
+import { assertChildOf, freePort, describeWithServices, SERVICES, uniqueName } from '@threadline/testing';
 import Keyv from 'keyv';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKeyv } from '../src/index.js';
 import { harness, inParent, kvCount } from './helpers.js';
 
 const { host, port } = SERVICES.postgres;
-const postgresUp = await requireService('postgres', host, port);
+const describeWithPostgres = await describeWithServices(describe, SERVICES.postgres);
 const uri = `postgresql://${process.env.PGUSER ?? 'postgres'}@${host}:${port}/${process.env.PGDATABASE ?? 'test'}`;
 
 beforeEach(() => harness.reset());
 
-describe.skipIf(!postgresUp)('Postgres store (@keyv/postgres, own table)', () => {
+describeWithPostgres('Postgres store (@keyv/postgres, own table)', () => {
   const table = uniqueName('tl_keyv');
   const store = new KeyvPostgres({ uri, table });
   const keyv = instrumentKeyv(new Keyv({ store, namespace: 'pg' }));

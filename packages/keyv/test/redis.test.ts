@@ -1,17 +1,17 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import KeyvRedis, { createKeyvNonBlocking } from '@keyv/redis';
-import { assertChildOf, requireService, SERVICES, startPrivateRedis, uniqueName } from '@threadline/testing';
+import { assertChildOf, describeWithServices, SERVICES, startPrivateRedis, uniqueName } from '@threadline/testing';
 import Keyv from 'keyv';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKeyv } from '../src/index.js';
 import { harness, inParent, kvCount } from './helpers.js';
 
 const { host, port } = SERVICES.redis;
-const redisUp = await requireService('redis', host, port);
+const describeWithRedis = await describeWithServices(describe, SERVICES.redis);
 
 beforeEach(() => harness.reset());
 
-describe.skipIf(!redisUp)('Redis store (@keyv/redis, shared server)', () => {
+describeWithRedis('Redis store (@keyv/redis, shared server)', () => {
   const namespace = uniqueName('tl_keyv');
   const keyv = instrumentKeyv(new Keyv({ store: new KeyvRedis(`redis://${host}:${port}`), namespace }));
 
@@ -45,7 +45,7 @@ describe.skipIf(!redisUp)('Redis store (@keyv/redis, shared server)', () => {
   });
 });
 
-describe.skipIf(!redisUp)('Redis stopped mid-test (a private redis-server, killed)', () => {
+describeWithRedis('Redis stopped mid-test (a private redis-server, killed)', () => {
   it('counts calls after the server dies as errors, not misses, though Keyv answers undefined', async () => {
     const server = await startPrivateRedis();
     // The non-blocking client fails fast when offline (the default client queues commands and waits).

@@ -1,4 +1,4 @@
-import { requireService, runApp, SERVICES } from '@threadline/testing';
+import { describeWithServices, runApp, SERVICES } from '@threadline/testing';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,7 @@ interface AppSpan {
   attributes: Record<string, unknown>;
 }
 
-const up = await requireService('postgres', SERVICES.postgres.host, SERVICES.postgres.port);
+const describeWithPostgres = await describeWithServices(describe, SERVICES.postgres);
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 /**
@@ -43,7 +43,7 @@ function expectOneTrace(spans: AppSpan[]): void {
   expect(JSON.stringify(spans)).not.toContain('esm-secret');
 }
 
-describe.skipIf(!up)('apps outside the test runner (built package)', () => {
+describeWithPostgres('apps outside the test runner (built package)', () => {
   it('ESM app with instrumentKnex', async () => {
     const run = await runApp(fixture('esm-explicit.mjs'));
     expect(run.code, run.stderr).toBe(0);

@@ -1,13 +1,13 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { assertChildOf, assertRoot, assertSameTrace, requireService, SERVICES, setupTelemetry } from '@threadline/testing';
+import { assertChildOf, assertRoot, assertSameTrace, describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKnex } from '../src/index.js';
 import { LINES, MARIADB_CONNECTION, tableName, withRoot, type Knex } from './helpers.js';
 
 const harness = setupTelemetry();
-const up = await requireService('mariadb', SERVICES.mariadb.host, SERVICES.mariadb.port);
+const describeWithMariaDB = await describeWithServices(describe, SERVICES.mariadb);
 
-describe.skipIf(!up).each(LINES)('MariaDB ($line)', ({ factory }) => {
+describeWithMariaDB.each(LINES)('MariaDB ($line)', ({ factory }) => {
   const database = tableName('tl_knex_db');
   const table = tableName();
   let admin: Knex;

@@ -1,11 +1,11 @@
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
-import { requireService, SERVICES, setupTelemetry } from '@threadline/testing';
+import { describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKnex, KnexInstrumentation, type KnexInstrumentationConfig } from '../src/index.js';
 import { pg, settle, withRoot, type Knex } from './helpers.js';
 
 const harness = setupTelemetry();
-const up = await requireService('postgres', SERVICES.postgres.host, SERVICES.postgres.port);
+const describeWithPostgres = await describeWithServices(describe, SERVICES.postgres);
 
 describe('configuration mistakes throw at construction', () => {
   it.each<[KnexInstrumentationConfig, RegExp]>([
@@ -25,7 +25,7 @@ describe('configuration mistakes throw at construction', () => {
   });
 });
 
-describe.skipIf(!up)('options', () => {
+describeWithPostgres('options', () => {
   const opened: Knex[] = [];
   const open = (config?: KnexInstrumentationConfig) => {
     const db = pg();
@@ -129,7 +129,7 @@ describe.skipIf(!up)('options', () => {
   });
 });
 
-describe.skipIf(!up)('disabled instrumentation', () => {
+describeWithPostgres('disabled instrumentation', () => {
   beforeEach(() => harness.reset());
 
   it('enabled: false, uninstrument() and KnexInstrumentation.disable() record nothing and change no result', async () => {

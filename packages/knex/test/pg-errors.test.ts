@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { assertChildOf, requireService, SERVICES, setupTelemetry } from '@threadline/testing';
+import { assertChildOf, describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKnex } from '../src/index.js';
 import { closedPort, pg, PG_CONNECTION, tableName, withRoot, type Knex } from './helpers.js';
@@ -9,7 +9,7 @@ import knex from 'knex';
 const QUIET_LOG = { warn: () => undefined, error: () => undefined, debug: () => undefined, deprecate: () => undefined };
 
 const harness = setupTelemetry();
-const up = await requireService('postgres', SERVICES.postgres.host, SERVICES.postgres.port);
+const describeWithPostgres = await describeWithServices(describe, SERVICES.postgres);
 
 /** Runs the same failing call on a bare and an instrumented instance: the errors must be indistinguishable. */
 async function failBoth(bare: Knex, instrumented: Knex, call: (db: Knex) => PromiseLike<unknown>): Promise<{ bare: Error; traced: Error }> {
@@ -33,7 +33,7 @@ function expectSameError(pair: { bare: Error; traced: Error }): void {
   expect((pair.traced as { code?: unknown }).code).toBe((pair.bare as { code?: unknown }).code);
 }
 
-describe.skipIf(!up)('Postgres failures and hostile input', () => {
+describeWithPostgres('Postgres failures and hostile input', () => {
   let bare: Knex;
   let db: Knex;
   const table = tableName();

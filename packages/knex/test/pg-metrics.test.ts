@@ -1,11 +1,11 @@
-import { requireService, SERVICES, setupTelemetry } from '@threadline/testing';
+import { describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKnex } from '../src/index.js';
 import knex from 'knex';
 import { eventually, pg, PG_CONNECTION, settle, type Knex } from './helpers.js';
 
 const harness = setupTelemetry();
-const up = await requireService('postgres', SERVICES.postgres.host, SERVICES.postgres.port);
+const describeWithPostgres = await describeWithServices(describe, SERVICES.postgres);
 const POOL = `${SERVICES.postgres.host}:${SERVICES.postgres.port}/test`;
 
 async function gauge(name: string, attributes: Record<string, string> = {}): Promise<number> {
@@ -14,7 +14,7 @@ async function gauge(name: string, attributes: Record<string, string> = {}): Pro
   return point.value;
 }
 
-describe.skipIf(!up)('Postgres metrics', () => {
+describeWithPostgres('Postgres metrics', () => {
   let db: Knex;
   beforeEach(() => {
     harness.reset();

@@ -1,13 +1,13 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { assertChildOf, assertRoot, assertSameTrace, requireService, SERVICES, setupTelemetry } from '@threadline/testing';
+import { assertChildOf, assertRoot, assertSameTrace, describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKnex } from '../src/index.js';
 import { LINES, pg, tableName, withRoot, type Knex } from './helpers.js';
 
 const harness = setupTelemetry();
-const up = await requireService('postgres', SERVICES.postgres.host, SERVICES.postgres.port);
+const describeWithPostgres = await describeWithServices(describe, SERVICES.postgres);
 
-describe.skipIf(!up).each(LINES)('Postgres spans ($line)', ({ factory }) => {
+describeWithPostgres.each(LINES)('Postgres spans ($line)', ({ factory }) => {
   let db: Knex;
   const table = tableName();
 

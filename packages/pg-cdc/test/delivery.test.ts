@@ -1,13 +1,13 @@
 import { ATTR, METRICS } from '@threadline/core';
 import { setupTelemetry } from '@threadline/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CDC_ATTR, createCdcConsumer, type CdcConsumer, type CdcErrorKind, type TransactionModeOptions } from '../src/index.js';
-import { cluster, connectionOf, createFixture, eventually, lsnValue, type CdcFixture } from './support/db.js';
+import { cluster, describeWithCluster, connectionOf, createFixture, eventually, lsnValue, type CdcFixture } from './support/db.js';
 
 const info = cluster();
 const harness = setupTelemetry();
 
-describe.skipIf(!info)('pg-cdc at-least-once delivery', () => {
+describeWithCluster('pg-cdc at-least-once delivery', () => {
   let fixture: CdcFixture;
   const consumers: CdcConsumer[] = [];
 

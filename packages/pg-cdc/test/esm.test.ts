@@ -1,12 +1,12 @@
 import { runApp } from '@threadline/testing';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { cluster } from './support/db.js';
+import { expect, it } from 'vitest';
+import { cluster, describeWithCluster } from './support/db.js';
 
 const info = cluster();
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
-describe.skipIf(!info)('pg-cdc in built ESM and CommonJS apps', () => {
+describeWithCluster('pg-cdc in built ESM and CommonJS apps', () => {
   it('an ESM app: the CDC span continues the writer trace', async () => {
     const run = await runApp(fixture('app.mjs'), { env: { PG_URL: info!.url } });
     expect(run.code, run.stderr).toBe(0);

@@ -4,15 +4,15 @@ import { ATTR, METRICS } from '@threadline/core';
 import { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace, setupTelemetry } from '@threadline/testing';
 import knex from 'knex';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CDC_ATTR, CDC_TRANSACTIONS, createCdcConsumer, emitTraceContext, PgCdcInstrumentation, type CdcConsumer, type CdcTransaction } from '../src/index.js';
-import { cluster, connect, connectionOf, createFixture, eventually, type CdcFixture } from './support/db.js';
+import { cluster, describeWithCluster, connect, connectionOf, createFixture, eventually, type CdcFixture } from './support/db.js';
 
 const info = cluster();
 const harness = setupTelemetry();
 const tracer = trace.getTracer('test-writer');
 
-describe.skipIf(!info)('pg-cdc spans and metrics', () => {
+describeWithCluster('pg-cdc spans and metrics', () => {
   let fixture: CdcFixture;
   let consumer: CdcConsumer | undefined;
 

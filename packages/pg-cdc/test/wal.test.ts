@@ -1,13 +1,13 @@
 import { ATTR, METRICS } from '@threadline/core';
 import { setupTelemetry } from '@threadline/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createCdcConsumer, type CdcConsumer } from '../src/index.js';
-import { cluster, connectionOf, createFixture, eventually, type CdcFixture } from './support/db.js';
+import { cluster, describeWithCluster, connectionOf, createFixture, eventually, type CdcFixture } from './support/db.js';
 
 const info = cluster();
 const harness = setupTelemetry();
 
-describe.skipIf(!info)('pg-cdc retained WAL and lag gauges', () => {
+describeWithCluster('pg-cdc retained WAL and lag gauges', () => {
   let fixture: CdcFixture;
   let consumer: CdcConsumer | undefined;
 

@@ -1,24 +1,61 @@
 import type { ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 
-/**
- * Checks a TCP service. Outside CI a missing service lets a suite skip with a reason; with
- * CI=true it is a failure, as the project's standards require.
- */
-export async function requireService(name: string, host: string, port: number, timeoutMs = 2000): Promise<boolean> {
-  const up = await isPortOpen(host, port, timeoutMs);
-  if (!up && process.env.CI === 'true') {
-    throw new Error(`${name} is not reachable on ${host}:${port} and CI=true: start it (see DEVELOPERS.md) instead of skipping`);
-  }
-  if (!up) console.warn(`[threadline/testing] ${name} not reachable on ${host}:${port}: its tests are skipped`);
-  return up;
+/** A service the tests talk to: where it listens, and the command that starts it on a Debian host. */
+export interface ServiceSpec {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  /** Shown when the service is down, so the reader can fix it rather than guess. */
+  readonly start: string;
 }
 
 export const SERVICES = {
-  redis: { host: process.env.REDIS_HOST ?? '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) },
-  postgres: { host: process.env.PGHOST ?? '127.0.0.1', port: Number(process.env.PGPORT ?? 5432) },
-  mariadb: { host: process.env.MYSQL_HOST ?? '127.0.0.1', port: Number(process.env.MYSQL_PORT ?? 3306) },
-} as const;
+  redis: {
+    name: 'Redis',
+    host: process.env.REDIS_HOST ?? '127.0.0.1',
+    port: Number(process.env.REDIS_PORT ?? 6379),
+    start: 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no (or set REDIS_HOST / REDIS_PORT)',
+  },
+  postgres: {
+    name: 'PostgreSQL',
+    host: process.env.PGHOST ?? '127.0.0.1',
+    port: Number(process.env.PGPORT ?? 5432),
+    start: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (trust auth, database test; or set PGHOST / PGPORT)',
+  },
+  mariadb: {
+    name: 'MariaDB',
+    host: process.env.MYSQL_HOST ?? '127.0.0.1',
+    port: Number(process.env.MYSQL_PORT ?? 3306),
+    start: 'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd (root, empty password; or set MYSQL_HOST / MYSQL_PORT)',
+  },
+} as const satisfies Record<string, ServiceSpec>;
+
+/**
+ * Checks a TCP service. With CI=true an unreachable one throws: a missing service is a failure.
+ * Elsewhere it returns false after saying which suites are skipped and how to start the service.
+ */
+export async function requireService(service: ServiceSpec, timeoutMs = 2000): Promise<boolean> {
+  const { name, host, port, start } = service;
+  const up = await isPortOpen(host, port, timeoutMs);
+  if (!up && process.env.CI === 'true') {
+    throw new Error(`${name} is not reachable on ${host}:${port} and CI=true, where a missing service fails the run. Start it: ${start}`);
+  }
+  if (!up) console.warn(`[threadline/testing] ${name} is not reachable on ${host}:${port}: the suites that need it are skipped (with CI=true they fail). Start it: ${start}`);
+  return up;
+}
+
+/**
+ * The runner's `describe` for suites that need real services: returned as is when all are
+ * reachable; with CI=true an unreachable one fails the run; elsewhere its `.skip`, after
+ * `requireService` has said why and how to start what is missing. The runner is passed in, so
+ * this package stays importable from the CommonJS apps the tests start.
+ */
+export async function describeWithServices<D extends { skip: unknown }>(describe: D, ...services: ServiceSpec[]): Promise<D> {
+  let up = true;
+  for (const service of services) up = (await requireService(service)) && up;
+  return up ? describe : (describe.skip as D);
+}
 
 /** A name unique to this test process and call, for queues, tables and keys shared services see. */
 export function uniqueName(prefix: string): string {

@@ -13,8 +13,9 @@ let cluster: PrivatePostgres | undefined;
 /** One private wal_level=logical cluster for the whole suite, whatever the shared server's settings. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!findPostgresBin()) {
-    if (process.env.CI === 'true') throw new Error('pg-cdc tests need Postgres server binaries (initdb, postgres) and CI=true');
-    console.warn('[pg-cdc] no Postgres server binaries found: the CDC tests are skipped');
+    const install = 'install them (Debian: apt-get install postgresql) or put their directory on PATH';
+    if (process.env.CI === 'true') throw new Error(`pg-cdc tests need Postgres server binaries (initdb, postgres) and CI=true: ${install}`);
+    console.warn(`[pg-cdc] no Postgres server binaries (initdb, postgres) found: the CDC suites are skipped (with CI=true they fail); ${install}`);
     project.provide('pgCdcCluster', null);
     return async () => undefined;
   }
