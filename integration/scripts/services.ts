@@ -1,4 +1,4 @@
-import { findPostgresBin, isPortOpen, startPrivatePostgres, startPrivateRedis, type PrivateService } from '@threadline/testing';
+import { findPostgresBin, isPortOpen, SERVICES, startPrivatePostgres, startPrivateRedis, type PrivateService } from '@threadline/testing';
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 
@@ -33,8 +33,8 @@ async function walLevel(url: string): Promise<string | undefined> {
 export async function provideServices(): Promise<DemoServices> {
   const started: PrivateService[] = [];
   const notes: string[] = [];
-  let redisHost = process.env.REDIS_HOST ?? '127.0.0.1';
-  let redisPort = Number(process.env.REDIS_PORT ?? 6379);
+  let redisHost: string = SERVICES.redis.host;
+  let redisPort: number = SERVICES.redis.port;
   if (await isPortOpen(redisHost, redisPort, 1000)) notes.push(`Redis: using ${redisHost}:${redisPort}`);
   else if (hasBinary('redis-server')) {
     const redis = await startPrivateRedis();
