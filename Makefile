@@ -40,7 +40,7 @@ up:
 down:
 	$(COMPOSE) down -v
 
-## make otel-e2e: compose up, run the single-trace suite against Jaeger, compose down on exit.
+## make otel-e2e: compose up, run the e2e suite (single trace + Temporal server scenario) against Jaeger, compose down on exit.
 # The suite prints `checked trace: http://localhost:16686/trace/<id>` for the trace it asserted on.
 otel-e2e: build
 	@trap '$(COMPOSE) down -v' EXIT; \
