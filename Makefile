@@ -3,13 +3,17 @@ SHELL := /bin/bash
 export TURBO_TELEMETRY_DISABLED := 1
 export NEXT_TELEMETRY_DISABLED := 1
 
-.PHONY: install build test typecheck lint demo bench otel-e2e up down
+.PHONY: install services build test typecheck lint demo bench otel-e2e up down
 
 node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
 install: node_modules/.package-lock.json
+
+## make services: install (as root, from Debian's packages), configure and start PostgreSQL, Redis, MariaDB.
+services:
+	bash scripts/services.sh
 
 build: install
 	npx turbo run build --output-logs=errors-only
@@ -20,8 +24,8 @@ typecheck: build
 lint: install
 	npx eslint .
 
-## make test: install when needed, build, type-check, lint, run every test.
-test: build typecheck lint
+## make test: services, install when needed, build, type-check, lint, run every test.
+test: services build typecheck lint
 	npx vitest run --reporter=default --reporter=json --outputFile=.vitest-results.json
 	@node -e "const r=require('./.vitest-results.json'); console.log('vitest: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed, ' + (r.numPendingTests + r.numTodoTests) + ' skipped')"
 
