@@ -44,10 +44,9 @@ up:
 down:
 	$(COMPOSE) down -v
 
-## make otel-e2e: compose up, run the e2e suite (single trace + Temporal server scenario) against Jaeger, compose down on exit.
+## make otel-e2e: the e2e suite (single trace + Temporal server scenario) against a real Jaeger,
+# Prometheus and Temporal dev server: from docker-compose.otel.yml with a Docker engine, else built
+# from their Go modules and run as local processes (scripts/otel-e2e.sh); stopped on exit either way.
 # The suite prints `checked trace: http://localhost:16686/trace/<id>` for the trace it asserted on.
 otel-e2e: build
-	@trap '$(COMPOSE) down -v' EXIT; \
-	$(COMPOSE) up -d --wait --wait-timeout 180 && \
-	THREADLINE_E2E_BACKEND=jaeger DATABASE_URL=postgres://postgres@localhost:5432/test \
-	TEMPORAL_ADDRESS=localhost:7233 npm run e2e
+	bash scripts/otel-e2e.sh

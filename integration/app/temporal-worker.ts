@@ -1,5 +1,5 @@
 import { temporalInstrumentation } from './temporal-telemetry';
-import { createWorkerTelemetry } from '@threadline/temporal';
+import { createWorkerTelemetry, installTemporalMetricsBridge } from '@threadline/temporal';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { join } from 'node:path';
 import * as activities from './temporal/activities';
@@ -7,6 +7,9 @@ import { announceReady, config } from './config';
 
 /** The Temporal worker of the example app (runs where TEMPORAL_ADDRESS reaches a server). */
 async function main(): Promise<void> {
+  // Before any connection: the Rust core's own metrics (task latencies, workflow completions)
+  // reach the app's exporters only through the Runtime this installs.
+  installTemporalMetricsBridge({ intervalMs: 250 });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const telemetry = createWorkerTelemetry(temporalInstrumentation);
   const worker = await Worker.create({

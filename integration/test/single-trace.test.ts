@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend, type BackendSpan, type TraceBackend } from './support/backends.js';
+import { selectBackend, waitForMetric as waitForBackendMetric, type BackendSpan, type TraceBackend } from './support/backends.js';
 import { startStack, type Stack } from './support/stack.js';
 
 let backend: TraceBackend;
@@ -101,11 +101,6 @@ async function waitForTrace(traceId: string, complete: (spans: BackendSpan[]) =>
   }
 }
 
-async function waitForMetric(service: string, name: string, attributes: Record<string, string>, timeoutMs = 15_000): Promise<number | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await backend.metric(service, name, attributes);
-    if (value !== undefined || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+function waitForMetric(service: string, name: string, attributes: Record<string, string>): Promise<number | undefined> {
+  return waitForBackendMetric(backend, service, name, attributes);
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend, type BackendSpan, type TraceBackend } from '../support/backends.js';
+import { prometheusNames, selectBackend, waitForMetric, type BackendSpan, type TraceBackend } from '../support/backends.js';
 import { startApp, type AppProcess } from '../support/processes.js';
 import { temporalReachable } from '../support/stack.js';
 
@@ -14,14 +14,17 @@ if (!temporal.reachable) {
 describe('HTTP → start workflow → activity → fetch is one trace', () => {
   let backend: TraceBackend;
   const processes: AppProcess[] = [];
+  const taskQueue = `orders-${process.pid}-${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     backend = await selectBackend();
-    const env = { ...backend.exporterEnv, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: `orders-${process.pid}` };
+    const env = { ...backend.exporterEnv, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue };
+    // With Jaeger, Prometheus scrapes the worker (9466): the core metrics only a polling worker makes.
+    const workerMetrics = backend.name === 'jaeger' ? { OTEL_EXPORTER_PROMETHEUS_PORT: '9466' } : {};
     const downstream = await startApp('downstream', { ...env, OTEL_SERVICE_NAME: 'threadline-downstream', OTEL_METRICS_EXPORTER: 'none' });
     processes.push(downstream);
     const downstreamUrl = `http://127.0.0.1:${downstream.ready.port as number}`;
-    processes.push(await startApp('temporal-worker', { ...env, OTEL_SERVICE_NAME: 'threadline-temporal-worker', OTEL_METRICS_EXPORTER: 'none', DOWNSTREAM_URL: downstreamUrl }, 90_000));
+    processes.push(await startApp('temporal-worker', { ...env, OTEL_SERVICE_NAME: 'threadline-temporal-worker', ...workerMetrics, DOWNSTREAM_URL: downstreamUrl }, 90_000));
     processes.push(await startApp('server', { ...env, OTEL_SERVICE_NAME: 'threadline-api', OTEL_METRICS_EXPORTER: 'none' }));
   }, 150_000);
 
@@ -65,5 +68,20 @@ describe('HTTP → start workflow → activity → fetch is one trace', () => {
     expect(runActivity.parentSpanId).toBe(startActivity.spanId);
     expect(fetchSpan.parentSpanId).toBe(runActivity.spanId);
     expect(downstream.parentSpanId).toBe(fetchSpan.spanId);
+  });
+
+  it('bridges the Temporal core metrics of the polling worker: counts equal what the app did', async () => {
+    const worker = 'threadline-temporal-worker';
+    const onQueue = { task_queue: taskQueue };
+    // The first test ran one workflow with one activity on this task queue.
+    const completed = await waitForMetric(backend, worker, 'temporal_workflow_completed', onQueue, (v) => v >= 1);
+    const activities = await waitForMetric(backend, worker, 'temporal_activity_execution_latency', { ...onQueue, activity_type: 'notifyDownstream' }, (v) => v >= 1);
+    const workflowTasks = await waitForMetric(backend, worker, 'temporal_workflow_task_execution_latency', onQueue, (v) => v >= 2);
+    const stored = backend.name === 'jaeger' ? await prometheusNames(process.env.PROMETHEUS_URL ?? 'http://localhost:9090', worker) : [];
+    const names = stored.filter((n) => n.startsWith('temporal_')).join(', ');
+    expect(completed, `temporal_workflow_completed for ${taskQueue}; Prometheus holds: ${names}`).toBe(1);
+    expect(activities, `activity executions; Prometheus holds: ${names}`).toBe(1);
+    // Start → schedule activity, then activity result → complete: two workflow tasks at least.
+    expect(workflowTasks, `workflow task executions; Prometheus holds: ${names}`).toBeGreaterThanOrEqual(2);
   });
 });

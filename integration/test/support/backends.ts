@@ -111,15 +111,46 @@ export function jaegerBackend(base = process.env.JAEGER_QUERY_URL ?? 'http://loc
         .map(([k, v]) => `${k.replace(/\./g, '_')}="${v}"`)
         .join(',');
       const base = name.replace(/\./g, '_');
-      const query = `sum({__name__=~"${base}_total|${base}_seconds_count",${selector}})`;
-      const response = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(query)}`);
-      const body = (await response.json()) as { data?: { result?: { value: [number, string] }[] } };
-      const value = body.data?.result?.[0]?.value[1];
-      return value === undefined ? undefined : Number(value);
+      return prometheusValue(prometheus, `sum({__name__=~"${base}_total|${base}_seconds_count",${selector}})`);
     },
     link: (traceId) => `${base}/trace/${traceId}`,
     close: async () => undefined,
   };
+}
+
+/** The first value of an instant PromQL query through Prometheus' HTTP API, or undefined when empty. */
+export async function prometheusValue(prometheus: string, query: string): Promise<number | undefined> {
+  const response = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const body = (await response.json()) as { status: string; error?: string; data?: { result?: { value: [number, string] }[] } };
+  if (body.status !== 'success') throw new Error(`Prometheus rejected ${query}: ${body.error ?? response.status}`);
+  const value = body.data?.result?.[0]?.value[1];
+  return value === undefined ? undefined : Number(value);
+}
+
+/** Metric names Prometheus holds for a scrape job: what a failing assertion should show. */
+export async function prometheusNames(prometheus: string, job: string): Promise<string[]> {
+  const response = await fetch(`${prometheus}/api/v1/label/__name__/values?match[]=${encodeURIComponent(`{job="${job}"}`)}`);
+  return ((await response.json()) as { data?: string[] }).data ?? [];
+}
+
+/**
+ * Polls a backend's metric until `done` accepts it (scrapes and export intervals lag the app) or
+ * the time is up, and returns the last value seen either way, for the assertion to judge.
+ */
+export async function waitForMetric(
+  backend: TraceBackend,
+  service: string,
+  name: string,
+  attributes: Record<string, string>,
+  done: (value: number) => boolean = () => true,
+  timeoutMs = 15_000,
+): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await backend.metric(service, name, attributes);
+    if ((value !== undefined && done(value)) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export async function selectBackend(): Promise<TraceBackend> {
