@@ -105,13 +105,14 @@ export function jaegerBackend(base = process.env.JAEGER_QUERY_URL ?? 'http://loc
       });
     },
     async metric(service, name, attributes) {
-      // Prometheus names: dots become underscores, counters end in _total and histograms in
-      // _seconds_count (OTel → Prometheus rules); a histogram's value here is its count.
+      // Names as a real Prometheus stores what the OTel Prometheus exporter serves: dots become
+      // underscores, counters end in _total, histograms keep no unit suffix (`..._duration_count`);
+      // a histogram's value here is its count.
       const selector = Object.entries({ job: service, ...attributes })
         .map(([k, v]) => `${k.replace(/\./g, '_')}="${v}"`)
         .join(',');
       const base = name.replace(/\./g, '_');
-      return prometheusValue(prometheus, `sum({__name__=~"${base}_total|${base}_seconds_count",${selector}})`);
+      return prometheusValue(prometheus, `sum({__name__=~"${base}_total|${base}_count",${selector}})`);
     },
     link: (traceId) => `${base}/trace/${traceId}`,
     close: async () => undefined,
