@@ -18,6 +18,7 @@ say() { echo "[e2e-backends] $*"; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
+temporal_healthy() { "$TEMPORAL_BIN" operator cluster health --address 127.0.0.1:7233 >/dev/null 2>&1; }
 
 stop_all() {
   [[ -d "$STATE" ]] || return 0
@@ -52,9 +53,9 @@ launch() { # name log command...
   echo $! >"$STATE/$name.pid"
 }
 
-wait_ready() { # name log check-command...
-  local name=$1 log=$2 start=$SECONDS
-  shift 2
+wait_ready() { # name what log check-command...
+  local name=$1 what=$2 log=$3 start=$SECONDS
+  shift 3
   local pid
   pid=$(cat "$STATE/$name.pid")
   until "$@"; do
@@ -62,11 +63,11 @@ wait_ready() { # name log check-command...
     ((SECONDS - start < WAIT_SECONDS)) || fail_start "$name" "$log"
     sleep 0.5
   done
-  say "$name ready in $((SECONDS - start)) s"
+  say "$name: $what ready in $((SECONDS - start)) s"
 }
 
 start_all() {
-  for port in 4317 4318 16686 7233 9090; do
+  for port in 4317 4318 13133 16686 7233 9090; do
     if port_open "$port"; then
       echo "[e2e-backends] port $port is already in use: stop what listens there (make down, or scripts/e2e-backends.sh stop)" >&2
       exit 1
@@ -92,10 +93,10 @@ start_all() {
   launch prometheus "$STATE/prometheus.log" prometheus --config.file="$STATE/prometheus.yml" \
     --storage.tsdb.path="$STATE/prometheus-data" --web.listen-address=127.0.0.1:9090 --enable-feature=exemplar-storage
 
-  wait_ready jaeger "$STATE/jaeger.log" http_ok http://127.0.0.1:13133/status
-  wait_ready jaeger "$STATE/jaeger.log" http_ok http://127.0.0.1:16686/api/services
-  wait_ready temporal "$STATE/temporal.log" "$TEMPORAL_BIN" operator cluster health --address 127.0.0.1:7233
-  wait_ready prometheus "$STATE/prometheus.log" http_ok http://127.0.0.1:9090/-/ready
+  wait_ready jaeger "health check" "$STATE/jaeger.log" http_ok http://127.0.0.1:13133/status
+  wait_ready jaeger "query API" "$STATE/jaeger.log" http_ok http://127.0.0.1:16686/api/services
+  wait_ready temporal "frontend (cluster health)" "$STATE/temporal.log" temporal_healthy
+  wait_ready prometheus "readiness" "$STATE/prometheus.log" http_ok http://127.0.0.1:9090/-/ready
   trap - INT TERM
 }
 
