@@ -20,7 +20,7 @@ describe('HTTP → start workflow → activity → fetch is one trace', () => {
     backend = await selectBackend();
     const env = { ...backend.exporterEnv, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue };
     // With Jaeger, Prometheus scrapes the worker (9466): the core metrics only a polling worker makes.
-    const workerMetrics = backend.name === 'jaeger' ? { OTEL_EXPORTER_PROMETHEUS_PORT: '9466' } : {};
+    const workerMetrics: Record<string, string> = backend.name === 'jaeger' ? { OTEL_EXPORTER_PROMETHEUS_PORT: '9466' } : {};
     const downstream = await startApp('downstream', { ...env, OTEL_SERVICE_NAME: 'threadline-downstream', OTEL_METRICS_EXPORTER: 'none' });
     processes.push(downstream);
     const downstreamUrl = `http://127.0.0.1:${downstream.ready.port as number}`;
