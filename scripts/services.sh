@@ -64,8 +64,12 @@ fi
 
 if [[ $(id -u) -ne 0 ]]; then
   # Without root nothing below can be configured; services someone else started are fine.
-  port_open "$PG_PORT" && port_open "$REDIS_PORT" && port_open "$MYSQL_PORT" && { say "all services up"; exit 0; }
-  fail "a service is down and configuring it needs root: run this script as root (sudo $0)"
+  down=()
+  port_open "$PG_PORT" || down+=("PostgreSQL on $PG_PORT")
+  port_open "$REDIS_PORT" || down+=("Redis on $REDIS_PORT")
+  port_open "$MYSQL_PORT" || down+=("MariaDB on $MYSQL_PORT")
+  ((${#down[@]})) || { say "all services up"; exit 0; }
+  fail "down: ${down[*]}; starting and configuring them needs root: run this script as root (sudo $0)"
 fi
 mkdir -p "$LOG_DIR"
 
