@@ -140,7 +140,9 @@ function otlpSignal(options: TelemetryOptions, env: Env, signal: 'TRACES' | 'MET
   return { protocol, url, headers, insecure, timeoutMillis };
 }
 
-function samplerArg(options: TelemetryOptions, env: Env): number {
+/** Read only for the ratio samplers: the others ignore the argument, so a stray value cannot stop the app. */
+function samplerArg(options: TelemetryOptions, env: Env, sampler: ResolvedConfig['sampler']): number {
+  if (sampler !== 'traceidratio' && sampler !== 'parentbased_traceidratio') return 1;
   const given = pick('samplerArg', options.samplerArg, env, 'OTEL_TRACES_SAMPLER_ARG');
   if (!given) return 1;
   const value = Number(given.value);
@@ -170,7 +172,7 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = options
     otlpTraces: otlpSignal(options, env, 'TRACES'),
     otlpMetrics: otlpSignal(options, env, 'METRICS'),
     sampler,
-    samplerArg: samplerArg(options, env),
+    samplerArg: samplerArg(options, env, sampler),
     fileDirectory: String(pick('fileDirectory', options.fileDirectory, env, 'THREADLINE_FILE_DIRECTORY')?.value ?? '.threadline'),
     fileMaxBytes: positiveInt('fileMaxBytes', pick('fileMaxBytes', options.fileMaxBytes, env, 'THREADLINE_FILE_MAX_BYTES'), 10 * 1024 * 1024, 1024),
     fileMaxBackups: positiveInt('fileMaxBackups', pick('fileMaxBackups', options.fileMaxBackups, env, 'THREADLINE_FILE_MAX_BACKUPS'), 5, 0),
@@ -187,6 +189,11 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = options
       pick('scheduledDelayMillis', options.scheduledDelayMillis, env, 'OTEL_BSP_SCHEDULE_DELAY'),
       tracesExporters.includes('console') ? 1 : 5000,
       0,
+    ),
+    shutdownTimeoutMillis: positiveInt(
+      'shutdownTimeoutMillis',
+      pick('shutdownTimeoutMillis', options.shutdownTimeoutMillis, env, 'THREADLINE_SHUTDOWN_TIMEOUT_MS'),
+      5000,
     ),
   };
 }

@@ -12,6 +12,7 @@ export {
   type OtlpSignalConfig,
   type ResolvedConfig,
   type SamplerName,
+  type ShutdownReport,
   type TelemetryHandle,
   type TelemetryOptions,
   type TracesExporterName,

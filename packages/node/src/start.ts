@@ -3,7 +3,6 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { MetricsCollector, getCollector, setCollector } from '@threadline/core';
 import { TelemetryConfigError, resolveConfig } from './config.js';
 import { createMetricReaders } from './metrics.js';
@@ -11,15 +10,16 @@ import { syncPatchedBuiltins } from './builtins.js';
 import { createInstrumentations } from './instrumentations.js';
 import { buildResource } from './resource.js';
 import { installSignalFlush } from './signals.js';
+import { shutdownWithin } from './shutdown.js';
 import { createSampler, createSpanProcessors } from './traces.js';
-import type { ResolvedConfig, TelemetryHandle, TelemetryOptions } from './types.js';
+import type { ResolvedConfig, ShutdownReport, TelemetryHandle, TelemetryOptions } from './types.js';
 
 // On globalThis so the ESM and CommonJS builds in one process see the same running instance.
 const RUNNING = Symbol.for('threadline.node.running');
 type RunningSlot = { [RUNNING]?: boolean };
 
 function disabledHandle(config: ResolvedConfig, collector: MetricsCollector): TelemetryHandle {
-  return { collector, config, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+  return { collector, config, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve({ timedOut: false, unsentSpans: 0 }) };
 }
 
 /**
@@ -38,7 +38,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
   }
 
   const instrumentations = createInstrumentations(options, config);
-  const spanProcessors: SpanProcessor[] = createSpanProcessors(config);
+  const spanProcessors = createSpanProcessors(config);
   const metricReaders: IMetricReader[] = createMetricReaders(config, collector);
   const sdk = new NodeSDK({
     autoDetectResources: false,
@@ -61,13 +61,13 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
     await Promise.all([...spanProcessors.map((p) => p.forceFlush()), ...metricReaders.map((r) => r.forceFlush())]);
   };
 
-  let shuttingDown: Promise<void> | undefined;
+  let shuttingDown: Promise<ShutdownReport> | undefined;
   let removeSignals = () => {};
   const shutdown = () => {
     shuttingDown ??= (async () => {
       removeSignals();
       try {
-        await sdk.shutdown();
+        return await shutdownWithin(() => sdk.shutdown(), config.shutdownTimeoutMillis, spanProcessors);
       } finally {
         for (const instrumentation of instrumentations) instrumentation.disable();
         syncPatchedBuiltins();

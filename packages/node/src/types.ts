@@ -81,6 +81,11 @@ export interface TelemetryOptions {
   maxQueueSize?: number;
   /** Delay between span batches. Env: OTEL_BSP_SCHEDULE_DELAY. Default 5000 (console: immediate). */
   scheduledDelayMillis?: number;
+  /**
+   * The most `shutdown()` waits for the exporters; what is still unsent then is dropped, counted and
+   * reported. Env: THREADLINE_SHUTDOWN_TIMEOUT_MS. Default 5000.
+   */
+  shutdownTimeoutMillis?: number;
   /** Shut down (flushing everything) on these signals, then re-raise them. `true` = SIGTERM + SIGINT. Default off. */
   flushOnSignals?: boolean | NodeJS.Signals[];
   /** The metrics collector to wire (default: a new one, installed with `setCollector`). */
@@ -97,8 +102,20 @@ export interface TelemetryHandle {
   readonly config: ResolvedConfig;
   /** Exports everything queued so far; resolves when the exporters answered. */
   forceFlush(): Promise<void>;
-  /** Flushes every queued span and metric, then stops. A second call returns the first call's promise. */
-  shutdown(): Promise<void>;
+  /**
+   * Flushes every queued span and metric, then stops; resolves within `shutdownTimeoutMillis`
+   * whatever the exporters do, saying what it could not send. A second call returns the first
+   * call's promise.
+   */
+  shutdown(): Promise<ShutdownReport>;
+}
+
+/** What `shutdown()` could not deliver before its deadline. */
+export interface ShutdownReport {
+  /** The deadline passed before the exporters finished. */
+  readonly timedOut: boolean;
+  /** Spans still queued or in an unfinished export at the deadline (also counted as dropped, reason `shutdown_timeout`). */
+  readonly unsentSpans: number;
 }
 
 export interface OtlpSignalConfig {
@@ -130,4 +147,5 @@ export interface ResolvedConfig {
   readonly metricExportIntervalMillis: number;
   readonly maxQueueSize: number;
   readonly scheduledDelayMillis: number;
+  readonly shutdownTimeoutMillis: number;
 }
