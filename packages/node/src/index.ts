@@ -5,11 +5,13 @@ export { RotatingFileWriter, type RotatingFileOptions } from './file/writer.js';
 export {
   METRICS_EXPORTERS,
   OTLP_PROTOCOLS,
+  PROPAGATORS,
   SAMPLERS,
   TRACES_EXPORTERS,
   type MetricsExporterName,
   type OtlpProtocol,
   type OtlpSignalConfig,
+  type PropagatorName,
   type ResolvedConfig,
   type SamplerName,
   type ShutdownReport,

@@ -1,6 +1,5 @@
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { MetricsCollector, getCollector, setCollector } from '@threadline/core';
@@ -9,8 +8,10 @@ import { createMetricReaders } from './metrics.js';
 import { syncPatchedBuiltins } from './builtins.js';
 import { createInstrumentations } from './instrumentations.js';
 import { buildResource } from './resource.js';
+import { createPropagator } from './propagators.js';
 import { installSignalFlush } from './signals.js';
 import { shutdownWithin } from './shutdown.js';
+import { scheduleUnpatchedCheck } from './unpatched.js';
 import { createSampler, createSpanProcessors } from './traces.js';
 import type { ResolvedConfig, ShutdownReport, TelemetryHandle, TelemetryOptions } from './types.js';
 
@@ -44,7 +45,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
     autoDetectResources: false,
     resource: buildResource(config),
     contextManager: new AsyncLocalStorageContextManager(),
-    textMapPropagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    textMapPropagator: createPropagator(config.propagators),
     sampler: createSampler(config),
     ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
     spanProcessors,
@@ -56,6 +57,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
   slot[RUNNING] = true;
   sdk.start();
   syncPatchedBuiltins();
+  const checkUnpatched = scheduleUnpatchedCheck(instrumentations, config.scheduledDelayMillis);
 
   const forceFlush = async () => {
     await Promise.all([...spanProcessors.map((p) => p.forceFlush()), ...metricReaders.map((r) => r.forceFlush())]);
@@ -66,6 +68,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
   const shutdown = () => {
     shuttingDown ??= (async () => {
       removeSignals();
+      checkUnpatched();
       try {
         return await shutdownWithin(() => sdk.shutdown(), config.shutdownTimeoutMillis, spanProcessors);
       } finally {
