@@ -1,5 +1,5 @@
 import { temporalInstrumentation } from './temporal-telemetry';
-import { createWorkerTelemetry, installTemporalMetricsBridge } from '@threadline/temporal';
+import { createWorkerTelemetry, installTemporalMetricsBridge } from '@threadline/temporal/worker';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { join } from 'node:path';
 import * as activities from './temporal/activities';

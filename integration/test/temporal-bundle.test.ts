@@ -1,5 +1,5 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { createWorkerTelemetry } from '@threadline/temporal';
+import { createWorkerTelemetry } from '@threadline/temporal/worker';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_DIR } from './support/processes.js';

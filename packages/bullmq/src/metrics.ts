@@ -1,3 +1,4 @@
+import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './version.js';
 import {
   ATTR,
   METRICS,
@@ -29,7 +30,7 @@ const instruments = defineMetrics((collector) => ({
   queueWait: collector.histogram({ ...METRICS.MESSAGING_QUEUE_WAIT, labelKeys: [...BASE, BULLMQ_ATTR.JOB_NAME], optionalLabelKeys: [BULLMQ_ATTR.JOB_NAME] }),
   // Bound series per queue (and job name when opted in), rebuilt with the collector.
   byQueue: new Map<string, QueueSeries>(),
-}));
+}), { name: INSTRUMENTATION_NAME, version: INSTRUMENTATION_VERSION });
 
 /** Pre-bound series for one queue: the hot path records without building label objects. */
 export class QueueSeries {

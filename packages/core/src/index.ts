@@ -14,7 +14,9 @@ export {
 export { CounterSeries, GaugeSeries, HistogramSeries, UpDownCounterSeries, type AnySeries, type LabelValues } from './collector/series.js';
 export { NOOP_COLLECTOR } from './collector/noop.js';
 export { defineMetrics, getCollector, setCollector } from './collector/global.js';
-export { createOtelMetricProducer, type CollectorMetricProducer, type InstrumentationScopeLike } from './collector/otel-producer.js';
+export { createOtelMetricProducer, type CollectorMetricProducer } from './collector/otel-producer.js';
+export type { InstrumentationScopeLike } from './collector/instrument.js';
+export { CORE_SCOPE } from './version.js';
 export { prometheusName, registerPromClientSink, type PromRegistryLike } from './collector/prom-client-sink.js';
 export { findPoint, snapshot, type HistogramValue, type SnapshotMetric, type SnapshotPoint } from './collector/snapshot.js';
 export { BYTES_BUCKETS, DB_SECONDS_BUCKETS, MILLISECONDS_BUCKETS, SECONDS_BUCKETS, defaultBuckets } from './buckets.js';

@@ -1,4 +1,5 @@
 import { DB_SECONDS_BUCKETS } from './buckets.js';
+import { CORE_SCOPE } from './version.js';
 
 /**
  * The naming table shared by every threadline plugin: metric names, units, descriptions, span-name
@@ -125,5 +126,7 @@ export const SHARED_INSTRUMENTS = {
     labelKeys: [ATTR.DB_SYSTEM_NAME, ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE] as const,
     optionalLabelKeys: [ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE] as const,
     boundaries: DB_SECONDS_BUCKETS,
+    // Shared by every DB plugin, so it stays in core's scope; db.system.name tells them apart.
+    scope: CORE_SCOPE,
   }),
 } as const;

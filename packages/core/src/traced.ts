@@ -3,6 +3,7 @@ import { defineMetrics } from './collector/global.js';
 import type { CounterSeries, HistogramSeries, UpDownCounterSeries } from './collector/series.js';
 import { ATTR, METRICS, RESULT } from './names.js';
 import { runOperation } from './operation.js';
+import { CORE_SCOPE } from './version.js';
 
 export interface TracedOptions {
   readonly attributes?: Attributes;
@@ -45,8 +46,6 @@ const functionMetrics = defineMetrics((collector) => {
   };
 });
 
-const CORE_TRACER_NAME = '@threadline/core';
-
 /**
  * Runs `fn` (sync or async) inside an active INTERNAL span named `name` and records
  * `function.calls`, `function.duration` and `function.in_flight`. A throw or rejection is recorded
@@ -57,7 +56,7 @@ export function traced<T>(name: string, fn: () => T, options: TracedOptions = {}
   const series = metrics.seriesFor(name);
   series.inFlight.add(1);
   return runOperation(
-    options.tracer ?? trace.getTracer(CORE_TRACER_NAME),
+    options.tracer ?? trace.getTracer(CORE_SCOPE.name, CORE_SCOPE.version),
     { name, kind: SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}) },
     () => fn(),
     (operation, error, failed) => {

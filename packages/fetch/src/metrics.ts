@@ -1,3 +1,4 @@
+import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './semconv.js';
 import { ATTR, defineMetrics, METRICS, type HistogramSeries } from '@threadline/core';
 import type { OriginInfo } from './attributes.js';
 import { KNOWN_METHODS } from './semconv.js';
@@ -25,7 +26,7 @@ const fetchMetrics = defineMetrics((collector) => ({
     optionalLabelKeys: [ATTR.HTTP_RESPONSE_STATUS_CODE, ATTR.ERROR_TYPE, ATTR.NETWORK_PROTOCOL_VERSION, ATTR.SERVER_PORT],
   }),
   byOrigin: new Map<string, Map<number | string, HistogramSeries>>(),
-}));
+}), { name: INSTRUMENTATION_NAME, version: INSTRUMENTATION_VERSION });
 
 /**
  * The common case (a known method, a status, no error) gets a numeric cache key: a string key

@@ -1,3 +1,4 @@
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 import {
   ATTR,
   METRICS,
@@ -17,7 +18,7 @@ export const kvMetrics = defineMetrics((collector) => ({
   }),
   // Shared with @threadline/knex: one declaration shape for the one collector.
   duration: collector.histogram(SHARED_INSTRUMENTS.DB_CLIENT_OPERATION_DURATION),
-}));
+}), { name: PACKAGE_NAME, version: PACKAGE_VERSION });
 
 export type KvMetrics = ReturnType<typeof kvMetrics>;
 

@@ -1,3 +1,4 @@
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 import { ATTR, METRICS, RESULT, SHARED_INSTRUMENTS, defineMetrics, type CounterSeries, type GaugeSeries, type HistogramSeries } from '@threadline/core';
 import type { QueryShape } from './query-shapes.js';
 
@@ -15,7 +16,7 @@ export const knexMetrics = defineMetrics((collector) => ({
   }),
   pending: collector.gauge({ ...METRICS.DB_CLIENT_CONNECTION_PENDING_REQUESTS, labelKeys: [ATTR.DB_CLIENT_CONNECTION_POOL_NAME] }),
   max: collector.gauge({ ...METRICS.DB_CLIENT_CONNECTION_MAX, labelKeys: [ATTR.DB_CLIENT_CONNECTION_POOL_NAME] }),
-}));
+}), { name: PACKAGE_NAME, version: PACKAGE_VERSION });
 
 export type KnexMetrics = ReturnType<typeof knexMetrics>;
 

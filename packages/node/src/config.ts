@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import {
   METRICS_EXPORTERS,
   OTLP_PROTOCOLS,
+  PROPAGATORS,
   SAMPLERS,
   TRACES_EXPORTERS,
   type OtlpProtocol,
@@ -48,14 +49,14 @@ function oneOf<T extends string>(option: string, given: Given<unknown> | undefin
  * One name or a list (an array, or `a,b` as the OTel spec allows in the environment), each
  * accepted, without duplicates; `none` alone means no exporter.
  */
-function listOf<T extends string>(option: string, given: Given<unknown> | undefined, accepted: readonly T[], fallback: T): Exclude<T, 'none'>[] {
+function listOf<T extends string>(option: string, given: Given<unknown> | undefined, accepted: readonly T[], fallback: T | readonly T[]): Exclude<T, 'none'>[] {
   const isExporter = (name: T): name is Exclude<T, 'none'> => name !== 'none';
-  if (!given) return [fallback].filter(isExporter);
+  if (!given) return (Array.isArray(fallback) ? [...fallback] : [fallback as T]).filter(isExporter);
   const entries: unknown[] = Array.isArray(given.value) ? given.value : String(given.value).split(',');
   const names: T[] = [];
   for (const entry of entries) {
     if (typeof entry === 'string' && entry.trim() === '') continue;
-    const name = oneOf(option, { value: entry, source: given.source }, accepted, fallback);
+    const name = oneOf(option, { value: entry, source: given.source }, accepted, accepted[0] as T);
     if (!names.includes(name)) names.push(name);
   }
   if (names.length === 0) fail(option, given, accepted.join(', '));
@@ -140,7 +141,9 @@ function otlpSignal(options: TelemetryOptions, env: Env, signal: 'TRACES' | 'MET
   return { protocol, url, headers, insecure, timeoutMillis };
 }
 
-function samplerArg(options: TelemetryOptions, env: Env): number {
+/** Read only for the ratio samplers: the others ignore the argument, so a stray value cannot stop the app. */
+function samplerArg(options: TelemetryOptions, env: Env, sampler: ResolvedConfig['sampler']): number {
+  if (sampler !== 'traceidratio' && sampler !== 'parentbased_traceidratio') return 1;
   const given = pick('samplerArg', options.samplerArg, env, 'OTEL_TRACES_SAMPLER_ARG');
   if (!given) return 1;
   const value = Number(given.value);
@@ -167,10 +170,11 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = options
     resourceAttributes,
     tracesExporters,
     metricsExporters: listOf('metricsExporter', pick('metricsExporter', options.metricsExporter, env, 'OTEL_METRICS_EXPORTER'), METRICS_EXPORTERS, 'file'),
+    propagators: listOf('propagators', pick('propagators', options.propagators, env, 'OTEL_PROPAGATORS'), PROPAGATORS, ['tracecontext', 'baggage']),
     otlpTraces: otlpSignal(options, env, 'TRACES'),
     otlpMetrics: otlpSignal(options, env, 'METRICS'),
     sampler,
-    samplerArg: samplerArg(options, env),
+    samplerArg: samplerArg(options, env, sampler),
     fileDirectory: String(pick('fileDirectory', options.fileDirectory, env, 'THREADLINE_FILE_DIRECTORY')?.value ?? '.threadline'),
     fileMaxBytes: positiveInt('fileMaxBytes', pick('fileMaxBytes', options.fileMaxBytes, env, 'THREADLINE_FILE_MAX_BYTES'), 10 * 1024 * 1024, 1024),
     fileMaxBackups: positiveInt('fileMaxBackups', pick('fileMaxBackups', options.fileMaxBackups, env, 'THREADLINE_FILE_MAX_BACKUPS'), 5, 0),
@@ -187,6 +191,11 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = options
       pick('scheduledDelayMillis', options.scheduledDelayMillis, env, 'OTEL_BSP_SCHEDULE_DELAY'),
       tracesExporters.includes('console') ? 1 : 5000,
       0,
+    ),
+    shutdownTimeoutMillis: positiveInt(
+      'shutdownTimeoutMillis',
+      pick('shutdownTimeoutMillis', options.shutdownTimeoutMillis, env, 'THREADLINE_SHUTDOWN_TIMEOUT_MS'),
+      5000,
     ),
   };
 }

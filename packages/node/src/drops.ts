@@ -24,4 +24,5 @@ export const DROP_REASON = {
   METRIC_EXPORT_FAILED: 'metric_export_failed',
   FILE_WRITE_FAILED: 'file_write_failed',
   FILE_BUFFER_FULL: 'file_buffer_full',
+  SHUTDOWN_TIMEOUT: 'shutdown_timeout',
 } as const;

@@ -10,13 +10,17 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { createOtelMetricProducer, type MetricsCollector } from '@threadline/core';
 import { DROP_REASON, reportDropped } from './drops.js';
+import { exporterTarget, warnExportFailure, type ExporterTarget } from './export-warnings.js';
 import { FileMetricExporter } from './file/exporters.js';
 import { otlpMetricExporter } from './otlp.js';
 import type { ResolvedConfig } from './types.js';
 
 /** Failed metric exports are counted (diag once); the next cumulative export carries the values again. */
 class CountingMetricExporter implements PushMetricExporter {
-  constructor(private readonly inner: PushMetricExporter) {
+  constructor(
+    private readonly inner: PushMetricExporter,
+    private readonly target: ExporterTarget,
+  ) {
     if (inner.selectAggregationTemporality) this.selectAggregationTemporality = inner.selectAggregationTemporality.bind(inner);
     if (inner.selectAggregation) this.selectAggregation = inner.selectAggregation.bind(inner);
   }
@@ -26,7 +30,10 @@ class CountingMetricExporter implements PushMetricExporter {
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     const done = (result: ExportResult) => {
-      if (result.code !== ExportResultCode.SUCCESS) reportDropped(DROP_REASON.METRIC_EXPORT_FAILED, 1, result.error);
+      if (result.code !== ExportResultCode.SUCCESS) {
+        reportDropped(DROP_REASON.METRIC_EXPORT_FAILED, 1, result.error);
+        warnExportFailure(this.target, result.error);
+      }
       resultCallback({ code: ExportResultCode.SUCCESS });
     };
     try {
@@ -65,7 +72,7 @@ export function createMetricReaders(config: ResolvedConfig, collector: MetricsCo
     const metricProducers = [createOtelMetricProducer(collector) as unknown as MetricProducer];
     if (name === 'prometheus') return new PrometheusExporter({ port: config.prometheusPort, host: config.prometheusHost, metricProducers });
     return new PeriodicExportingMetricReader({
-      exporter: new CountingMetricExporter(pushExporter(name, config)),
+      exporter: new CountingMetricExporter(pushExporter(name, config), exporterTarget('metrics', name, config)),
       exportIntervalMillis: config.metricExportIntervalMillis,
       exportTimeoutMillis: Math.min(30_000, config.metricExportIntervalMillis),
       metricProducers,

@@ -4,7 +4,7 @@ import { diag } from '@opentelemetry/api';
  * On the first of `signals`: flush everything, then re-raise the signal so the process ends the
  * way it would have without us (unless the app has its own listeners, which then decide).
  */
-export function installSignalFlush(signals: NodeJS.Signals[], shutdown: () => Promise<void>): () => void {
+export function installSignalFlush(signals: NodeJS.Signals[], shutdown: () => Promise<unknown>): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     remove();
     shutdown()

@@ -1,25 +1,26 @@
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { MetricsCollector, getCollector, setCollector } from '@threadline/core';
 import { TelemetryConfigError, resolveConfig } from './config.js';
 import { createMetricReaders } from './metrics.js';
 import { syncPatchedBuiltins } from './builtins.js';
 import { createInstrumentations } from './instrumentations.js';
 import { buildResource } from './resource.js';
+import { createPropagator } from './propagators.js';
 import { installSignalFlush } from './signals.js';
+import { shutdownWithin } from './shutdown.js';
+import { scheduleUnpatchedCheck } from './unpatched.js';
 import { createSampler, createSpanProcessors } from './traces.js';
-import type { ResolvedConfig, TelemetryHandle, TelemetryOptions } from './types.js';
+import type { ResolvedConfig, ShutdownReport, TelemetryHandle, TelemetryOptions } from './types.js';
 
 // On globalThis so the ESM and CommonJS builds in one process see the same running instance.
 const RUNNING = Symbol.for('threadline.node.running');
 type RunningSlot = { [RUNNING]?: boolean };
 
 function disabledHandle(config: ResolvedConfig, collector: MetricsCollector): TelemetryHandle {
-  return { collector, config, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+  return { collector, config, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve({ timedOut: false, unsentSpans: 0 }) };
 }
 
 /**
@@ -38,13 +39,13 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
   }
 
   const instrumentations = createInstrumentations(options, config);
-  const spanProcessors: SpanProcessor[] = createSpanProcessors(config);
+  const spanProcessors = createSpanProcessors(config);
   const metricReaders: IMetricReader[] = createMetricReaders(config, collector);
   const sdk = new NodeSDK({
     autoDetectResources: false,
     resource: buildResource(config),
     contextManager: new AsyncLocalStorageContextManager(),
-    textMapPropagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    textMapPropagator: createPropagator(config.propagators),
     sampler: createSampler(config),
     ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
     spanProcessors,
@@ -56,18 +57,20 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
   slot[RUNNING] = true;
   sdk.start();
   syncPatchedBuiltins();
+  const checkUnpatched = scheduleUnpatchedCheck(instrumentations, config.scheduledDelayMillis);
 
   const forceFlush = async () => {
     await Promise.all([...spanProcessors.map((p) => p.forceFlush()), ...metricReaders.map((r) => r.forceFlush())]);
   };
 
-  let shuttingDown: Promise<void> | undefined;
+  let shuttingDown: Promise<ShutdownReport> | undefined;
   let removeSignals = () => {};
   const shutdown = () => {
     shuttingDown ??= (async () => {
       removeSignals();
+      checkUnpatched();
       try {
-        await sdk.shutdown();
+        return await shutdownWithin(() => sdk.shutdown(), config.shutdownTimeoutMillis, spanProcessors);
       } finally {
         for (const instrumentation of instrumentations) instrumentation.disable();
         syncPatchedBuiltins();

@@ -14,6 +14,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { DROP_REASON, reportDropped } from './drops.js';
+import { exporterTarget, warnExportFailure, type ExporterTarget } from './export-warnings.js';
 import { FileSpanExporter } from './file/exporters.js';
 import { otlpSpanExporter } from './otlp.js';
 import type { ResolvedConfig } from './types.js';
@@ -48,19 +49,32 @@ function createSpanExporter(name: ResolvedConfig['tracesExporters'][number], con
 }
 
 /**
- * Failed exports become counted drops (diag once) and a success for the batch processor, so an
- * exporter that stays down neither logs per batch nor makes the app's `shutdown()` reject.
+ * Failed exports become counted drops (diag once, one default-level warning per failure kind) and
+ * a success for the batch processor, so an exporter that stays down neither logs per batch nor
+ * makes the app's `shutdown()` reject.
  */
 class CountingSpanExporter implements SpanExporter {
+  /** Spans handed to the inner exporter whose export has not finished. */
+  inFlight = 0;
+
   constructor(
     private readonly inner: SpanExporter,
+    private readonly target: ExporterTarget,
     private readonly onHandedOff: (count: number) => void,
   ) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     this.onHandedOff(spans.length);
+    this.inFlight += spans.length;
+    let finished = false;
     const done = (result: ExportResult) => {
-      if (result.code !== ExportResultCode.SUCCESS) reportDropped(DROP_REASON.SPAN_EXPORT_FAILED, spans.length, result.error);
+      if (finished) return;
+      finished = true;
+      this.inFlight -= spans.length;
+      if (result.code !== ExportResultCode.SUCCESS) {
+        reportDropped(DROP_REASON.SPAN_EXPORT_FAILED, spans.length, result.error);
+        warnExportFailure(this.target, result.error);
+      }
       resultCallback({ code: ExportResultCode.SUCCESS });
     };
     try {
@@ -85,17 +99,19 @@ class CountingSpanExporter implements SpanExporter {
  */
 export class BoundedBatchSpanProcessor implements SpanProcessor {
   private readonly batch: BatchSpanProcessor;
+  private readonly counting: CountingSpanExporter;
   private queued = 0;
   private stopped = false;
 
   constructor(
     exporter: SpanExporter,
+    readonly target: ExporterTarget,
     private readonly maxQueueSize: number,
     scheduledDelayMillis: number,
   ) {
-    const counting = new CountingSpanExporter(exporter, (count) => (this.queued = Math.max(0, this.queued - count)));
+    this.counting = new CountingSpanExporter(exporter, target, (count) => (this.queued = Math.max(0, this.queued - count)));
     this.batch = new BatchSpanProcessor({
-      exporter: counting,
+      exporter: this.counting,
       maxQueueSize,
       maxExportBatchSize: Math.min(512, maxQueueSize),
       scheduledDelayMillis,
@@ -116,6 +132,11 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     this.batch.onEnd(span);
   }
 
+  /** Spans accepted but not yet delivered: still queued, or in an export that has not finished. */
+  unsent(): number {
+    return this.queued + this.counting.inFlight;
+  }
+
   forceFlush(): Promise<void> {
     return this.batch.forceFlush();
   }
@@ -127,8 +148,9 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
 }
 
 /** One bounded queue per exporter, so a slow or dead exporter never holds back the others. */
-export function createSpanProcessors(config: ResolvedConfig): SpanProcessor[] {
+export function createSpanProcessors(config: ResolvedConfig): BoundedBatchSpanProcessor[] {
   return config.tracesExporters.map(
-    (name) => new BoundedBatchSpanProcessor(createSpanExporter(name, config), config.maxQueueSize, config.scheduledDelayMillis),
+    (name) =>
+      new BoundedBatchSpanProcessor(createSpanExporter(name, config), exporterTarget('traces', name, config), config.maxQueueSize, config.scheduledDelayMillis),
   );
 }

@@ -7,6 +7,7 @@ import type { MetricsCollector } from '@threadline/core';
 export const TRACES_EXPORTERS = ['otlp', 'console', 'file', 'none'] as const;
 export const METRICS_EXPORTERS = ['otlp', 'prometheus', 'console', 'file', 'none'] as const;
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+export const PROPAGATORS = ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none'] as const;
 export const SAMPLERS = [
   'always_on',
   'always_off',
@@ -20,6 +21,7 @@ export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
 export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 export type SamplerName = (typeof SAMPLERS)[number];
+export type PropagatorName = (typeof PROPAGATORS)[number];
 
 /**
  * Options of `startTelemetry`. Every field is optional; each one also reads the environment
@@ -40,6 +42,11 @@ export interface TelemetryOptions {
   tracesExporter?: TracesExporterName | readonly TracesExporterName[];
   /** Where metrics go: one exporter or several. Env: OTEL_METRICS_EXPORTER (comma-separated list). Default `file`. */
   metricsExporter?: MetricsExporterName | readonly MetricsExporterName[];
+  /**
+   * How trace context and baggage travel in headers, in order. Env: OTEL_PROPAGATORS
+   * (comma-separated). Default `tracecontext,baggage`.
+   */
+  propagators?: PropagatorName | readonly PropagatorName[];
   /** OTLP wire protocol. Env: OTEL_EXPORTER_OTLP_{TRACES_,METRICS_,}PROTOCOL. Default `http/protobuf`. */
   otlpProtocol?: OtlpProtocol;
   /**
@@ -81,6 +88,11 @@ export interface TelemetryOptions {
   maxQueueSize?: number;
   /** Delay between span batches. Env: OTEL_BSP_SCHEDULE_DELAY. Default 5000 (console: immediate). */
   scheduledDelayMillis?: number;
+  /**
+   * The most `shutdown()` waits for the exporters; what is still unsent then is dropped, counted and
+   * reported. Env: THREADLINE_SHUTDOWN_TIMEOUT_MS. Default 5000.
+   */
+  shutdownTimeoutMillis?: number;
   /** Shut down (flushing everything) on these signals, then re-raise them. `true` = SIGTERM + SIGINT. Default off. */
   flushOnSignals?: boolean | NodeJS.Signals[];
   /** The metrics collector to wire (default: a new one, installed with `setCollector`). */
@@ -97,8 +109,20 @@ export interface TelemetryHandle {
   readonly config: ResolvedConfig;
   /** Exports everything queued so far; resolves when the exporters answered. */
   forceFlush(): Promise<void>;
-  /** Flushes every queued span and metric, then stops. A second call returns the first call's promise. */
-  shutdown(): Promise<void>;
+  /**
+   * Flushes every queued span and metric, then stops; resolves within `shutdownTimeoutMillis`
+   * whatever the exporters do, saying what it could not send. A second call returns the first
+   * call's promise.
+   */
+  shutdown(): Promise<ShutdownReport>;
+}
+
+/** What `shutdown()` could not deliver before its deadline. */
+export interface ShutdownReport {
+  /** The deadline passed before the exporters finished. */
+  readonly timedOut: boolean;
+  /** Spans still queued or in an unfinished export at the deadline (also counted as dropped, reason `shutdown_timeout`). */
+  readonly unsentSpans: number;
 }
 
 export interface OtlpSignalConfig {
@@ -118,6 +142,8 @@ export interface ResolvedConfig {
   readonly tracesExporters: readonly Exclude<TracesExporterName, 'none'>[];
   /** Every configured metric exporter, in order; empty for `none`. */
   readonly metricsExporters: readonly Exclude<MetricsExporterName, 'none'>[];
+  /** Every configured propagator, in order; empty for `none`. */
+  readonly propagators: readonly Exclude<PropagatorName, 'none'>[];
   readonly otlpTraces: OtlpSignalConfig;
   readonly otlpMetrics: OtlpSignalConfig;
   readonly sampler: SamplerName | Sampler;
@@ -130,4 +156,5 @@ export interface ResolvedConfig {
   readonly metricExportIntervalMillis: number;
   readonly maxQueueSize: number;
   readonly scheduledDelayMillis: number;
+  readonly shutdownTimeoutMillis: number;
 }

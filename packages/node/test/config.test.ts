@@ -13,7 +13,8 @@ describe('validation', () => {
     [{ otlpEndpoint: 'localhost:4318' }, {}, /invalid otlpEndpoint "localhost:4318"; accepted values: an absolute http:\/\/ or https:\/\/ URL/],
     [{}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, /invalid otlpEndpoint "not a url" \(from OTEL_EXPORTER_OTLP_ENDPOINT\)/],
     [{}, { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'ftp://collector' }, /invalid otlpEndpoint "ftp:\/\/collector" \(from OTEL_EXPORTER_OTLP_METRICS_ENDPOINT\)/],
-    [{ samplerArg: 2 }, {}, /invalid samplerArg 2; accepted values: a number from 0 to 1/],
+    [{ sampler: 'traceidratio', samplerArg: 2 }, {}, /invalid samplerArg 2; accepted values: a number from 0 to 1/],
+    [{}, { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: 'abc' }, /invalid samplerArg "abc" \(from OTEL_TRACES_SAMPLER_ARG\)/],
     [{}, { OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }, /invalid otlpHeaders "novalue" \(from OTEL_EXPORTER_OTLP_HEADERS\); accepted values: a comma-separated list of key=value pairs/],
     [{ fileMaxBytes: 10 }, {}, /invalid fileMaxBytes 10; accepted values: an integer >= 1024/],
     [{}, { OTEL_SDK_DISABLED: 'maybe' }, /invalid disabled "maybe" \(from OTEL_SDK_DISABLED\); accepted values: true, false/],
@@ -37,6 +38,13 @@ describe('validation', () => {
     const fromOptions = resolveConfig({ tracesExporter: ['file', 'otlp'], metricsExporter: 'none' }, { OTEL_TRACES_EXPORTER: 'console' });
     expect(fromOptions.tracesExporters).toEqual(['file', 'otlp']);
     expect(fromOptions.metricsExporters).toEqual([]);
+  });
+
+  it('ignores OTEL_TRACES_SAMPLER_ARG for samplers that take no argument, so a stray value does not stop the app', () => {
+    expect(resolveConfig({}, { OTEL_TRACES_SAMPLER_ARG: 'abc' }).sampler).toBe('parentbased_always_on');
+    expect(resolveConfig({}, { OTEL_TRACES_SAMPLER: 'always_off', OTEL_TRACES_SAMPLER_ARG: '7' }).samplerArg).toBe(1);
+    const handle = startTelemetry({ tracesExporter: 'none', metricsExporter: 'none', http: false, env: { OTEL_TRACES_SAMPLER_ARG: 'abc' } });
+    return handle.shutdown();
   });
 
   it('accepts case and whitespace variations of known values', () => {

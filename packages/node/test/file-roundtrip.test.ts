@@ -105,7 +105,7 @@ describe('file exporter round trip', () => {
       return 42;
     });
     expect(value).toBe(42);
-    await expect(handle.shutdown()).resolves.toBeUndefined();
+    await expect(handle.shutdown()).resolves.toEqual({ timedOut: false, unsentSpans: 0 });
     expect(findPoint(handle.collector, 'threadline.telemetry.dropped', { reason: 'span_export_failed' })?.value).toBe(1);
   });
 });

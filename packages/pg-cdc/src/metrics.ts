@@ -1,3 +1,4 @@
+import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './semconv.js';
 import { ATTR, defineMetrics, METRICS, RESULT } from '@threadline/core';
 import { CDC_TRANSACTIONS } from './semconv.js';
 import type { CdcErrorKind } from './types.js';
@@ -15,7 +16,7 @@ export const cdcMetrics = defineMetrics((collector) => ({
   connected: collector.gauge({ ...METRICS.CDC_CONNECTED, labelKeys: [SLOT] }),
   eventsSeen: collector.counter({ ...METRICS.CDC_EVENTS_SEEN, labelKeys: [SLOT] }),
   transactions: collector.counter({ ...CDC_TRANSACTIONS, labelKeys: [SLOT, ATTR.RESULT] }),
-}));
+}), { name: INSTRUMENTATION_NAME, version: INSTRUMENTATION_VERSION });
 
 /**
  * One slot's bound series. Re-bound when the process collector changes (tests, late startTelemetry);

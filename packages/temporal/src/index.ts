@@ -1,8 +1,7 @@
 export { TemporalInstrumentation } from './instrumentation.js';
-export { createClientInterceptors, createWorkerTelemetry, type WorkerTelemetry } from './worker.js';
-export { installTemporalMetricsBridge, type TemporalMetricsBridge } from './metrics-bridge.js';
+export { createClientInterceptors } from './client-interceptors.js';
 export { temporalIdGenerator, type IdGeneratorLike } from './id-generator.js';
 export { contextFromHeaders, headersWithContext } from './header.js';
 export { SPAN_PREFIX, TEMPORAL_ATTR, TEMPORAL_METRICS, TRACE_HEADER } from './semconv.js';
 export type { SandboxSpanData, TracingSinks } from './span-data.js';
-export type { MetricsBridgeOptions, TemporalInstrumentationConfig, WorkerTelemetryOptions } from './types.js';
+export type { TemporalInstrumentationConfig } from './types.js';

@@ -11,7 +11,15 @@ export const INSTRUMENTATION_VERSION = typeof __THREADLINE_PACKAGE_VERSION__ ===
  * so nothing is patched: this holds the tracer provider and the on/off switch the interceptors
  * read, so it works in startTelemetry, NodeSDK and registerInstrumentations alike.
  */
+// The root and `/worker` entries are separate bundles, each with its own copy of this class.
+const BRAND = Symbol.for('threadline.temporal.instrumentation');
+
 export class TemporalInstrumentation {
+  /** `instanceof` holds for an instance made by either entry's copy of this class. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   readonly instrumentationName = INSTRUMENTATION_NAME;
   readonly instrumentationVersion = INSTRUMENTATION_VERSION;
   private config: TemporalInstrumentationConfig;
@@ -19,6 +27,7 @@ export class TemporalInstrumentation {
   private cachedTracer: { provider: TracerProvider; tracer: Tracer } | undefined;
 
   constructor(config: TemporalInstrumentationConfig = {}) {
+    Object.defineProperty(this, BRAND, { value: true });
     this.config = validateConfig(config);
     this.provider = config.tracerProvider;
   }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Runtime } from '@temporalio/worker';
 import { TelemetryBoundary } from '@threadline/core';
 import { BridgeRecorder } from './bridge-recorder.js';
-import type { MetricsBridgeOptions } from './types.js';
+import type { MetricsBridgeOptions } from './worker-types.js';
 
 // Shared by the ESM and CommonJS copies; set only once Runtime.install succeeded, so a failed call can be retried.
 const INSTALLED = Symbol.for('threadline.temporal.metricsBridge');

@@ -1,3 +1,4 @@
+import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './instrumentation.js';
 import { ATTR, defineMetrics } from '@threadline/core';
 import { TEMPORAL_ATTR, TEMPORAL_METRICS } from './semconv.js';
 
@@ -20,4 +21,4 @@ export const temporalMetrics = defineMetrics((collector) => ({
     labelKeys: ['temporal.operation', TEMPORAL_ATTR.RESULT, ATTR.ERROR_TYPE],
     optionalLabelKeys: [ATTR.ERROR_TYPE],
   }),
-}));
+}), { name: INSTRUMENTATION_NAME, version: INSTRUMENTATION_VERSION });

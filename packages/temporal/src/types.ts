@@ -1,5 +1,4 @@
 import type { TracerProvider } from '@opentelemetry/api';
-import type { RuntimeOptions } from '@temporalio/worker';
 
 export interface TemporalInstrumentationConfig {
   /** false: interceptors pass every call straight through. Default true. */
@@ -17,16 +16,4 @@ export interface WorkerTelemetryOptions extends TemporalInstrumentationConfig {
   exportDuringReplay?: boolean;
   /** Path of the workflow-interceptor module to bundle; default: the one shipped in this package. */
   workflowModule?: string;
-}
-
-export interface MetricsBridgeOptions {
-  /** How often the SDK's buffered metric updates are drained into the collector, ms. Default 1000. */
-  intervalMs?: number;
-  /** Updates the Rust core buffers between drains before it drops (and logs). Default 10000. */
-  maxBufferSize?: number;
-  /**
-   * Other Runtime.install options (logger, shutdownSignals, telemetryOptions.logging,
-   * metricPrefix, globalTags). Metrics go to the buffer; an otel / prometheus exporter here throws.
-   */
-  runtimeOptions?: RuntimeOptions;
 }

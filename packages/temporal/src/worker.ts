@@ -1,21 +1,16 @@
-import type { ClientInterceptors } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
 import { activityInterceptorsFactory } from './activity.js';
-import { workflowClientInterceptor } from './client.js';
+import { instrumentationFrom } from './client-interceptors.js';
 import { TemporalInstrumentation } from './instrumentation.js';
 import { workflowModulePath } from './module-path.js';
 import { createSpanRecreator } from './sink-exporter.js';
 import { SINK_NAME, type TracingSinks } from './span-data.js';
-import type { TemporalInstrumentationConfig, WorkerTelemetryOptions } from './types.js';
+import type { WorkerTelemetryOptions } from './types.js';
 
 /** What createWorkerTelemetry returns: spread `interceptors` and `sinks` into Worker.create options. */
 export interface WorkerTelemetry {
   readonly interceptors: { activity: ActivityInterceptorsFactory[]; workflowModules: string[] };
   readonly sinks: InjectedSinks<TracingSinks>;
-}
-
-function instrumentationFrom(options: TemporalInstrumentationConfig | TemporalInstrumentation): TemporalInstrumentation {
-  return options instanceof TemporalInstrumentation ? options : new TemporalInstrumentation(options);
 }
 
 /**
@@ -34,11 +29,4 @@ export function createWorkerTelemetry(options: WorkerTelemetryOptions | Temporal
     interceptors: { activity: [activityInterceptorsFactory(instrumentation)], workflowModules: [workflowModule] },
     sinks: { [SINK_NAME]: { export: { fn: recreate, callDuringReplay: workerOptions.exportDuringReplay === true } } } as InjectedSinks<TracingSinks>,
   };
-}
-
-/** Client interceptors for `new Client({ interceptors })` (also usable as Worker `interceptors.client`). */
-export function createClientInterceptors(options: TemporalInstrumentationConfig | TemporalInstrumentation = {}): ClientInterceptors & {
-  workflow: ReturnType<typeof workflowClientInterceptor>[];
-} {
-  return { workflow: [workflowClientInterceptor(instrumentationFrom(options))] };
 }

@@ -4,7 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { assertChildOf, assertRoot, setupTelemetry } from '@threadline/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createWorkerTelemetry, TemporalInstrumentation } from '../src/index.js';
+import { createWorkerTelemetry, TemporalInstrumentation } from '../src/worker-entry.js';
 import { PARENT, traceparent } from './helpers.js';
 
 const harness = setupTelemetry();

@@ -2,7 +2,7 @@
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { setupTelemetry } from '@threadline/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { installTemporalMetricsBridge } from '../src/index.js';
+import { installTemporalMetricsBridge } from '../src/worker-entry.js';
 import { FakeTemporalServer } from './fake-server.js';
 
 const harness = setupTelemetry();

@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { assertChildOf, setupTelemetry } from '@threadline/testing';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkerTelemetry } from '../src/index.js';
+import { createWorkerTelemetry } from '../src/worker-entry.js';
 import { buildHistory, buildUpdateHistory, type HistoryOptions } from './history.js';
 import { PARENT, PROBE_MODULE, WORKFLOWS_PATH, providerWithIds, traceparent } from './helpers.js';
 

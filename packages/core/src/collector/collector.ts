@@ -8,6 +8,7 @@ import {
   type Gauge,
   type Histogram,
   type InstrumentKind,
+  type InstrumentationScopeLike,
   type InstrumentSpec,
   type UpDownCounter,
 } from './instrument.js';
@@ -71,6 +72,19 @@ export class MetricsCollector {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * A view of this collector whose declarations carry `scope` (unless a spec names its own), so
+   * exported metrics can be told apart by the plugin that declared them.
+   */
+  withScope(scope: InstrumentationScopeLike): MetricsCollector {
+    const view = Object.create(this) as MetricsCollector;
+    view.counter = (spec) => this.counter({ scope, ...spec });
+    view.upDownCounter = (spec) => this.upDownCounter({ scope, ...spec });
+    view.gauge = (spec) => this.gauge({ scope, ...spec });
+    view.histogram = (spec) => this.histogram({ scope, ...spec });
+    return view;
+  }
+
   /** Hook for the instruments' clock; series start times are wall-clock milliseconds. */
   now(): number {
     return Date.now();
@@ -120,6 +134,7 @@ function normalizeSpec(kind: InstrumentKind, spec: InstrumentSpec<string>): Norm
     description: spec.description ?? '',
     labelKeys: Object.freeze([...spec.labelKeys]),
     optionalLabelKeys: Object.freeze([...(spec.optionalLabelKeys ?? [])]),
+    ...(spec.scope ? { scope: Object.freeze({ ...spec.scope }) } : {}),
     ...(kind === 'histogram' ? { boundaries: Object.freeze([...(spec.boundaries ?? defaultBuckets(unit))]) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { MetricsCollector } from './collector.js';
+import type { InstrumentationScopeLike } from './instrument.js';
 import { NOOP_COLLECTOR } from './noop.js';
 
 // Kept on globalThis so ESM and CommonJS copies of @threadline/core in one process share it.
@@ -17,14 +18,16 @@ export function setCollector(collector: MetricsCollector | undefined): void {
 
 /**
  * Declares a plugin's instruments once per collector and caches them: calling the returned
- * function on the hot path costs one identity check while the collector stays the same.
+ * function on the hot path costs one identity check while the collector stays the same. With
+ * `scope` (the plugin's name and version) the instruments are exported under that scope.
  */
-export function defineMetrics<T>(declare: (collector: MetricsCollector) => T): (collector?: MetricsCollector) => T {
+export function defineMetrics<T>(declare: (collector: MetricsCollector) => T, scope?: InstrumentationScopeLike): (collector?: MetricsCollector) => T {
   let cachedFor: MetricsCollector | undefined;
   let cached: T | undefined;
   return (collector = getCollector()) => {
     if (collector !== cachedFor || cached === undefined) {
-      cached = declare(collector);
+      // A collector from another copy of core may predate withScope: then it keeps core's scope.
+      cached = declare(scope && typeof collector.withScope === 'function' ? collector.withScope(scope) : collector);
       cachedFor = collector;
     }
     return cached;

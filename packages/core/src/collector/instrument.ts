@@ -22,6 +22,13 @@ export interface InstrumentSpec<K extends string = string> {
   readonly optionalLabelKeys?: readonly K[];
   /** Histograms only; defaults to the semconv advice for the unit. */
   readonly boundaries?: readonly number[];
+  /** The instrumentation scope exported with this metric (the declaring plugin); default @threadline/core. */
+  readonly scope?: InstrumentationScopeLike;
+}
+
+export interface InstrumentationScopeLike {
+  readonly name: string;
+  readonly version?: string;
 }
 
 /** Label input: any value is accepted and coerced; missing keys get a placeholder. */
@@ -59,7 +66,7 @@ export class Instrument<K extends string, S extends AnySeries> {
 
   constructor(
     readonly kind: InstrumentKind,
-    readonly spec: Required<Omit<InstrumentSpec<K>, 'boundaries'>> & { boundaries?: readonly number[] },
+    readonly spec: Required<Omit<InstrumentSpec<K>, 'boundaries' | 'scope'>> & { boundaries?: readonly number[]; scope?: InstrumentationScopeLike },
     private readonly host: InstrumentHost,
     private readonly create: SeriesFactory<S>,
   ) {}

@@ -32,4 +32,5 @@ export const NOOP_COLLECTOR: MetricsCollector = Object.freeze({
   onDeclare: () => () => false,
   now: () => Date.now(),
   onOverflow: () => undefined,
+  withScope: () => NOOP_COLLECTOR,
 }) as unknown as MetricsCollector;

@@ -1,17 +1,13 @@
 import { ValueType, type HrTime } from '@opentelemetry/api';
 import type { MetricsCollector } from './collector.js';
-import type { AnyInstrument } from './instrument.js';
+import { CORE_SCOPE } from '../version.js';
+import type { AnyInstrument, InstrumentationScopeLike } from './instrument.js';
 import type { AnySeries, GaugeSeries, HistogramSeries } from './series.js';
 
 // Numeric values of sdk-metrics' DataPointType and AggregationTemporality enums: core stays
 // free of SDK packages (plugins depend on the API only); a test pins them to the SDK's values.
 const DATA_POINT_TYPE = { HISTOGRAM: 0, GAUGE: 2, SUM: 3 } as const;
 const CUMULATIVE = 1;
-
-export interface InstrumentationScopeLike {
-  readonly name: string;
-  readonly version?: string;
-}
 
 /**
  * Structurally an sdk-metrics `MetricProducer`: pass it as `metricProducers: [producer]` to any
@@ -22,20 +18,23 @@ export interface CollectorMetricProducer {
   collect(options?: { timeoutMillis?: number }): Promise<{ resourceMetrics: { resource: unknown; scopeMetrics: unknown[] }; errors: unknown[] }>;
 }
 
-export function createOtelMetricProducer(
-  collector: MetricsCollector,
-  scope: InstrumentationScopeLike = { name: '@threadline/core' },
-): CollectorMetricProducer {
+/** Instruments are exported under the scope they were declared with (the plugin), else `defaultScope`. */
+export function createOtelMetricProducer(collector: MetricsCollector, defaultScope: InstrumentationScopeLike = CORE_SCOPE): CollectorMetricProducer {
   return {
     async collect() {
       const endTime = toHrTime(Date.now());
-      const metrics: unknown[] = [];
+      const byScope = new Map<string, { scope: InstrumentationScopeLike; metrics: unknown[] }>();
       for (const instrument of collector.instruments()) {
         const data = toMetricData(instrument, endTime);
-        if (data) metrics.push(data);
+        if (!data) continue;
+        const scope = instrument.spec.scope ?? defaultScope;
+        const key = `${scope.name}@${scope.version ?? ''}`;
+        let entry = byScope.get(key);
+        if (!entry) byScope.set(key, (entry = { scope, metrics: [] }));
+        entry.metrics.push(data);
       }
       // MetricReader keeps its own resource and only takes our scopeMetrics.
-      return { resourceMetrics: { resource: undefined, scopeMetrics: [{ scope, metrics }] }, errors: [] };
+      return { resourceMetrics: { resource: undefined, scopeMetrics: [...byScope.values()] }, errors: [] };
     },
   };
 }

@@ -42,7 +42,7 @@ export async function expectAppUnaffected(endpoint: string): Promise<{ queueFull
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(sum).toBe(3 * (SPANS / 3) * (SPANS / 3 - 1));
-    await expect(handle.shutdown()).resolves.toBeUndefined();
+    await expect(handle.shutdown()).resolves.toEqual({ timedOut: false, unsentSpans: 0 });
     const count = (reason: string) => (findPoint(handle.collector, 'threadline.telemetry.dropped', { reason })?.value as number | undefined) ?? 0;
     const queueFull = count('span_queue_full');
     const exportFailed = count('span_export_failed');

@@ -1,0 +1,20 @@
+// `node --import @threadline/node/register app.mjs` (ESM) or `node --require @threadline/node/register app.js`
+// (CommonJS): registers the module hook the supported way, then starts telemetry from the environment.
+import { register } from 'node:module';
+import { instrumentationsFromEnvironment } from './auto.js';
+import { warnOnce } from './export-warnings.js';
+import { startTelemetry } from './start.js';
+
+// Before the app's first import, so module-patching instrumentations see ESM libraries load.
+register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+
+try {
+  const handle = startTelemetry({ ...instrumentationsFromEnvironment(process.env), flushOnSignals: true });
+  // A script that just ends still exports what it recorded.
+  process.once('beforeExit', () => void handle.shutdown());
+} catch (error) {
+  // Telemetry never stops the app: a bad variable costs telemetry, with the message saying what to fix.
+  warnOnce('register-failed', 'THREADLINE_REGISTER_FAILED', `${(error as Error).message}; the app runs without telemetry`);
+}
+
+export {};

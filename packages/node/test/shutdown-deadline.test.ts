@@ -1,0 +1,52 @@
+import { trace } from '@opentelemetry/api';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { findPoint } from '@threadline/core';
+import { expect, it } from 'vitest';
+import { resolveConfig, startTelemetry } from '../src/index.js';
+import { captureWarnings, nextWarnings } from './support/warnings.js';
+
+async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+it('defaults to 5 s; THREADLINE_SHUTDOWN_TIMEOUT_MS and the option set it', () => {
+  expect(resolveConfig({}, {}).shutdownTimeoutMillis).toBe(5000);
+  expect(resolveConfig({}, { THREADLINE_SHUTDOWN_TIMEOUT_MS: '1500' }).shutdownTimeoutMillis).toBe(1500);
+  expect(resolveConfig({ shutdownTimeoutMillis: 200 }, { THREADLINE_SHUTDOWN_TIMEOUT_MS: '1500' }).shutdownTimeoutMillis).toBe(200);
+  expect(() => resolveConfig({}, { THREADLINE_SHUTDOWN_TIMEOUT_MS: 'soon' })).toThrow(/invalid shutdownTimeoutMillis "soon" \(from THREADLINE_SHUTDOWN_TIMEOUT_MS\)/);
+});
+
+it('with the OTLP endpoint refusing connections, shutdown() resolves by its deadline and reports what it could not send', async () => {
+  const capture = captureWarnings();
+  const handle = startTelemetry({
+    serviceName: 'shutdown-deadline',
+    tracesExporter: 'otlp',
+    metricsExporter: 'none',
+    otlpProtocol: 'http/json',
+    otlpEndpoint: `http://127.0.0.1:${await refusedPort()}`,
+    http: false,
+    env: { THREADLINE_SHUTDOWN_TIMEOUT_MS: '800' },
+  });
+  try {
+    for (let i = 0; i < 25; i++) trace.getTracer('app').startSpan(`op ${i}`).end();
+    const started = performance.now();
+    const report = await handle.shutdown();
+    const took = performance.now() - started;
+    // The exporter's own retries run to its 10 s timeout; the deadline cuts that short.
+    expect(took).toBeGreaterThanOrEqual(790);
+    expect(took).toBeLessThan(2000);
+    expect(report).toEqual({ timedOut: true, unsentSpans: 25 });
+    expect(findPoint(handle.collector, 'threadline.telemetry.dropped', { reason: 'shutdown_timeout' })?.value).toBe(25);
+    await nextWarnings();
+    const shutdownWarnings = capture.warnings.filter((w) => w.code === 'THREADLINE_SHUTDOWN_TIMEOUT');
+    expect(shutdownWarnings).toHaveLength(1);
+    expect(shutdownWarnings[0]!.message).toMatch(/stopped waiting after 800 ms; not sent: 25 span\(s\) for the otlp exporter.*THREADLINE_SHUTDOWN_TIMEOUT_MS/);
+  } finally {
+    capture.restore();
+  }
+});

@@ -1,0 +1,7 @@
+// `@threadline/temporal/worker`: what needs @temporalio/worker, apart from the root entry so a
+// client-only app type-checks without that optional peer installed.
+export { createWorkerTelemetry, type WorkerTelemetry } from './worker.js';
+export { installTemporalMetricsBridge, type TemporalMetricsBridge } from './metrics-bridge.js';
+export { TemporalInstrumentation } from './instrumentation.js';
+export type { WorkerTelemetryOptions } from './types.js';
+export type { MetricsBridgeOptions } from './worker-types.js';
