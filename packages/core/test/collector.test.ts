@@ -114,7 +114,7 @@ describe('cardinality guard', () => {
     const points = snapshot(c).find((m) => m.name === 'g.count')!.points;
     expect(points).toHaveLength(4);
     expect(points.find((p) => p.labels.id === LABEL.OTHER)!.value).toBe(7);
-    expect(findPoint(c, METRICS.COLLECTOR_OVERFLOW.name, { instrument: 'g.count' })!.value).toBe(7);
+    expect(findPoint(c, METRICS.COLLECTOR_OVERFLOW.name, { 'threadline.collector.instrument': 'g.count' })!.value).toBe(7);
   });
 });
 

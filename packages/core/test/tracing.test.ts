@@ -118,7 +118,7 @@ describe('safeHook', () => {
     rejecting();
     await new Promise((r) => setTimeout(r, 0));
     expect(warn).toHaveBeenCalledTimes(2);
-    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'hook_error' })).value).toBe(4);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'hook_error' })).value).toBe(4);
     diag.disable();
   });
 
@@ -141,7 +141,7 @@ describe('runOperation', () => {
     await expect(runOperation(tracer, { name: 'bad-op', kind: SpanKind.CLIENT }, async () => { throw appError; }, failingHook)).rejects.toBe(appError);
     expect(harness.span('ok-op').ended).toBe(true);
     expect(harness.span('bad-op').status.code).toBe(SpanStatusCode.ERROR);
-    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'internal_error' })).value).toBe(2);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'internal_error' })).value).toBe(2);
   });
 
   it('lets a plugin override error.type on end', () => {

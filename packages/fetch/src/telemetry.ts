@@ -97,7 +97,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
         },
         parent,
       );
-      span.setAttribute(ATTR.URL_SCHEME, origin.scheme);
+      if (this.options.captureUrlScheme) span.setAttribute(ATTR.URL_SCHEME, origin.scheme);
       if (original !== undefined) span.setAttribute(ATTR.HTTP_REQUEST_METHOD_ORIGINAL, original);
       if (this.options.requestHeaders.length > 0) span.setAttributes(captureRequestHeaders(request, this.options.requestHeaders));
       requestContext = trace.setSpan(parent, span);

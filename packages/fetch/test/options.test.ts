@@ -30,7 +30,7 @@ function instrument(options: FetchInstrumentationOptions): void {
 const get = async (path: string, init?: RequestInit) => (await fetch(server.origin + path, init)).text();
 
 async function droppedHookErrors(): Promise<number> {
-  const point = await harness.findMetricPoint<number>(METRICS.TELEMETRY_DROPPED.name, { reason: 'hook_error' });
+  const point = await harness.findMetricPoint<number>(METRICS.TELEMETRY_DROPPED.name, { 'threadline.telemetry.drop_reason': 'hook_error' });
   return point?.value ?? 0;
 }
 
@@ -176,7 +176,7 @@ describe('sampling', () => {
 
 describe('telemetry never breaks the app', () => {
   async function dropped(reason: string): Promise<number> {
-    return (await harness.findMetricPoint<number>(METRICS.TELEMETRY_DROPPED.name, { reason }))?.value ?? 0;
+    return (await harness.findMetricPoint<number>(METRICS.TELEMETRY_DROPPED.name, { 'threadline.telemetry.drop_reason': reason }))?.value ?? 0;
   }
 
   it('a throwing global propagator costs the header, not the request', async () => {

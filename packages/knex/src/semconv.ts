@@ -3,7 +3,7 @@
  */
 export const KNEX_ATTR = {
   /** `commit` or `rollback`: how a transaction ended (no semconv name exists). */
-  DB_TRANSACTION_OUTCOME: 'db.transaction.outcome',
+  TRANSACTION_OUTCOME: 'threadline.db.transaction.outcome',
 } as const;
 
 export const TRANSACTION_OUTCOME = { COMMIT: 'commit', ROLLBACK: 'rollback' } as const;

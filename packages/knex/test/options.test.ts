@@ -66,7 +66,7 @@ describeWithPostgres('options', () => {
     }).raw('select 7 as v');
     expect((rows as { rows: unknown[] }).rows).toEqual([{ v: 7 }]);
     expect(harness.span('SELECT').attributes['db.query.text']).toBeUndefined();
-    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'sanitizer_error' })).value).toBe(1);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'sanitizer_error' })).value).toBe(1);
   });
 
   it('hooks see the query and response; throwing hooks cost nothing but the hook', async () => {
@@ -98,7 +98,7 @@ describeWithPostgres('options', () => {
     const rows = await failing.raw('select 5 as v');
     expect((rows as { rows: unknown[] }).rows).toEqual([{ v: 5 }]);
     expect(harness.span('SELECT').status.code).toBe(SpanStatusCode.UNSET);
-    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'hook_error' })).value).toBe(2);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'hook_error' })).value).toBe(2);
   });
 
   it('dbSystemName overrides the detected system', async () => {
@@ -118,7 +118,7 @@ describeWithPostgres('options', () => {
     expect((await hostile).rows).toEqual([{ v: 8 }]);
     expect((await db.raw('select 9 as v')).rows).toEqual([{ v: 9 }]);
     expect(harness.spans()).toHaveLength(0);
-    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'internal_error' })).value).toBe(1);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'internal_error' })).value).toBe(1);
   });
 
   it('instrumenting one instance twice keeps one instrumentation', async () => {
