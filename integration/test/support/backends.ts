@@ -105,13 +105,15 @@ export function jaegerBackend(base = process.env.JAEGER_QUERY_URL ?? 'http://loc
       });
     },
     async metric(service, name, attributes) {
-      // Prometheus names: dots become underscores, counters end in _total and histograms in
-      // _seconds_count (OTel → Prometheus rules); a histogram's value here is its count.
+      // Names as the OTel Prometheus exporter writes them (and core's prom-client sink, the same):
+      // dots become underscores, counters end in _total, histograms have _count and no unit
+      // suffix; a histogram's value here is its count.
+      const promName = (key: string) => key.replace(/[^a-zA-Z0-9_]/g, '_').replace(/_{2,}/g, '_');
       const selector = Object.entries({ job: service, ...attributes })
-        .map(([k, v]) => `${k.replace(/\./g, '_')}="${v}"`)
+        .map(([k, v]) => `${promName(k)}="${v}"`)
         .join(',');
-      const base = name.replace(/\./g, '_');
-      const query = `sum({__name__=~"${base}_total|${base}_seconds_count",${selector}})`;
+      const base = promName(name);
+      const query = `sum({__name__=~"${base}_total|${base}_count",${selector}})`;
       const response = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(query)}`);
       const body = (await response.json()) as { data?: { result?: { value: [number, string] }[] } };
       const value = body.data?.result?.[0]?.value[1];

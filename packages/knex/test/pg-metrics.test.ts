@@ -58,7 +58,7 @@ describeWithPostgres('Postgres metrics', () => {
       await eventually(async () => (await gauge('db.client.connection.pending_requests')) === 2);
       expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'used' })).toBe(3);
       expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'idle' })).toBe(0);
-      expect(await gauge('db.client.connection.max')).toBe(3);
+      expect(await gauge('db.client.connection.limit')).toBe(3);
     } finally {
       open();
       await Promise.all([...holders, ...queued]);
