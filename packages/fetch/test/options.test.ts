@@ -96,6 +96,15 @@ describe('hooks', () => {
 });
 
 describe('privacy', () => {
+  it('url.scheme (Opt-In) only with captureUrlScheme: true, and never on the metric', async () => {
+    conformance.optIn(ATTR.URL_SCHEME);
+    instrument({ captureUrlScheme: true });
+    await underParent(() => get('/scheme'));
+    expect(harness.span('GET').attributes[ATTR.URL_SCHEME]).toBe('http');
+    const point = await harness.metricPoint(METRICS.HTTP_CLIENT_REQUEST_DURATION.name);
+    expect(point.attributes[ATTR.URL_SCHEME]).toBeUndefined();
+  });
+
   it('captures only allowlisted headers', async () => {
     instrument({ captureRequestHeaders: ['X-Req'], captureResponseHeaders: ['x-res'] });
     await get('/headers', { headers: { 'x-req': 'request-value', authorization: 'Bearer secret' } });
@@ -170,7 +179,7 @@ describe('sampling', () => {
         [ATTR.SERVER_PORT]: server.port,
       },
     ]);
-    expect(harness.span('GET').attributes[ATTR.URL_SCHEME]).toBe('http');
+    expect(harness.span('GET').attributes[ATTR.URL_SCHEME]).toBeUndefined();
   });
 });
 

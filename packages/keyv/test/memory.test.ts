@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { ATTR, DB_SECONDS_BUCKETS, METRICS } from '@threadline/core';
+import { ATTR, DB_SECONDS_BUCKETS, METRICS, SHARED_INSTRUMENTS } from '@threadline/core';
 import { assertChildOf, assertRoot } from '@threadline/testing';
 import Keyv from 'keyv';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -30,12 +30,7 @@ describe('memory store: hit / miss / ok', () => {
   });
 
   it('declares db.client.operation.duration exactly as the other DB plugins do (one collector, no conflict)', async () => {
-    harness.collector.histogram({
-      ...METRICS.DB_CLIENT_OPERATION_DURATION,
-      labelKeys: [ATTR.DB_SYSTEM_NAME, ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE],
-      optionalLabelKeys: [ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE],
-      boundaries: DB_SECONDS_BUCKETS,
-    });
+    harness.collector.histogram(SHARED_INSTRUMENTS.DB_CLIENT_OPERATION_DURATION);
     const keyv = instrumentKeyv(new Keyv({ namespace: 'shared' }));
     await keyv.get('k');
     const point = await harness.metricPoint<{ count: number }>('db.client.operation.duration', { 'db.collection.name': 'shared' });

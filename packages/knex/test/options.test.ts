@@ -44,7 +44,7 @@ describeWithPostgres('options', () => {
     expect(harness.spans()).toHaveLength(0);
     await withRoot('parent', () => db.raw('select 1'));
     expect(harness.spansNamed('SELECT')).toHaveLength(1);
-    expect((await harness.metricPoint('db.client.operations', { 'threadline.result': 'ok' })).value).toBe(2);
+    expect((await harness.metricPoint('threadline.db.client.operations', { 'threadline.result': 'ok' })).value).toBe(2);
   });
 
   it('maxQueryLength truncates before sanitizing; 0 leaves the text out', async () => {
@@ -73,17 +73,17 @@ describeWithPostgres('options', () => {
     const seen: unknown[] = [];
     const db = open({
       requestHook: (span: Span, info) => {
-        span.setAttribute('app.bindings', info.bindings?.length ?? -1);
+        span.setAttribute('test.bindings', info.bindings?.length ?? -1);
         seen.push(info.method, info.sql);
       },
       responseHook: (span: Span, info) => {
-        span.setAttribute('app.rows', (info.response as { rows: unknown[] }).rows.length);
+        span.setAttribute('test.rows', (info.response as { rows: unknown[] }).rows.length);
       },
     });
     await db.raw('select ? as a, ? as b', [1, 2]);
     const span = harness.span('SELECT');
-    expect(span.attributes['app.bindings']).toBe(2);
-    expect(span.attributes['app.rows']).toBe(1);
+    expect(span.attributes['test.bindings']).toBe(2);
+    expect(span.attributes['test.rows']).toBe(1);
     expect(seen).toEqual(['raw', 'select $1 as a, $2 as b']);
 
     harness.reset();

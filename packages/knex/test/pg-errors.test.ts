@@ -63,7 +63,7 @@ describeWithPostgres('Postgres failures and hostile input', () => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('42601');
     assertChildOf(span, harness.span('caller'));
-    const point = await harness.metricPoint('db.client.operations', { 'db.system.name': 'postgresql', 'threadline.result': 'error' });
+    const point = await harness.metricPoint('threadline.db.client.operations', { 'db.system.name': 'postgresql', 'threadline.result': 'error' });
     expect(point.value).toBe(1);
   });
 
@@ -101,7 +101,7 @@ describeWithPostgres('Postgres failures and hostile input', () => {
     expect(span.attributes['error.type']).toBe('ECONNREFUSED');
     expect(span.attributes['server.port']).toBe(port);
     assertChildOf(span, harness.span('caller'));
-    const point = await harness.metricPoint('db.client.operations', { 'threadline.result': 'error' });
+    const point = await harness.metricPoint('threadline.db.client.operations', { 'threadline.result': 'error' });
     expect(point.value).toBe(1);
   });
 
