@@ -3,7 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import Keyv from 'keyv';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { instrumentKeyv } from '../src/index.js';
+import { instrumentKeyv, KV_ATTR } from '../src/index.js';
+import { conformance } from '@threadline/testing';
 import { harness, inParent, kvCount } from './helpers.js';
 
 beforeEach(() => harness.reset());
@@ -30,6 +31,7 @@ describe('privacy', () => {
   });
 
   it('captures a salted key hash only when asked, never the key', async () => {
+    conformance.optIn(KV_ATTR.KEY_HASH);
     const keyv = instrumentKeyv(new Keyv({ namespace: 'hashed' }), { captureKeyHash: true, keyHashSalt: 'pepper' });
     await inParent(() => keyv.get(SECRET_KEY));
     const hash = harness.span('get hashed').attributes['threadline.kv.key.hash'];
