@@ -1,6 +1,6 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR } from '@threadline/core';
-import { assertChildOf, assertRoot, describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
+import { assertChildOf, assertRoot, conformance, describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import type { Job } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BULLMQ_ATTR, bullmqTelemetry } from '../src/index.js';
@@ -223,6 +223,7 @@ describeWithRedis.each(LINES)('$line: retries, failures, delays, load', ({ lib }
   });
 
   it('jobNameLabel adds the job name to metric labels; without it the label is absent', async () => {
+    conformance.optIn(BULLMQ_ATTR.JOB_NAME);
     const { name, queue } = setup({ jobNameLabel: true });
     await queue.add('email', {});
     expect((await harness.metricPoint(METRIC.sent, { [ATTR.MESSAGING_DESTINATION_NAME]: name, [BULLMQ_ATTR.JOB_NAME]: 'email' })).value).toBe(1);

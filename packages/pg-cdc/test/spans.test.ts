@@ -48,7 +48,7 @@ describeWithCluster('pg-cdc spans and metrics', () => {
     const [insert] = spans;
     expect(insert!.kind).toBe(SpanKind.CONSUMER);
     expect(insert!.attributes).toMatchObject({
-      [ATTR.MESSAGING_SYSTEM]: 'postgresql',
+      [ATTR.MESSAGING_SYSTEM]: 'postgresql.logical_replication',
       [ATTR.MESSAGING_OPERATION_TYPE]: 'process',
       [ATTR.MESSAGING_DESTINATION_NAME]: fixture.slot,
       [ATTR.DB_NAMESPACE]: 'postgres',

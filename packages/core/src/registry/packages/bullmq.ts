@@ -22,7 +22,7 @@ export const BULLMQ_NAMES: PackageNames = {
       description: 'One processing attempt of a job; child of (or linked to) the send span',
       attributes: [...CONVENTION.messagingSpan, recommended(JOB_NAME), recommended('threadline.bullmq.job.attempt'), recommended('threadline.bullmq.job.outcome')],
     },
-    { pattern: '{bullmq operation}', kind: 'INTERNAL', description: "BullMQ's own internal spans (`internalSpans: true`)", attributes: [...CONVENTION.messagingSpan] },
+    { pattern: '{bullmq operation} {queue}', kind: 'INTERNAL', description: "`addFlow`, and BullMQ's own internal spans with `internalSpans: true` (not messaging operations: no messaging attributes)", attributes: [] },
   ],
   metrics: [
     { ...METRICS.MESSAGING_CLIENT_SENT_MESSAGES, attributes: [...base, failed, jobNameLabel] },
