@@ -94,12 +94,13 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
     for (const rm of (payload.resourceMetrics as JsonArray | undefined) ?? []) {
       const serviceName = otlpServiceName(rm.resource);
       for (const sm of (rm.scopeMetrics as JsonArray | undefined) ?? []) {
+        const scope = ((sm.scope as Json | undefined)?.name as string | undefined) || undefined;
         for (const m of (sm.metrics as JsonArray | undefined) ?? []) {
           const type = (['sum', 'gauge', 'histogram', 'exponentialHistogram', 'summary'] as const).find((t) => t in m);
           if (!type) continue;
           const instrument = instrumentKind(type, (m[type] as Json).isMonotonic);
           for (const p of ((m[type] as Json).dataPoints as JsonArray | undefined) ?? []) {
-            recordMetric({ name: m.name as string, unit: (m.unit as string | undefined) || undefined, instrument, attributes: otlpAttributes(p.attributes), source: `otlp ${serviceName ?? ''}`.trim() });
+            recordMetric({ scope, name: m.name as string, unit: (m.unit as string | undefined) || undefined, instrument, attributes: otlpAttributes(p.attributes), source: `otlp ${serviceName ?? ''}`.trim() });
             const isHistogram = type === 'histogram';
             points.push({
               serviceName,

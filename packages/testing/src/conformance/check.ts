@@ -132,7 +132,8 @@ function checkSpan(out: Violation[], index: SemconvIndex, span: RecordedSpan, op
 }
 
 function checkMetric(out: Violation[], index: SemconvIndex, metric: RecordedMetric, optIns: ReadonlySet<string>): void {
-  if (metric.name.startsWith(TEST_PREFIX)) return;
+  // Other instrumentations' metrics (contrib http, the SDK's own) are theirs to name.
+  if (metric.name.startsWith(TEST_PREFIX) || (metric.scope !== undefined && !metric.scope.startsWith('@threadline/'))) return;
   const owners = NAME_REGISTRY.filter((pkg) => pkg.metrics.some((m) => m.name === metric.name));
   if (owners.length === 0 && NAME_REGISTRY.some((pkg) => pkg.passthroughMetricPrefixes?.some((p) => metric.name.startsWith(p)))) return;
   const where = `metric ${metric.name} (${metric.source})`;

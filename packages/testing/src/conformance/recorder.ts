@@ -17,6 +17,8 @@ export interface RecordedSpan {
 }
 
 export interface RecordedMetric {
+  /** Instrumentation scope, when the source tells it (OTLP); the harness records only threadline's collector. */
+  readonly scope?: string;
   readonly name: string;
   readonly unit: string | undefined;
   readonly instrument: InstrumentKind | undefined;
