@@ -28,6 +28,12 @@ export { traced, type TracedOptions } from './traced.js';
 export { decodeOtlpJsonSpans, otlpAttributes, otlpIdToHex, otlpServiceName, type OtlpJsonSpan, type OtlpSpanKind } from './otlp-json.js';
 export {
   ATTRIBUTE_CATALOG,
+  SEMCONV_METRICS,
+  metricStability,
+  namesMarkdown,
+  NAMES_BEGIN,
+  NAMES_END,
+  withNamesSection,
   CONVENTION,
   EXCEPTION_EVENT,
   NAME_REGISTRY,

@@ -21,7 +21,6 @@ export const ATTR = {
   MESSAGING_DESTINATION_NAME: 'messaging.destination.name',
   MESSAGING_MESSAGE_ID: 'messaging.message.id',
   MESSAGING_BATCH_MESSAGE_COUNT: 'messaging.batch.message_count',
-  MESSAGING_CONSUMER_GROUP_NAME: 'messaging.consumer.group.name',
   // db
   DB_SYSTEM_NAME: 'db.system.name',
   DB_NAMESPACE: 'db.namespace',

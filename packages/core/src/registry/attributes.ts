@@ -4,6 +4,20 @@ function entries(stability: Stability, table: Record<string, string>): NameInfo[
   return Object.entries(table).map(([name, brief]) => ({ name, stability, brief }));
 }
 
+/** Stability of the semconv metric names threadline records (checked against the installed package by core's registry test). */
+export const SEMCONV_METRICS: Readonly<Record<string, 'stable' | 'incubating'>> = Object.freeze({
+  'db.client.operation.duration': 'stable',
+  'http.client.request.duration': 'stable',
+  'db.client.connection.count': 'incubating',
+  'db.client.connection.pending_requests': 'incubating',
+  'db.client.connection.limit': 'incubating',
+  'db.client.connection.timeouts': 'incubating',
+  'messaging.client.operation.duration': 'incubating',
+  'messaging.client.sent.messages': 'incubating',
+  'messaging.client.consumed.messages': 'incubating',
+  'messaging.process.duration': 'incubating',
+});
+
 /**
  * Every attribute and event name threadline emits, tagged. Semconv tags are checked against the
  * installed `@opentelemetry/semantic-conventions` by core's registry test.

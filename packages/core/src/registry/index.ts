@@ -9,7 +9,8 @@ import { TEMPORAL_NAMES } from './packages/temporal.js';
 import type { NameInfo, PackageNames } from './types.js';
 
 export { CONVENTION, EXCEPTION_EVENT } from './conventions.js';
-export { ATTRIBUTE_CATALOG } from './attributes.js';
+export { ATTRIBUTE_CATALOG, SEMCONV_METRICS } from './attributes.js';
+export { metricStability, namesMarkdown, NAMES_BEGIN, NAMES_END, withNamesSection } from './markdown.js';
 export type { AttributeUse, EventEntry, MetricEntry, NameInfo, PackageNames, Requirement, SpanEntry, Stability } from './types.js';
 
 /** Every package's names: the naming registry. READMEs and the conformance check read it. */
