@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { ATTR, DB_SECONDS_BUCKETS, METRICS, SHARED_INSTRUMENTS } from '@threadline/core';
+import { SHARED_INSTRUMENTS } from '@threadline/core';
 import { assertChildOf, assertRoot } from '@threadline/testing';
 import Keyv from 'keyv';
 import { beforeEach, describe, expect, it } from 'vitest';

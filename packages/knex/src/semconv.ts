@@ -1,5 +1,5 @@
 /**
- * Names @threadline/core's table lacks. Reported to the lead for lifting into core.
+ * Knex names beyond core's `ATTR`; @threadline/core's registry (`KNEX_NAMES`) lists every name knex emits.
  */
 export const KNEX_ATTR = {
   /** `commit` or `rollback`: how a transaction ended (no semconv name exists). */
