@@ -104,7 +104,7 @@ describe('global fetch', () => {
     expect(harness.spansNamed('GET')).toHaveLength(1);
   });
 
-  it('records one span per redirect hop, each hop carrying its own span id', async () => {
+  it('records one span per redirect hop, each hop carrying its own span id and its http.request.resend_count', async () => {
     const parent = await underParent(async () => {
       const response = await fetch(`${server.origin}/redirect/2`);
       expect(await response.text()).toBe('arrived');
@@ -115,6 +115,15 @@ describe('global fetch', () => {
     for (const hop of hops) assertChildOf(hop, parent);
     expect(server.seen.map((_, i) => wireContext(i)?.spanId)).toEqual(hops.map((s) => s.spanContext().spanId));
     expect(hops.every((s) => s.status.code === SpanStatusCode.UNSET)).toBe(true);
+    expect(hops.map((s) => s.attributes[ATTR.HTTP_REQUEST_RESEND_COUNT])).toEqual([undefined, 1, 2]);
+  });
+
+  it('a fetch after a finished redirect chain, in the same context, is no resend', async () => {
+    await underParent(async () => {
+      await (await fetch(`${server.origin}/redirect/1`)).text();
+      await (await fetch(`${server.origin}/hello`)).text();
+    });
+    expect(harness.spansNamed('GET').map((s) => s.attributes[ATTR.HTTP_REQUEST_RESEND_COUNT])).toEqual([undefined, 1, undefined]);
   });
 
   it('traces 100 concurrent fetches, each with its own span and header', async () => {

@@ -29,6 +29,6 @@ export const FETCH_NAMES: PackageNames = {
   events: [EXCEPTION_EVENT],
   deviations: [
     '`url.scheme` (Opt-In) is added to spans only with `captureUrlScheme: true`, never to the metric.',
-    '`http.request.resend_count` is not set: every redirect hop is its own span, and undici\'s diagnostics channel does not say that a request follows a redirect.',
+    'Each redirect hop is its own span; undici does not mark a hop, so `http.request.resend_count` is inferred: a request made in the context a 3xx was answered in, for the URL its `Location` named.',
   ],
 };
