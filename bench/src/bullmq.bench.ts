@@ -64,7 +64,7 @@ function semconvMinimum(): Telemetry {
         ? {
             name: `${op} ${queue}`,
             kind: op === 'send' ? SpanKind.PRODUCER : SpanKind.CONSUMER,
-            attributes: { 'messaging.system': 'bullmq', 'messaging.operation.name': op, 'messaging.operation.type': op, 'messaging.destination.name': queue },
+            attributes: { 'messaging.system.name': 'bullmq', 'messaging.operation.name': op, 'messaging.operation.type': op, 'messaging.destination.name': queue },
           }
         : null;
       shapes.set(bullmqName, shape);

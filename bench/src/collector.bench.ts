@@ -4,7 +4,7 @@ import { Counter as PromCounter, Histogram as PromHistogram, Registry } from 'pr
 import { compare, formatNs, row } from './harness.js';
 import { IdleReader } from './otel-fixtures.js';
 
-const LABELS = { 'messaging.system': 'bullmq', 'messaging.destination.name': 'orders', 'messaging.operation.name': 'process' };
+const LABELS = { 'messaging.system.name': 'bullmq', 'messaging.destination.name': 'orders', 'messaging.operation.name': 'process' };
 const PROM_LABELS = { system: 'bullmq', destination: 'orders', operation: 'process' };
 
 /** The collector's bound record vs the OTel SDK and prom-client with the same three labels. */

@@ -65,8 +65,8 @@ function timedGet(keyv: Keyv): () => Promise<unknown> {
 /** The span semconv asks of a KV get, with nothing else: the floor under the with-span goal. */
 function semconvSpan(tracer: Tracer, parent: Context): void {
   const span = tracer.startSpan('get bench', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'other', 'db.operation.name': 'get' } }, parent);
-  span.setAttribute('kv.namespace', 'bench');
-  span.setAttribute('kv.result', 'hit');
+  span.setAttribute('db.collection.name', 'bench');
+  span.setAttribute('threadline.result', 'hit');
   span.end();
 }
 
@@ -76,9 +76,9 @@ function handMadeGet(keyv: Keyv, tracer: Tracer, parent: Context): () => Promise
   return () => {
     const started = performance.now();
     const span = tracer.startSpan('get bench', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'other', 'db.operation.name': 'get' } }, parent);
-    span.setAttribute('kv.namespace', 'bench');
+    span.setAttribute('db.collection.name', 'bench');
     return keyv.get('present').then((value: unknown) => {
-      span.setAttribute('kv.result', value === undefined ? 'miss' : 'hit');
+      span.setAttribute('threadline.result', value === undefined ? 'miss' : 'hit');
       span.end();
       clock.elapsed += performance.now() - started;
       return value;

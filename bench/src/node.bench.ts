@@ -53,7 +53,7 @@ export default async function nodeBench() {
       const base = row(rows, baseline).medianNs;
       const file = row(rows, 'OTel SDK: BatchSpanProcessor + threadline FileSpanExporter').medianNs;
       const started = row(rows, 'startTelemetry (file exporter, counted bounded queue)').medianNs;
-      const dropped = findPoint(handle.collector, 'threadline.telemetry.dropped', { reason: 'span_queue_full' })?.value ?? 0;
+      const dropped = findPoint(handle.collector, 'threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'span_queue_full' })?.value ?? 0;
       return [
         'Goals: the file exporter costs the app no more per span than the SDK’s OTLP/proto exporter;',
         'startTelemetry’s counted queue gate adds ≤ 5% over the plain BatchSpanProcessor with the same exporter.',

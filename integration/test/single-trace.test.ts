@@ -65,12 +65,14 @@ describe(`one order is one trace (${process.env.THREADLINE_E2E_BACKEND ?? 'otlp-
     expect(ancestors(spans, fn)).toContain(server.spanId);
     expect(ancestors(spans, cdc)).toContain(fn.spanId);
     expect(spans.filter((s) => s.error)).toEqual([]);
-    expect(send.attributes['messaging.system']).toBe('bullmq');
+    expect(send.attributes['messaging.system.name']).toBe('bullmq');
     expect(fetchSpan.attributes['http.response.status_code']).toBe(200);
 
     const sent = await waitForMetric('threadline-api', 'messaging.client.sent.messages', { 'messaging.destination.name': stack.queue });
     expect(sent).toBe(1);
-    const acked = await waitForMetric('threadline-worker', 'messaging.client.consumed.messages', { 'messaging.destination.name': stack.queue, 'messaging.consume.result': 'ack' });
+    const consumed = await waitForMetric('threadline-worker', 'messaging.client.consumed.messages', { 'messaging.destination.name': stack.queue });
+    expect(consumed).toBe(1);
+    const acked = await waitForMetric('threadline-worker', 'threadline.messaging.settled.messages', { 'messaging.destination.name': stack.queue, 'threadline.result': 'ack' });
     expect(acked).toBe(1);
     // knex and keyv share db.client.operation.duration in one collector: both systems are there.
     expect(await waitForMetric('threadline-api', 'db.client.operation.duration', { 'db.system.name': 'postgresql' })).toBeGreaterThan(0);

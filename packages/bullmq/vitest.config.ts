@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'bullmq', include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+  test: { name: 'bullmq', setupFiles: ['@threadline/testing/conformance-setup'], include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
 });

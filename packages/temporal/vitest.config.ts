@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'temporal', include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+  test: { name: 'temporal', setupFiles: ['@threadline/testing/conformance-setup'], include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
 });

@@ -105,13 +105,14 @@ export function jaegerBackend(base = process.env.JAEGER_QUERY_URL ?? 'http://loc
       });
     },
     async metric(service, name, attributes) {
-      // Names as a real Prometheus stores what the OTel Prometheus exporter serves: dots become
-      // underscores, counters end in _total, histograms keep no unit suffix (`..._duration_count`);
-      // a histogram's value here is its count.
+      // Names as the OTel Prometheus exporter writes them (and core's prom-client sink, the same):
+      // dots become underscores, counters end in _total, histograms have _count and no unit
+      // suffix; a histogram's value here is its count.
+      const promName = (key: string) => key.replace(/[^a-zA-Z0-9_]/g, '_').replace(/_{2,}/g, '_');
       const selector = Object.entries({ job: service, ...attributes })
-        .map(([k, v]) => `${k.replace(/\./g, '_')}="${v}"`)
+        .map(([k, v]) => `${promName(k)}="${v}"`)
         .join(',');
-      const base = name.replace(/\./g, '_');
+      const base = promName(name);
       return prometheusValue(prometheus, `sum({__name__=~"${base}_total|${base}_count",${selector}})`);
     },
     link: (traceId) => `${base}/trace/${traceId}`,

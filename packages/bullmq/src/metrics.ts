@@ -17,12 +17,13 @@ const instruments = defineMetrics((collector) => ({
   sent: collector.counter({ ...METRICS.MESSAGING_CLIENT_SENT_MESSAGES, labelKeys: [...BASE, ...OPTIONAL], optionalLabelKeys: OPTIONAL }),
   sendDuration: collector.histogram({
     ...METRICS.MESSAGING_CLIENT_OPERATION_DURATION,
-    labelKeys: [...BASE, ...OPTIONAL],
+    labelKeys: [...BASE, ATTR.MESSAGING_OPERATION_TYPE, ...OPTIONAL],
     optionalLabelKeys: OPTIONAL,
   }),
-  consumed: collector.counter({
-    ...METRICS.MESSAGING_CLIENT_CONSUMED_MESSAGES,
-    labelKeys: [...BASE, ATTR.MESSAGING_RESULT, ...OPTIONAL],
+  consumed: collector.counter({ ...METRICS.MESSAGING_CLIENT_CONSUMED_MESSAGES, labelKeys: [...BASE, BULLMQ_ATTR.JOB_NAME], optionalLabelKeys: [BULLMQ_ATTR.JOB_NAME] }),
+  settled: collector.counter({
+    ...METRICS.MESSAGING_SETTLED_MESSAGES,
+    labelKeys: [...BASE, ATTR.RESULT, ...OPTIONAL],
     optionalLabelKeys: OPTIONAL,
   }),
   processDuration: collector.histogram({ ...METRICS.MESSAGING_PROCESS_DURATION, labelKeys: [...BASE, ...OPTIONAL], optionalLabelKeys: OPTIONAL }),
@@ -36,6 +37,7 @@ const instruments = defineMetrics((collector) => ({
 export class QueueSeries {
   readonly sentOk: CounterSeries;
   readonly sendOk: HistogramSeries;
+  readonly consumed: CounterSeries;
   readonly ack: CounterSeries;
   readonly processOk: HistogramSeries;
   readonly inFlight: UpDownCounterSeries;
@@ -50,11 +52,18 @@ export class QueueSeries {
     const send = this.labels(OPERATION_TYPE.SEND);
     const process = this.labels(OPERATION_TYPE.PROCESS);
     this.sentOk = m.sent.bind(send);
-    this.sendOk = m.sendDuration.bind(send);
-    this.ack = m.consumed.bind({ ...process, [ATTR.MESSAGING_RESULT]: RESULT.ACK });
+    this.sendOk = m.sendDuration.bind({ ...send, [ATTR.MESSAGING_OPERATION_TYPE]: OPERATION_TYPE.SEND });
+    this.consumed = m.consumed.bind(process);
+    this.ack = m.settled.bind({ ...process, [ATTR.RESULT]: RESULT.ACK });
     this.processOk = m.processDuration.bind(process);
     this.inFlight = m.inFlight.bind(process);
     this.queueWait = m.queueWait.bind(process);
+  }
+
+  /** One delivery to the processor: counted as consumed (retries included) and in flight. */
+  delivered(): void {
+    this.consumed.add(1);
+    this.inFlight.add(1);
   }
 
   /** Series carrying `error.type`, bound once per type (a small set: error classes / codes). */
@@ -64,10 +73,10 @@ export class QueueSeries {
       const send = { ...this.labels(OPERATION_TYPE.SEND), [ATTR.ERROR_TYPE]: type };
       const process = { ...this.labels(OPERATION_TYPE.PROCESS), [ATTR.ERROR_TYPE]: type };
       series = {
-        nack: this.m.consumed.bind({ ...process, [ATTR.MESSAGING_RESULT]: RESULT.NACK }),
+        nack: this.m.settled.bind({ ...process, [ATTR.RESULT]: RESULT.NACK }),
         process: this.m.processDuration.bind(process),
         sent: this.m.sent.bind(send),
-        send: this.m.sendDuration.bind(send),
+        send: this.m.sendDuration.bind({ ...send, [ATTR.MESSAGING_OPERATION_TYPE]: OPERATION_TYPE.SEND }),
       };
       this.failures.set(type, series);
     }

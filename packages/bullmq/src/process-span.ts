@@ -89,7 +89,7 @@ export class ProcessSpan extends WrappedSpan {
         break;
       case BULLMQ_KEYS.JOB_NAME:
         this.jobName = asName(value);
-        if (!this.series) this.bind().inFlight.add(1);
+        if (!this.series) this.bind().delivered();
         break;
       case BULLMQ_KEYS.JOB_ATTEMPTS_MADE:
         // Counted after the attempt: the attempt number when the processor wrapper did not see the job.
@@ -102,6 +102,7 @@ export class ProcessSpan extends WrappedSpan {
     const seconds = (endTime - this.startedAt) / 1000;
     const counted = this.series !== undefined;
     const series = this.bind();
+    if (!counted) series.consumed.add(1);
     const failed = this.excepted || this.outcome === OUTCOME.RETRY || this.outcome === OUTCOME.FAILED;
     const attributes: Attributes = {};
     if (this.jobId !== undefined) attributes[ATTR.MESSAGING_MESSAGE_ID] = this.jobId;

@@ -6,7 +6,6 @@ import type { BullMQTelemetryOptions, JobLike, SendInfo } from './types.js';
 export interface Runtime {
   readonly tracer: () => Tracer;
   readonly link: boolean;
-  readonly createSpans: boolean;
   readonly jobNameLabel: boolean;
   readonly internalSpans: boolean;
   /** Undefined without a user hook: the send span then builds no info object. */
@@ -15,7 +14,7 @@ export interface Runtime {
   readonly boundary: TelemetryBoundary;
 }
 
-const KNOWN_OPTIONS = new Set(['consumerContext', 'createSpans', 'jobNameLabel', 'internalSpans', 'sendHook', 'processHook', 'tracerProvider', 'enabled']);
+const KNOWN_OPTIONS = new Set(['consumerContext', 'jobNameLabel', 'internalSpans', 'sendHook', 'processHook', 'tracerProvider', 'enabled']);
 
 /** Checks options once, at construction: a mistake throws with what to change. */
 export function createRuntime(options: BullMQTelemetryOptions, tracer: () => Tracer): Runtime {
@@ -32,7 +31,7 @@ export function createRuntime(options: BullMQTelemetryOptions, tracer: () => Tra
       throw new TypeError(`@threadline/bullmq: ${hook} must be a function (span, info) => void`);
     }
   }
-  for (const flag of ['createSpans', 'jobNameLabel', 'internalSpans'] as const) {
+  for (const flag of ['jobNameLabel', 'internalSpans'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
       throw new TypeError(`@threadline/bullmq: ${flag} must be true or false`);
     }
@@ -40,7 +39,6 @@ export function createRuntime(options: BullMQTelemetryOptions, tracer: () => Tra
   return {
     tracer,
     link: consumerContext === 'link',
-    createSpans: options.createSpans ?? true,
     jobNameLabel: options.jobNameLabel ?? false,
     internalSpans: options.internalSpans ?? false,
     sendHook: options.sendHook ? safeHook(options.sendHook, 'bullmq sendHook') : undefined,

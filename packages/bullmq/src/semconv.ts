@@ -6,13 +6,13 @@ export const MESSAGING_SYSTEM = 'bullmq';
 
 export const BULLMQ_ATTR = {
   /** The job's name (BullMQ's job type, e.g. `send-email`); never its data. */
-  JOB_NAME: 'messaging.bullmq.job.name',
+  JOB_NAME: 'threadline.bullmq.job.name',
   /** 1-based attempt number of this process span. */
-  JOB_ATTEMPT: 'messaging.bullmq.job.attempt',
+  JOB_ATTEMPT: 'threadline.bullmq.job.attempt',
   /** How the attempt settled: completed | retry | failed (final). */
-  JOB_OUTCOME: 'messaging.bullmq.job.outcome',
+  JOB_OUTCOME: 'threadline.bullmq.job.outcome',
   /** Times the job has stalled so far (on the stalled event). */
-  JOB_STALLED_COUNT: 'messaging.bullmq.job.stalled_count',
+  JOB_STALLED_COUNT: 'threadline.bullmq.job.stalled_count',
 } as const;
 
 export const OUTCOME = { COMPLETED: 'completed', RETRY: 'retry', FAILED: 'failed' } as const;
@@ -20,8 +20,8 @@ export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 
 export const EVENTS = {
   /** On the first attempt after the job stalled (its previous worker lost the lock). */
-  STALLED: 'bullmq.job.stalled',
+  STALLED: 'threadline.bullmq.job.stalled',
 } as const;
 
 /** messaging.operation.type values (semconv). */
-export const OPERATION_TYPE = { SEND: 'send', CREATE: 'create', PROCESS: 'process' } as const;
+export const OPERATION_TYPE = { SEND: 'send', PROCESS: 'process' } as const;

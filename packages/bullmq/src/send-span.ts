@@ -1,6 +1,6 @@
-import { ATTR, errorType, recordSpanError, SPAN_NAMES } from '@threadline/core';
-import { SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
-import { asId, asName, BULLMQ_KEYS, messagingAttributes, spanShape } from './attributes.js';
+import { ATTR, errorType, recordSpanError } from '@threadline/core';
+import { SpanKind, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { asId, asName, BULLMQ_KEYS, spanShape } from './attributes.js';
 import { queueSeries } from './metrics.js';
 import type { Runtime } from './runtime.js';
 import { BULLMQ_ATTR, OPERATION_TYPE } from './semconv.js';
@@ -67,7 +67,6 @@ export class SendSpan extends WrappedSpan {
     if (this.jobId !== undefined) attributes[ATTR.MESSAGING_MESSAGE_ID] = this.jobId;
     if (this.bulk) attributes[ATTR.MESSAGING_BATCH_MESSAGE_COUNT] = this.count;
     span.setAttributes(attributes);
-    if (this.bulk && this.rt.createSpans) this.createSpans(span, endTime);
     const hook = this.rt.sendHook;
     if (hook !== undefined && this.queue !== undefined) hook(span, { queue: this.queue, jobName: this.jobName, jobId: this.jobId, count: this.count });
     let type: string | undefined;
@@ -84,23 +83,6 @@ export class SendSpan extends WrappedSpan {
       const failed = series.failed(type);
       failed.sent.add(this.count);
       failed.send.record(seconds);
-    }
-  }
-
-  /**
-   * BullMQ hands one carrier to every job of an addBulk call, so the jobs carry the send span's
-   * context; the create spans record each job's creation under it.
-   */
-  private createSpans(span: Span, endTime: number): void {
-    const names = Array.isArray(this.bulkNames) ? (this.bulkNames as unknown[]) : [];
-    const ctx = trace.setSpan(this.parent, span);
-    const tracer = this.rt.tracer();
-    const name = SPAN_NAMES.messaging(OPERATION_TYPE.CREATE, this.queue);
-    for (let i = 0; i < this.count; i++) {
-      const attributes = messagingAttributes(OPERATION_TYPE.CREATE, OPERATION_TYPE.CREATE, this.queue);
-      const jobName = asName(names[i]);
-      if (jobName !== undefined) attributes[BULLMQ_ATTR.JOB_NAME] = jobName;
-      tracer.startSpan(name, { kind: SpanKind.PRODUCER, attributes, startTime: this.startedAt }, ctx).end(endTime);
     }
   }
 }

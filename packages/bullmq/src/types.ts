@@ -31,10 +31,8 @@ export interface BullMQTelemetryOptions {
    *   messaging semconv default; better for long-delayed or fan-out jobs).
    */
   readonly consumerContext?: 'parent' | 'link';
-  /** One `create {queue}` span per job of `addBulk`, under its `send` span. Default true. */
-  readonly createSpans?: boolean;
   /**
-   * Adds the job name (`messaging.bullmq.job.name`) to metric labels. Default false: job names
+   * Adds the job name (`threadline.bullmq.job.name`) to metric labels. Default false: job names
    * are usually a small set, but nothing stops an app from putting ids in them.
    */
   readonly jobNameLabel?: boolean;

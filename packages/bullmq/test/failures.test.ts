@@ -1,6 +1,6 @@
 import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR } from '@threadline/core';
-import { assertChildOf, assertRoot, describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
+import { assertChildOf, assertRoot, conformance, describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import type { Job } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BULLMQ_ATTR, bullmqTelemetry } from '../src/index.js';
@@ -45,8 +45,8 @@ describeWithRedis.each(LINES)('$line: retries, failures, delays, load', ({ lib }
     expect(byAttempt[0]!.attributes[ATTR.ERROR_TYPE]).toBe('PaymentDeclined');
     expect(byAttempt[0]!.events.map((e) => e.name)).toContain('exception');
     const labels = { [ATTR.MESSAGING_DESTINATION_NAME]: name };
-    expect((await harness.metricPoint(METRIC.consumed, { ...labels, [ATTR.MESSAGING_RESULT]: 'nack', [ATTR.ERROR_TYPE]: 'PaymentDeclined' })).value).toBe(2);
-    expect((await harness.metricPoint(METRIC.consumed, { ...labels, [ATTR.MESSAGING_RESULT]: 'ack' })).value).toBe(1);
+    expect((await harness.metricPoint(METRIC.settled, { ...labels, [ATTR.RESULT]: 'nack', [ATTR.ERROR_TYPE]: 'PaymentDeclined' })).value).toBe(2);
+    expect((await harness.metricPoint(METRIC.settled, { ...labels, [ATTR.RESULT]: 'ack' })).value).toBe(1);
     expect((await harness.metricPoint(METRIC.inFlight, labels)).value).toBe(0);
     // The queue wait is the first delivery's; retries are not counted as waiting.
     expect((await harness.metricPoint<{ count: number }>(METRIC.wait, labels)).value.count).toBe(1);
@@ -88,8 +88,8 @@ describeWithRedis.each(LINES)('$line: retries, failures, delays, load', ({ lib }
     expect(last.attributes[ATTR.ERROR_TYPE]).toBe('PaymentDeclined');
     const exception = last.events.find((e) => e.name === 'exception')!;
     expect(exception.attributes?.['exception.message']).toBe('card expired');
-    expect((await harness.metricPoint(METRIC.consumed, { [ATTR.MESSAGING_DESTINATION_NAME]: name, [ATTR.MESSAGING_RESULT]: 'nack' })).value).toBe(2);
-    const ack = await harness.findMetricPoint(METRIC.consumed, { [ATTR.MESSAGING_DESTINATION_NAME]: name, [ATTR.MESSAGING_RESULT]: 'ack' });
+    expect((await harness.metricPoint(METRIC.settled, { [ATTR.MESSAGING_DESTINATION_NAME]: name, [ATTR.RESULT]: 'nack' })).value).toBe(2);
+    const ack = await harness.findMetricPoint(METRIC.settled, { [ATTR.MESSAGING_DESTINATION_NAME]: name, [ATTR.RESULT]: 'ack' });
     expect(ack?.value ?? 0).toBe(0);
   });
 
@@ -140,7 +140,7 @@ describeWithRedis.each(LINES)('$line: retries, failures, delays, load', ({ lib }
     await done;
     await sleep(20);
     expect((await harness.metricPoint(METRIC.inFlight, labels)).value).toBe(0);
-    expect((await harness.metricPoint(METRIC.consumed, { ...labels, [ATTR.MESSAGING_RESULT]: 'ack' })).value).toBe(15);
+    expect((await harness.metricPoint(METRIC.settled, { ...labels, [ATTR.RESULT]: 'ack' })).value).toBe(15);
   });
 
   it('malformed and oversized carriers start a new root span; the job runs and its data is untouched', async () => {
@@ -161,7 +161,7 @@ describeWithRedis.each(LINES)('$line: retries, failures, delays, load', ({ lib }
     for (const span of spans) assertRoot(span);
     expect(spans.map((s) => s.attributes[BULLMQ_ATTR.JOB_OUTCOME])).toEqual(['completed', 'completed', 'completed', 'completed']);
     expect(seen).toEqual(payloads);
-    expect((await harness.metricPoint(METRIC.dropped, { reason: 'bad_carrier' })).value).toBeGreaterThanOrEqual(2);
+    expect((await harness.metricPoint(METRIC.dropped, { 'threadline.telemetry.drop_reason': 'bad_carrier' })).value).toBeGreaterThanOrEqual(2);
   });
 
   it('job data is never changed or extended, and the carrier lives in the job options', async () => {
@@ -192,7 +192,7 @@ describeWithRedis.each(LINES)('$line: retries, failures, delays, load', ({ lib }
     const stored = await queue.getJob(job.id!);
     expect(stored!.opts.telemetry).toBeUndefined();
     expect(stored!.returnvalue).toBe('done email');
-    expect((await harness.metricPoint(METRIC.consumed, { [ATTR.MESSAGING_DESTINATION_NAME]: name, [ATTR.MESSAGING_RESULT]: 'ack' })).value).toBe(1);
+    expect((await harness.metricPoint(METRIC.settled, { [ATTR.MESSAGING_DESTINATION_NAME]: name, [ATTR.RESULT]: 'ack' })).value).toBe(1);
   });
 
   it('a throwing user hook never fails a job and is counted', async () => {
@@ -206,7 +206,7 @@ describeWithRedis.each(LINES)('$line: retries, failures, delays, load', ({ lib }
     await done;
     await harness.waitForSpans(`process ${name}`);
     expect(await job.getState()).toBe('completed');
-    expect((await harness.metricPoint(METRIC.dropped, { reason: 'hook_error' })).value).toBe(2);
+    expect((await harness.metricPoint(METRIC.dropped, { 'threadline.telemetry.drop_reason': 'hook_error' })).value).toBe(2);
   });
 
   it('a fault inside telemetry (here: a throwing tracer) costs telemetry, never the job', async () => {
@@ -219,10 +219,11 @@ describeWithRedis.each(LINES)('$line: retries, failures, delays, load', ({ lib }
     await done;
     expect(await first.getState()).toBe('completed');
     expect((await queue.getJob(second.id!))!.returnvalue).toBe('done b');
-    expect((await harness.metricPoint(METRIC.dropped, { reason: 'internal_error' })).value).toBeGreaterThanOrEqual(1);
+    expect((await harness.metricPoint(METRIC.dropped, { 'threadline.telemetry.drop_reason': 'internal_error' })).value).toBeGreaterThanOrEqual(1);
   });
 
   it('jobNameLabel adds the job name to metric labels; without it the label is absent', async () => {
+    conformance.optIn(BULLMQ_ATTR.JOB_NAME);
     const { name, queue } = setup({ jobNameLabel: true });
     await queue.add('email', {});
     expect((await harness.metricPoint(METRIC.sent, { [ATTR.MESSAGING_DESTINATION_NAME]: name, [BULLMQ_ATTR.JOB_NAME]: 'email' })).value).toBe(1);

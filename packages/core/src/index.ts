@@ -20,7 +20,7 @@ export { CORE_SCOPE } from './version.js';
 export { prometheusName, registerPromClientSink, type PromRegistryLike } from './collector/prom-client-sink.js';
 export { findPoint, snapshot, type HistogramValue, type SnapshotMetric, type SnapshotPoint } from './collector/snapshot.js';
 export { BYTES_BUCKETS, DB_SECONDS_BUCKETS, MILLISECONDS_BUCKETS, SECONDS_BUCKETS, defaultBuckets } from './buckets.js';
-export { ATTR, ERROR_TYPE_OTHER, LABEL, METRICS, RESULT, SHARED_INSTRUMENTS, SPAN_NAMES, type MetricName, type MetricUnit } from './names.js';
+export { ATTR, ERROR_TYPE_OTHER, LABEL, METRICS, RESULT, SHARED_INSTRUMENTS, SPAN_NAMES, type MetricInstrument, type MetricName, type MetricUnit } from './names.js';
 export { errorType, recordSpanError, type RecordErrorOptions } from './errors.js';
 export { CARRIER_LIMITS, extractContext, injectContext, parseJsonCarrier, sanitizeCarrier, type Carrier } from './carrier.js';
 export { TelemetryBoundary, installOnce, safeHook } from './safe-hook.js';
@@ -28,3 +28,26 @@ export { countDropped } from './self-metrics.js';
 export { Operation, isThenable, runOperation, startOperation, type OperationEnd, type OperationOptions } from './operation.js';
 export { traced, type TracedOptions } from './traced.js';
 export { decodeOtlpJsonSpans, otlpAttributes, otlpIdToHex, otlpServiceName, type OtlpJsonSpan, type OtlpSpanKind } from './otlp-json.js';
+export {
+  ATTRIBUTE_CATALOG,
+  SEMCONV_METRICS,
+  metricStability,
+  namesMarkdown,
+  NAMES_BEGIN,
+  NAMES_END,
+  withNamesSection,
+  CONVENTION,
+  EXCEPTION_EVENT,
+  NAME_REGISTRY,
+  OWNED_PREFIX,
+  attributeInfo,
+  packageNames,
+  type AttributeUse,
+  type EventEntry,
+  type MetricEntry,
+  type NameInfo,
+  type PackageNames,
+  type Requirement,
+  type SpanEntry,
+  type Stability,
+} from './registry/index.js';

@@ -23,15 +23,15 @@ interface FunctionSeries {
 const MAX_CACHED_NAMES = 1000;
 
 const functionMetrics = defineMetrics((collector) => {
-  const duration = collector.histogram({ ...METRICS.FUNCTION_DURATION, labelKeys: [ATTR.FUNCTION_NAME, ATTR.ERROR_TYPE], optionalLabelKeys: [ATTR.ERROR_TYPE] });
-  const calls = collector.counter({ ...METRICS.FUNCTION_CALLS, labelKeys: [ATTR.FUNCTION_NAME, ATTR.FUNCTION_RESULT] });
-  const inFlight = collector.upDownCounter({ ...METRICS.FUNCTION_IN_FLIGHT, labelKeys: [ATTR.FUNCTION_NAME] });
+  const duration = collector.histogram({ ...METRICS.FUNCTION_DURATION, labelKeys: [ATTR.CODE_FUNCTION_NAME, ATTR.ERROR_TYPE], optionalLabelKeys: [ATTR.ERROR_TYPE] });
+  const calls = collector.counter({ ...METRICS.FUNCTION_CALLS, labelKeys: [ATTR.CODE_FUNCTION_NAME, ATTR.RESULT] });
+  const inFlight = collector.upDownCounter({ ...METRICS.FUNCTION_IN_FLIGHT, labelKeys: [ATTR.CODE_FUNCTION_NAME] });
   const byName = new Map<string, FunctionSeries>();
   const bindName = (name: string): FunctionSeries => ({
-    inFlight: inFlight.bind({ [ATTR.FUNCTION_NAME]: name }),
-    ok: calls.bind({ [ATTR.FUNCTION_NAME]: name, [ATTR.FUNCTION_RESULT]: RESULT.OK }),
-    failed: calls.bind({ [ATTR.FUNCTION_NAME]: name, [ATTR.FUNCTION_RESULT]: RESULT.ERROR }),
-    okDuration: duration.bind({ [ATTR.FUNCTION_NAME]: name }),
+    inFlight: inFlight.bind({ [ATTR.CODE_FUNCTION_NAME]: name }),
+    ok: calls.bind({ [ATTR.CODE_FUNCTION_NAME]: name, [ATTR.RESULT]: RESULT.OK }),
+    failed: calls.bind({ [ATTR.CODE_FUNCTION_NAME]: name, [ATTR.RESULT]: RESULT.ERROR }),
+    okDuration: duration.bind({ [ATTR.CODE_FUNCTION_NAME]: name }),
   });
   return {
     duration,
@@ -69,7 +69,7 @@ export function traced<T>(name: string, fn: () => T, options: TracedOptions = {}
       }
       const type = operation.end(error, true);
       series.failed.add(1);
-      metrics.duration.bind({ [ATTR.FUNCTION_NAME]: name, [ATTR.ERROR_TYPE]: type }).record(seconds);
+      metrics.duration.bind({ [ATTR.CODE_FUNCTION_NAME]: name, [ATTR.ERROR_TYPE]: type }).record(seconds);
     },
   );
 }

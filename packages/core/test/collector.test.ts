@@ -114,7 +114,7 @@ describe('cardinality guard', () => {
     const points = snapshot(c).find((m) => m.name === 'g.count')!.points;
     expect(points).toHaveLength(4);
     expect(points.find((p) => p.labels.id === LABEL.OTHER)!.value).toBe(7);
-    expect(findPoint(c, METRICS.COLLECTOR_OVERFLOW.name, { instrument: 'g.count' })!.value).toBe(7);
+    expect(findPoint(c, METRICS.COLLECTOR_OVERFLOW.name, { 'threadline.collector.instrument': 'g.count' })!.value).toBe(7);
   });
 });
 
@@ -186,7 +186,7 @@ describe('sinks', () => {
     const [http] = await sinks.otel('http.client.request.duration');
     expect((http!.dataPoints[0]!.value as { buckets: { boundaries: number[] } }).buckets.boundaries).toEqual([...SECONDS_BUCKETS]);
 
-    const prom = (await sinks.prom('db_client_operation_duration_seconds'))[0]!;
+    const prom = (await sinks.prom('db_client_operation_duration'))[0]!;
     const les = prom.values.filter((v) => (v as { metricName?: string }).metricName?.endsWith('_bucket')).map((v) => v.labels.le);
     expect(les).toEqual([0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, '+Inf']);
     expect(prom.values.find((v) => v.labels.le === 0.005)!.value).toBe(1);

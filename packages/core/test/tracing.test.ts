@@ -28,9 +28,9 @@ describe('traced()', () => {
     expect(result).toBe(42);
     const span = harness.span('compute');
     expect(span.kind).toBe(SpanKind.INTERNAL);
-    expect((await harness.metricPoint('function.calls', { 'function.name': 'compute', 'function.result': 'ok' })).value).toBe(1);
-    expect((await harness.metricPoint('function.in_flight', { 'function.name': 'compute' })).value).toBe(0);
-    const duration = await harness.metricPoint<{ count: number }>('function.duration', { 'function.name': 'compute' });
+    expect((await harness.metricPoint('threadline.function.calls', { 'code.function.name': 'compute', 'threadline.result': 'ok' })).value).toBe(1);
+    expect((await harness.metricPoint('threadline.function.in_flight', { 'code.function.name': 'compute' })).value).toBe(0);
+    const duration = await harness.metricPoint<{ count: number }>('threadline.function.duration', { 'code.function.name': 'compute' });
     expect(duration.value.count).toBe(1);
     expect(duration.attributes['error.type']).toBeUndefined();
   });
@@ -38,7 +38,7 @@ describe('traced()', () => {
   it('nests async work and keeps in-flight while running', async () => {
     const outer = traced('outer', async () => {
       await new Promise((r) => setTimeout(r, 5));
-      expect((await harness.metricPoint(METRICS.FUNCTION_IN_FLIGHT.name, { 'function.name': 'outer' })).value).toBe(1);
+      expect((await harness.metricPoint(METRICS.FUNCTION_IN_FLIGHT.name, { 'code.function.name': 'outer' })).value).toBe(1);
       return traced('inner', async () => 'done');
     });
     await expect(outer).resolves.toBe('done');
@@ -55,8 +55,8 @@ describe('traced()', () => {
       expect(span.attributes['error.type']).toBe('E_BOOM');
       expect(span.events.map((e) => e.name)).toContain('exception');
     }
-    expect((await harness.metricPoint('function.calls', { 'function.name': 'sync-fail', 'function.result': 'error' })).value).toBe(1);
-    expect((await harness.metricPoint('function.duration', { 'function.name': 'async-fail', 'error.type': 'E_BOOM' })).attributes).toBeDefined();
+    expect((await harness.metricPoint('threadline.function.calls', { 'code.function.name': 'sync-fail', 'threadline.result': 'error' })).value).toBe(1);
+    expect((await harness.metricPoint('threadline.function.duration', { 'code.function.name': 'async-fail', 'error.type': 'E_BOOM' })).attributes).toBeDefined();
   });
 });
 
@@ -118,7 +118,7 @@ describe('safeHook', () => {
     rejecting();
     await new Promise((r) => setTimeout(r, 0));
     expect(warn).toHaveBeenCalledTimes(2);
-    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'hook_error' })).value).toBe(4);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'hook_error' })).value).toBe(4);
     diag.disable();
   });
 
@@ -141,7 +141,7 @@ describe('runOperation', () => {
     await expect(runOperation(tracer, { name: 'bad-op', kind: SpanKind.CLIENT }, async () => { throw appError; }, failingHook)).rejects.toBe(appError);
     expect(harness.span('ok-op').ended).toBe(true);
     expect(harness.span('bad-op').status.code).toBe(SpanStatusCode.ERROR);
-    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'internal_error' })).value).toBe(2);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'internal_error' })).value).toBe(2);
   });
 
   it('lets a plugin override error.type on end', () => {

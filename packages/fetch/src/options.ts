@@ -12,6 +12,8 @@ export interface ResolvedOptions {
   readonly responseHook: FetchInstrumentationOptions['responseHook'];
   readonly requestHeaders: readonly string[];
   readonly responseHeaders: readonly string[];
+  /** Adds the Opt-In `url.scheme` to spans. */
+  readonly captureUrlScheme: boolean;
   /** The request path with sensitive query values redacted (for `url.full`). */
   readonly redactPath: (path: string) => string;
   readonly bodyTimeoutMs: number;
@@ -64,6 +66,7 @@ export function resolveOptions(options: FetchInstrumentationOptions = {}): Resol
     responseHook,
     requestHeaders: headerList(options.captureRequestHeaders, 'captureRequestHeaders'),
     responseHeaders: headerList(options.captureResponseHeaders, 'captureResponseHeaders'),
+    captureUrlScheme: options.captureUrlScheme === true,
     redactPath: queryRedactor(sensitive),
     bodyTimeoutMs,
   };

@@ -1,4 +1,4 @@
-/** Names core's naming table lacks; candidates to lift into @threadline/core's `ATTR`. */
+/** Fetch names beyond core's `ATTR`; @threadline/core's registry (`FETCH_NAMES`) lists every name fetch emits. */
 export const FETCH_ATTR = {
   /** Semconv prefix: `http.request.header.<lowercase name>` (string[]). */
   REQUEST_HEADER_PREFIX: 'http.request.header.',

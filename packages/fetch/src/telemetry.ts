@@ -20,8 +20,9 @@ import {
   type OriginInfo,
 } from './attributes.js';
 import { BodyDeadline, type AwaitingBody } from './body-deadline.js';
-import { addRequestHeader, hasRequestHeader, type UndiciRequest, type UndiciRequestHandlers, type UndiciResponse, type UndiciSocket } from './hook.js';
+import { addRequestHeader, hasRequestHeader, responseHeaderValues, type UndiciRequest, type UndiciRequestHandlers, type UndiciResponse, type UndiciSocket } from './hook.js';
 import { recordDuration } from './metrics.js';
+import { RedirectHops } from './redirects.js';
 import type { ResolvedOptions } from './options.js';
 import { FETCH_ATTR, METHOD_OTHER, SUPPRESS_TRACING_KEY } from './semconv.js';
 import type { FetchRequestInfo } from './types.js';
@@ -31,6 +32,9 @@ class InFlight implements AwaitingBody {
   statusCode: number | undefined = undefined;
   protocol: string | undefined = undefined;
   headersAt = 0;
+  /** Redirect hop number (`http.request.resend_count`), 0 for the first request. */
+  hop = 0;
+  parent: Context | undefined = undefined;
   deadlinePrev: AwaitingBody | undefined = undefined;
   deadlineNext: AwaitingBody | undefined = undefined;
   deadlineWatched = false;
@@ -51,6 +55,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
   // A WeakMap, not a property on undici's request: its objects stay untouched (no shape change in
   // undici's hot paths, nothing to break if they become frozen or private-field classes).
   private readonly inFlight = new WeakMap<UndiciRequest, InFlight>();
+  private readonly redirects = new RedirectHops();
   private readonly deadline: BodyDeadline<InFlight> | undefined;
   private readonly requestHook: (span: Span, info: FetchRequestInfo) => void;
   private readonly responseHook: (span: Span, response: { statusCode: number; response: UndiciResponse }, info: FetchRequestInfo) => void;
@@ -78,6 +83,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     const info: FetchRequestInfo | undefined = this.needsInfo ? { method: request.method, url, origin: origin.key, path, request } : undefined;
     if (this.ignore && this.ignore(info as FetchRequestInfo)) return;
     const { method, original } = normalizeMethod(request.method);
+    const hop = this.redirects.hopOf(parent, () => origin.urlPrefix + String(request.path));
 
     let span: Span | undefined;
     let requestContext: Context = parent;
@@ -97,14 +103,18 @@ export class FetchTelemetry implements UndiciRequestHandlers {
         },
         parent,
       );
-      span.setAttribute(ATTR.URL_SCHEME, origin.scheme);
+      if (this.options.captureUrlScheme) span.setAttribute(ATTR.URL_SCHEME, origin.scheme);
       if (original !== undefined) span.setAttribute(ATTR.HTTP_REQUEST_METHOD_ORIGINAL, original);
+      if (hop > 0) span.setAttribute(ATTR.HTTP_REQUEST_RESEND_COUNT, hop);
       if (this.options.requestHeaders.length > 0) span.setAttributes(captureRequestHeaders(request, this.options.requestHeaders));
       requestContext = trace.setSpan(parent, span);
     }
     injectHeaders(request, requestContext);
     if (span && info) this.requestHook(span, info);
-    this.inFlight.set(request, new InFlight(request, span, origin, method, info, performance.now()));
+    const entry = new InFlight(request, span, origin, method, info, performance.now());
+    entry.hop = hop;
+    entry.parent = parent;
+    this.inFlight.set(request, entry);
   }
 
   onSendHeaders(request: UndiciRequest, socket: UndiciSocket): void {
@@ -117,6 +127,10 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     if (!entry || !response) return;
     entry.statusCode = response.statusCode;
     entry.headersAt = performance.now();
+    if (entry.parent && response.statusCode >= 300 && response.statusCode < 400) {
+      const location = responseHeaderValues(response, 'location')[0];
+      this.redirects.answered(entry.parent, entry.origin.urlPrefix + String(entry.request.path), entry.hop, response.statusCode, location);
+    }
     if (entry.span) {
       if (this.options.responseHeaders.length > 0) {
         entry.span.setAttributes(captureResponseHeaders(response, this.options.responseHeaders));

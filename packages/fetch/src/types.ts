@@ -35,6 +35,8 @@ export interface FetchInstrumentationOptions {
   captureRequestHeaders?: readonly string[];
   /** Response header names copied to `http.response.header.<name>` (allowlist; nothing by default). */
   captureResponseHeaders?: readonly string[];
+  /** Adds `url.scheme` (Opt-In in semconv; `url.full` already holds it) to spans. Default false. */
+  captureUrlScheme?: boolean;
   /**
    * Query parameter names whose values become `REDACTED` in `url.full` (case-insensitive).
    * Default: the semconv list `AWSAccessKeyId`, `Signature`, `sig`, `X-Goog-Signature`.

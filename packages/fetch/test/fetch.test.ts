@@ -53,11 +53,11 @@ describe('global fetch', () => {
       [ATTR.URL_FULL]: `${server.origin}/hello?q=1`,
       [ATTR.SERVER_ADDRESS]: '127.0.0.1',
       [ATTR.SERVER_PORT]: server.port,
-      [ATTR.URL_SCHEME]: 'http',
       [ATTR.HTTP_RESPONSE_STATUS_CODE]: 200,
       [ATTR.NETWORK_PROTOCOL_VERSION]: '1.1',
     });
     expect(span.attributes[ATTR.ERROR_TYPE]).toBeUndefined();
+    expect(span.attributes[ATTR.URL_SCHEME]).toBeUndefined();
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
 
     const point = await harness.metricPoint<{ count: number; sum: number }>(METRICS.HTTP_CLIENT_REQUEST_DURATION.name, {
@@ -65,7 +65,6 @@ describe('global fetch', () => {
       [ATTR.HTTP_RESPONSE_STATUS_CODE]: '200',
       [ATTR.SERVER_ADDRESS]: '127.0.0.1',
       [ATTR.SERVER_PORT]: String(server.port),
-      [ATTR.URL_SCHEME]: 'http',
       [ATTR.NETWORK_PROTOCOL_VERSION]: '1.1',
     });
     expect(point.value.count).toBe(1);
@@ -105,7 +104,7 @@ describe('global fetch', () => {
     expect(harness.spansNamed('GET')).toHaveLength(1);
   });
 
-  it('records one span per redirect hop, each hop carrying its own span id', async () => {
+  it('records one span per redirect hop, each hop carrying its own span id and its http.request.resend_count', async () => {
     const parent = await underParent(async () => {
       const response = await fetch(`${server.origin}/redirect/2`);
       expect(await response.text()).toBe('arrived');
@@ -116,6 +115,15 @@ describe('global fetch', () => {
     for (const hop of hops) assertChildOf(hop, parent);
     expect(server.seen.map((_, i) => wireContext(i)?.spanId)).toEqual(hops.map((s) => s.spanContext().spanId));
     expect(hops.every((s) => s.status.code === SpanStatusCode.UNSET)).toBe(true);
+    expect(hops.map((s) => s.attributes[ATTR.HTTP_REQUEST_RESEND_COUNT])).toEqual([undefined, 1, 2]);
+  });
+
+  it('a fetch after a finished redirect chain, in the same context, is no resend', async () => {
+    await underParent(async () => {
+      await (await fetch(`${server.origin}/redirect/1`)).text();
+      await (await fetch(`${server.origin}/hello`)).text();
+    });
+    expect(harness.spansNamed('GET').map((s) => s.attributes[ATTR.HTTP_REQUEST_RESEND_COUNT])).toEqual([undefined, 1, undefined]);
   });
 
   it('traces 100 concurrent fetches, each with its own span and header', async () => {

@@ -1,7 +1,7 @@
 import { context, trace, type Attributes, type Context, type SpanOptions, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { ATTR, METRICS } from '@threadline/core';
-import { setupTelemetry } from '@threadline/testing';
+import { conformance, setupTelemetry } from '@threadline/testing';
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FetchInstrumentation, subscribeFetch, type FetchInstrumentationOptions, type FetchSubscription } from '../src/index.js';
 import { startServer, type TestServer } from './helpers/server.js';
@@ -30,7 +30,7 @@ function instrument(options: FetchInstrumentationOptions): void {
 const get = async (path: string, init?: RequestInit) => (await fetch(server.origin + path, init)).text();
 
 async function droppedHookErrors(): Promise<number> {
-  const point = await harness.findMetricPoint<number>(METRICS.TELEMETRY_DROPPED.name, { reason: 'hook_error' });
+  const point = await harness.findMetricPoint<number>(METRICS.TELEMETRY_DROPPED.name, { 'threadline.telemetry.drop_reason': 'hook_error' });
   return point?.value ?? 0;
 }
 
@@ -74,11 +74,11 @@ describe('requireParentSpan', () => {
 describe('hooks', () => {
   it('runs requestHook and responseHook with the span and request', async () => {
     instrument({
-      requestHook: (span, request) => span.setAttribute('app.request', `${request.method} ${request.path}`),
-      responseHook: (span, response) => span.setAttribute('app.status', response.statusCode),
+      requestHook: (span, request) => span.setAttribute('test.request', `${request.method} ${request.path}`),
+      responseHook: (span, response) => span.setAttribute('test.status', response.statusCode),
     });
     await get('/hooked');
-    expect(harness.span('GET').attributes).toMatchObject({ 'app.request': 'GET /hooked', 'app.status': 200 });
+    expect(harness.span('GET').attributes).toMatchObject({ 'test.request': 'GET /hooked', 'test.status': 200 });
   });
 
   it('swallows hook errors: the app gets the same response, the span still ends, the drop is counted', async () => {
@@ -96,7 +96,17 @@ describe('hooks', () => {
 });
 
 describe('privacy', () => {
+  it('url.scheme (Opt-In) only with captureUrlScheme: true, and never on the metric', async () => {
+    conformance.optIn(ATTR.URL_SCHEME);
+    instrument({ captureUrlScheme: true });
+    await get('/scheme');
+    expect(harness.span('GET').attributes[ATTR.URL_SCHEME]).toBe('http');
+    const point = await harness.metricPoint(METRICS.HTTP_CLIENT_REQUEST_DURATION.name);
+    expect(point.attributes[ATTR.URL_SCHEME]).toBeUndefined();
+  });
+
   it('captures only allowlisted headers', async () => {
+    conformance.optIn('http.request.header.<key>', 'http.response.header.<key>');
     instrument({ captureRequestHeaders: ['X-Req'], captureResponseHeaders: ['x-res'] });
     await get('/headers', { headers: { 'x-req': 'request-value', authorization: 'Bearer secret' } });
     const attributes = harness.span('GET').attributes;
@@ -170,13 +180,13 @@ describe('sampling', () => {
         [ATTR.SERVER_PORT]: server.port,
       },
     ]);
-    expect(harness.span('GET').attributes[ATTR.URL_SCHEME]).toBe('http');
+    expect(harness.span('GET').attributes[ATTR.URL_SCHEME]).toBeUndefined();
   });
 });
 
 describe('telemetry never breaks the app', () => {
   async function dropped(reason: string): Promise<number> {
-    return (await harness.findMetricPoint<number>(METRICS.TELEMETRY_DROPPED.name, { reason }))?.value ?? 0;
+    return (await harness.findMetricPoint<number>(METRICS.TELEMETRY_DROPPED.name, { 'threadline.telemetry.drop_reason': reason }))?.value ?? 0;
   }
 
   it('a throwing global propagator costs the header, not the request', async () => {

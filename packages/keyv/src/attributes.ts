@@ -23,8 +23,9 @@ export function samplingAttributes(op: OpSpec, system: string): Attributes {
  * hash of a single key.
  */
 export function setCallAttributes(span: Span, op: OpSpec, namespace: string | undefined, firstArg: unknown, options: SpanAttributeOptions): void {
-  if (namespace !== undefined) span.setAttribute(ATTR.KV_NAMESPACE, namespace);
-  if (op.batch) span.setAttribute(ATTR.DB_OPERATION_BATCH_SIZE, keyCount(op, firstArg));
+  if (namespace !== undefined) span.setAttribute(ATTR.DB_COLLECTION_NAME, namespace);
+  // Multi-key calls (getMany, ...) are one operation, not a semconv batch: no db.operation.batch.size.
+  if (op.batch) span.setAttribute(KV_ATTR.KEY_COUNT, keyCount(op, firstArg));
   else if (options.captureKeyHash && typeof firstArg === 'string') span.setAttribute(KV_ATTR.KEY_HASH, hashKey(firstArg, options.keyHashSalt));
 }
 

@@ -2,7 +2,7 @@
  * What threadline needs to know about a Keyv instance (5.x and 6.x) and its store adapter.
  * Knows Keyv, knows nothing of OTel.
  */
-import { DB_SYSTEM_OTHER } from './semconv.js';
+import { DB_SYSTEM_MEMORY, DB_SYSTEM_OTHER } from './semconv.js';
 
 /** The parts of a Keyv instance (5.x or 6.x) threadline reads. */
 export interface KeyvLike {
@@ -45,15 +45,17 @@ const SYSTEMS: ReadonlyArray<readonly [RegExp, string]> = [
   [/redis|valkey/i, 'redis'],
   [/postgres/i, 'postgresql'],
   [/sqlite/i, 'sqlite'],
-  [/mysql|maria/i, 'mysql'],
+  [/maria/i, 'mariadb'],
+  [/mysql/i, 'mysql'],
   [/mongo/i, 'mongodb'],
   [/memcache/i, 'memcached'],
   [/etcd/i, 'etcd'],
   [/dynamo/i, 'aws.dynamodb'],
 ];
 
-/** `db.system.name` from the adapter's class name or 5.x `opts.dialect`; the memory store is `other`. */
+/** `db.system.name` from the adapter's class name or 5.x `opts.dialect`; the memory store is `keyv.memory`. */
 export function dbSystemOf(store: unknown): string {
+  if (isPlainMemoryStore(store)) return DB_SYSTEM_MEMORY;
   for (const candidate of [store, innerStore(store)]) {
     if (candidate === undefined || candidate === null) continue;
     const hints = [constructorName(candidate), dialectOf(candidate)];

@@ -13,8 +13,8 @@ import type { OpSpec } from './ops.js';
 export const kvMetrics = defineMetrics((collector) => ({
   operations: collector.counter({
     ...METRICS.KV_OPERATIONS,
-    labelKeys: [ATTR.DB_SYSTEM_NAME, ATTR.KV_NAMESPACE, ATTR.KV_OPERATION, ATTR.KV_RESULT],
-    optionalLabelKeys: [ATTR.KV_NAMESPACE],
+    labelKeys: [ATTR.DB_SYSTEM_NAME, ATTR.DB_COLLECTION_NAME, ATTR.DB_OPERATION_NAME, ATTR.RESULT],
+    optionalLabelKeys: [ATTR.DB_COLLECTION_NAME],
   }),
   // Shared with @threadline/knex: one declaration shape for the one collector.
   duration: collector.histogram(SHARED_INSTRUMENTS.DB_CLIENT_OPERATION_DURATION),
@@ -60,9 +60,9 @@ export class OpSeries {
   private bindCount(result: string): CounterSeries {
     return this.metrics.operations.bind({
       [ATTR.DB_SYSTEM_NAME]: this.system,
-      [ATTR.KV_NAMESPACE]: this.namespace,
-      [ATTR.KV_OPERATION]: this.op.name,
-      [ATTR.KV_RESULT]: result,
+      [ATTR.DB_COLLECTION_NAME]: this.namespace,
+      [ATTR.DB_OPERATION_NAME]: this.op.name,
+      [ATTR.RESULT]: result,
     });
   }
 

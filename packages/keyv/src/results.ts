@@ -11,7 +11,7 @@ export function countResults(op: OpSpec, series: OpSeries, firstArg: unknown, va
     case 'presence': {
       const hit = op.shape === 'value' ? value !== undefined : value === true;
       (hit ? series.hit : series.miss).add(1);
-      span?.setAttribute(ATTR.KV_RESULT, hit ? RESULT.HIT : RESULT.MISS);
+      span?.setAttribute(ATTR.RESULT, hit ? RESULT.HIT : RESULT.MISS);
       return 0;
     }
     case 'values':

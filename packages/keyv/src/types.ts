@@ -10,7 +10,7 @@ export interface KeyvTelemetryOptions {
    */
   readonly spans?: KeyvSpanMode;
   /**
-   * Adds `kv.key.hash` (SHA-256 of salt + key, first 16 hex chars) to single-key spans. Off by
+   * Adds `threadline.kv.key.hash` (SHA-256 of salt + key, first 16 hex chars) to single-key spans. Off by
    * default: keys never appear in telemetry in any other form.
    */
   readonly captureKeyHash?: boolean;

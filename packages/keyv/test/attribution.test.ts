@@ -77,16 +77,16 @@ describe('store errors are attributed to the call that caused them', () => {
     ['a bridged store', EmittingStore],
   ])('two Keyv instances sharing %s never count each other’s errors', async (_kind, Store) => {
     const store = new Store(new Set(['bad']));
-    const failing = instrumentKeyv(new Keyv({ store }), { dbSystemName: 'first' });
-    const healthy = instrumentKeyv(new Keyv({ store }), { dbSystemName: 'second' });
+    const failing = instrumentKeyv(new Keyv({ store }), { dbSystemName: 'redis' });
+    const healthy = instrumentKeyv(new Keyv({ store }), { dbSystemName: 'mongodb' });
     failing.on('error', () => undefined);
     healthy.on('error', () => undefined);
     await healthy.set('good', 1);
     expect(await Promise.all([failing.get('bad'), healthy.get('good'), healthy.get('absent')])).toEqual([undefined, 1, undefined]);
-    expect(await kvCount('get', 'error', { 'db.system.name': 'first' })).toBe(1);
-    expect(await kvCount('get', 'error', { 'db.system.name': 'second' })).toBe(0);
-    expect(await kvCount('get', 'hit', { 'db.system.name': 'second' })).toBe(1);
-    expect(await kvCount('get', 'miss', { 'db.system.name': 'second' })).toBe(1);
+    expect(await kvCount('get', 'error', { 'db.system.name': 'redis' })).toBe(1);
+    expect(await kvCount('get', 'error', { 'db.system.name': 'mongodb' })).toBe(0);
+    expect(await kvCount('get', 'hit', { 'db.system.name': 'mongodb' })).toBe(1);
+    expect(await kvCount('get', 'miss', { 'db.system.name': 'mongodb' })).toBe(1);
   });
 
   it('an error the adapter emits while no call is in flight is counted against no call', async () => {

@@ -17,14 +17,14 @@ describe('store errors are errors, never misses (keyv 6)', () => {
 
     expect(value).toBeUndefined();
     expect(emitted[0]).toBeInstanceOf(StoreDown);
-    expect(await kvCount('get', 'error', { 'kv.namespace': 'down' })).toBe(1);
+    expect(await kvCount('get', 'error', { 'db.collection.name': 'down' })).toBe(1);
     expect(await kvCount('get', 'miss')).toBe(0);
     const duration = await harness.metricPoint<{ count: number }>('db.client.operation.duration', { 'error.type': 'ESTOREDOWN' });
     expect(duration.value.count).toBe(1);
     const span = harness.span('get down');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('ESTOREDOWN');
-    expect(span.attributes['kv.result']).toBeUndefined();
+    expect(span.attributes['threadline.result']).toBeUndefined();
   });
 
   it('without a listener the call rejects with the same error object, as it does uninstrumented', async () => {
@@ -62,15 +62,15 @@ describe('store errors are errors, never misses (keyv 6)', () => {
     const down = instrumentKeyv(new Keyv({ store: throwingStore(new Set(), true), namespace: 'w' }));
     down.on('error', () => undefined);
     expect(await down.set('k', 1)).toBe(false);
-    expect(await kvCount('set', 'error', { 'kv.namespace': 'w' })).toBe(1);
+    expect(await kvCount('set', 'error', { 'db.collection.name': 'w' })).toBe(1);
 
     const memory = instrumentKeyv(new Keyv({ namespace: 'm' }));
     memory.on('error', () => undefined);
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     expect(await memory.set('k', circular)).toBe(false);
-    expect(await kvCount('set', 'error', { 'kv.namespace': 'm' })).toBe(1);
-    expect(await kvCount('set', 'ok', { 'kv.namespace': 'm' })).toBe(0);
+    expect(await kvCount('set', 'error', { 'db.collection.name': 'm' })).toBe(1);
+    expect(await kvCount('set', 'ok', { 'db.collection.name': 'm' })).toBe(0);
   });
 
   it('counts every key of a failed getMany as an error', async () => {
@@ -88,8 +88,8 @@ describe('keyv 5', () => {
     await keyv.set('a', 1);
     expect(await keyv.get('a')).toBe(1);
     expect(await keyv.get('b')).toBeUndefined();
-    expect(await kvCount('get', 'hit', { 'kv.namespace': 'keyv', 'db.system.name': 'other' })).toBe(1);
-    expect(await kvCount('get', 'miss', { 'kv.namespace': 'keyv' })).toBe(1);
+    expect(await kvCount('get', 'hit', { 'db.collection.name': 'keyv', 'db.system.name': 'keyv.memory' })).toBe(1);
+    expect(await kvCount('get', 'miss', { 'db.collection.name': 'keyv' })).toBe(1);
     expect(await kvCount('getMany', 'miss')).toBe(0);
     expect(await keyv.get(['a', 'b'])).toEqual([1, undefined]);
     expect(await kvCount('getMany', 'hit')).toBe(1);
@@ -111,7 +111,7 @@ describe('telemetry never breaks the app', () => {
     const broken = new MetricsCollector();
     const counter = broken.counter.bind(broken);
     broken.counter = ((spec: { name: string }) => {
-      if (spec.name === 'kv.operations') throw new Error('collector bug');
+      if (spec.name === 'threadline.kv.operations') throw new Error('collector bug');
       return counter(spec as never);
     }) as typeof broken.counter;
     setCollector(broken);

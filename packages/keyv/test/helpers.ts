@@ -14,9 +14,9 @@ export async function inParent<T>(fn: (parent: Span) => Promise<T>, name = 'requ
   });
 }
 
-/** kv.operations value for op/result (0 when the series does not exist). */
+/** threadline.kv.operations value for op/result (0 when the series does not exist). */
 export async function kvCount(op: string, result: string, extra: Record<string, string> = {}): Promise<number> {
-  const point = await harness.findMetricPoint<number>('kv.operations', { 'kv.operation': op, 'kv.result': result, ...extra });
+  const point = await harness.findMetricPoint<number>('threadline.kv.operations', { 'db.operation.name': op, 'threadline.result': result, ...extra });
   return point?.value ?? 0;
 }
 

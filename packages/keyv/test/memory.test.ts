@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { ATTR, DB_SECONDS_BUCKETS, METRICS } from '@threadline/core';
+import { SHARED_INSTRUMENTS } from '@threadline/core';
 import { assertChildOf, assertRoot } from '@threadline/testing';
 import Keyv from 'keyv';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -15,13 +15,13 @@ describe('memory store: hit / miss / ok', () => {
     expect(await keyv.get('alice')).toEqual({ id: 1 });
     expect(await keyv.get('bob')).toBeUndefined();
 
-    expect(await kvCount('get', 'hit', { 'kv.namespace': 'users', 'db.system.name': 'other' })).toBe(1);
+    expect(await kvCount('get', 'hit', { 'db.collection.name': 'users', 'db.system.name': 'keyv.memory' })).toBe(1);
     expect(await kvCount('get', 'miss')).toBe(1);
     expect(await kvCount('get', 'error')).toBe(0);
     expect(await kvCount('set', 'ok')).toBe(1);
     const duration = await harness.metricPoint<{ count: number }>('db.client.operation.duration', {
       'db.operation.name': 'get',
-      'db.system.name': 'other',
+      'db.system.name': 'keyv.memory',
       'db.collection.name': 'users',
     });
     expect(duration.value.count).toBe(2);
@@ -30,12 +30,7 @@ describe('memory store: hit / miss / ok', () => {
   });
 
   it('declares db.client.operation.duration exactly as the other DB plugins do (one collector, no conflict)', async () => {
-    harness.collector.histogram({
-      ...METRICS.DB_CLIENT_OPERATION_DURATION,
-      labelKeys: [ATTR.DB_SYSTEM_NAME, ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE],
-      optionalLabelKeys: [ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.ERROR_TYPE],
-      boundaries: DB_SECONDS_BUCKETS,
-    });
+    harness.collector.histogram(SHARED_INSTRUMENTS.DB_CLIENT_OPERATION_DURATION);
     const keyv = instrumentKeyv(new Keyv({ namespace: 'shared' }));
     await keyv.get('k');
     const point = await harness.metricPoint<{ count: number }>('db.client.operation.duration', { 'db.collection.name': 'shared' });
@@ -50,11 +45,11 @@ describe('memory store: hit / miss / ok', () => {
       await users.get('k');
       await sessions.get('k');
     });
-    expect(await kvCount('get', 'hit', { 'kv.namespace': 'users' })).toBe(1);
-    expect(await kvCount('get', 'miss', { 'kv.namespace': 'sessions' })).toBe(1);
-    expect(await kvCount('get', 'hit', { 'kv.namespace': 'sessions' })).toBe(0);
-    expect(harness.span('get users').attributes['kv.namespace']).toBe('users');
-    expect(harness.span('get sessions').attributes['kv.result']).toBe('miss');
+    expect(await kvCount('get', 'hit', { 'db.collection.name': 'users' })).toBe(1);
+    expect(await kvCount('get', 'miss', { 'db.collection.name': 'sessions' })).toBe(1);
+    expect(await kvCount('get', 'hit', { 'db.collection.name': 'sessions' })).toBe(0);
+    expect(harness.span('get users').attributes['db.collection.name']).toBe('users');
+    expect(harness.span('get sessions').attributes['threadline.result']).toBe('miss');
     expect(harness.span('set users').attributes['db.operation.name']).toBe('set');
   });
 
@@ -63,8 +58,8 @@ describe('memory store: hit / miss / ok', () => {
     await keyv.get('k');
     keyv.namespace = 'after';
     await keyv.get('k');
-    expect(await kvCount('get', 'miss', { 'kv.namespace': 'before' })).toBe(1);
-    expect(await kvCount('get', 'miss', { 'kv.namespace': 'after' })).toBe(1);
+    expect(await kvCount('get', 'miss', { 'db.collection.name': 'before' })).toBe(1);
+    expect(await kvCount('get', 'miss', { 'db.collection.name': 'after' })).toBe(1);
   });
 
   it('counts getMany per key: a partial hit is hits plus misses, with batch size and counts on the span', async () => {
@@ -79,10 +74,10 @@ describe('memory store: hit / miss / ok', () => {
     expect(await kvCount('getMany', 'miss')).toBe(1);
     expect(await kvCount('setMany', 'ok')).toBe(2);
     const span = harness.span('getMany cart');
-    expect(span.attributes['db.operation.batch.size']).toBe(3);
-    expect(span.attributes['kv.hit_count']).toBe(2);
-    expect(span.attributes['kv.miss_count']).toBe(1);
-    expect(span.attributes['kv.result']).toBeUndefined();
+    expect(span.attributes['threadline.kv.key_count']).toBe(3);
+    expect(span.attributes['threadline.kv.hit_count']).toBe(2);
+    expect(span.attributes['threadline.kv.miss_count']).toBe(1);
+    expect(span.attributes['threadline.result']).toBeUndefined();
   });
 
   it('counts get(array) once, as getMany, and covers has / hasMany / delete / deleteMany / clear / raw / iterator', async () => {
@@ -128,10 +123,10 @@ describe('spans', () => {
     assertChildOf(get, parent);
     expect(get.kind).toBe(SpanKind.CLIENT);
     expect(get.attributes).toMatchObject({
-      'db.system.name': 'other',
+      'db.system.name': 'keyv.memory',
       'db.operation.name': 'get',
-      'kv.namespace': 'users',
-      'kv.result': 'hit',
+      'db.collection.name': 'users',
+      'threadline.result': 'hit',
     });
     expect(get.status.code).not.toBe(SpanStatusCode.ERROR);
     assertChildOf(harness.span('set users'), parent);
@@ -144,14 +139,14 @@ describe('spans', () => {
     await inParent(() => never.get('k'));
     assertRoot(harness.span('get a'));
     expect(harness.spansNamed('get n')).toHaveLength(0);
-    expect(await kvCount('get', 'miss', { 'kv.namespace': 'n' })).toBe(1);
+    expect(await kvCount('get', 'miss', { 'db.collection.name': 'n' })).toBe(1);
   });
 
   it('names the span by op alone when Keyv has no namespace', async () => {
     const keyv = instrumentKeyv(new Keyv());
     keyv.namespace = undefined;
     await inParent(() => keyv.get('k'));
-    expect(harness.span('get').attributes['kv.namespace']).toBeUndefined();
+    expect(harness.span('get').attributes['db.collection.name']).toBeUndefined();
   });
 
   it('makes the KV span the active span inside the store call', async () => {

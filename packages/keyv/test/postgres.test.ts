@@ -29,7 +29,7 @@ describeWithPostgres('Postgres store (@keyv/postgres, own table)', () => {
       expect(await keyv.get('b')).toBeUndefined();
       expect(await keyv.getMany(['a', 'b'])).toEqual([{ n: 1 }, undefined]);
     });
-    const labels = { 'db.system.name': 'postgresql', 'kv.namespace': 'pg' };
+    const labels = { 'db.system.name': 'postgresql', 'db.collection.name': 'pg' };
     expect(await kvCount('get', 'hit', labels)).toBe(1);
     expect(await kvCount('get', 'miss', labels)).toBe(1);
     expect(await kvCount('getMany', 'hit', labels)).toBe(1);
@@ -47,8 +47,8 @@ describe('a Postgres store that cannot connect', () => {
     const keyv = instrumentKeyv(new Keyv({ store, namespace: 'nopg' }));
     keyv.on('error', () => undefined);
     expect(await keyv.get('a')).toBeUndefined();
-    expect(await kvCount('get', 'error', { 'db.system.name': 'postgresql', 'kv.namespace': 'nopg' })).toBe(1);
-    expect(await kvCount('get', 'miss', { 'kv.namespace': 'nopg' })).toBe(0);
+    expect(await kvCount('get', 'error', { 'db.system.name': 'postgresql', 'db.collection.name': 'nopg' })).toBe(1);
+    expect(await kvCount('get', 'miss', { 'db.collection.name': 'nopg' })).toBe(0);
     await keyv.disconnect().catch(() => undefined);
   });
 });

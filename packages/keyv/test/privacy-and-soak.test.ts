@@ -3,7 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import Keyv from 'keyv';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { instrumentKeyv } from '../src/index.js';
+import { instrumentKeyv, KV_ATTR } from '../src/index.js';
+import { conformance } from '@threadline/testing';
 import { harness, inParent, kvCount } from './helpers.js';
 
 beforeEach(() => harness.reset());
@@ -30,15 +31,16 @@ describe('privacy', () => {
   });
 
   it('captures a salted key hash only when asked, never the key', async () => {
+    conformance.optIn(KV_ATTR.KEY_HASH);
     const keyv = instrumentKeyv(new Keyv({ namespace: 'hashed' }), { captureKeyHash: true, keyHashSalt: 'pepper' });
     await inParent(() => keyv.get(SECRET_KEY));
-    const hash = harness.span('get hashed').attributes['kv.key.hash'];
+    const hash = harness.span('get hashed').attributes['threadline.kv.key.hash'];
     expect(hash).toBe(createHash('sha256').update('pepper').update(SECRET_KEY).digest('hex').slice(0, 16));
 
     harness.reset();
     const plain = instrumentKeyv(new Keyv({ namespace: 'plain' }));
     await inParent(() => plain.get(SECRET_KEY));
-    expect(harness.span('get plain').attributes['kv.key.hash']).toBeUndefined();
+    expect(harness.span('get plain').attributes['threadline.kv.key.hash']).toBeUndefined();
   });
 });
 
@@ -61,7 +63,7 @@ describe('bounded', () => {
     expect(grown).toBeLessThan(2 * 1024 * 1024);
     expect(await kvCount('get', 'hit')).toBe(55_000);
     expect(await kvCount('get', 'miss')).toBe(55_000);
-    expect(harness.collector.instrument('kv.operations')?.seriesCount).toBe(3);
+    expect(harness.collector.instrument('threadline.kv.operations')?.seriesCount).toBe(3);
     expect(harness.spans()).toHaveLength(0);
   });
 });

@@ -26,10 +26,10 @@ describeWithRedis('Redis store (@keyv/redis, shared server)', () => {
       expect(await keyv.get('alice')).toEqual({ id: 1 });
       expect(await keyv.get('nobody')).toBeUndefined();
     });
-    expect(await kvCount('get', 'hit', { 'db.system.name': 'redis', 'kv.namespace': namespace })).toBe(1);
+    expect(await kvCount('get', 'hit', { 'db.system.name': 'redis', 'db.collection.name': namespace })).toBe(1);
     expect(await kvCount('get', 'miss', { 'db.system.name': 'redis' })).toBe(1);
     const gets = harness.spansNamed(`get ${namespace}`);
-    expect(gets.map((s) => s.attributes['kv.result'])).toEqual(['hit', 'miss']);
+    expect(gets.map((s) => s.attributes['threadline.result'])).toEqual(['hit', 'miss']);
     for (const span of gets) assertChildOf(span, harness.span('request'));
     expect(gets[0]?.attributes['db.system.name']).toBe('redis');
   });
@@ -62,9 +62,9 @@ describeWithRedis('Redis stopped mid-test (a private redis-server, killed)', () 
 
       expect(after).toBeUndefined();
       expect(emitted.length).toBeGreaterThan(0);
-      expect(await kvCount('get', 'hit', { 'kv.namespace': 'private' })).toBe(1);
-      expect(await kvCount('get', 'error', { 'kv.namespace': 'private' })).toBe(2);
-      expect(await kvCount('get', 'miss', { 'kv.namespace': 'private' })).toBe(0);
+      expect(await kvCount('get', 'hit', { 'db.collection.name': 'private' })).toBe(1);
+      expect(await kvCount('get', 'error', { 'db.collection.name': 'private' })).toBe(2);
+      expect(await kvCount('get', 'miss', { 'db.collection.name': 'private' })).toBe(0);
       const span = harness.span('get private');
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
       // Which node-redis error depends on whether the client saw the socket close before the call.

@@ -114,10 +114,8 @@ export function methodOperation(method: unknown): string | undefined {
   return typeof method === 'string' ? OPERATION_BY_METHOD.get(method) : undefined;
 }
 
-/** `db.operation.name`: from knex's method, else the statement's first keyword (looked at in the first 64 chars). */
-export function operationName(method: unknown, sql: string): string | undefined {
-  const mapped = methodOperation(method);
-  if (mapped) return mapped;
+/** The statement's first SQL keyword (looked at in the first 64 chars), for `db.query.summary` only. */
+export function summaryKeyword(sql: string): string | undefined {
   const match = FIRST_WORD.exec(sql.length > 64 ? sql.slice(0, 64) : sql);
   const word = match?.[1]?.toUpperCase();
   return word && SQL_KEYWORDS.has(word) ? word : undefined;

@@ -1,6 +1,17 @@
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
-import { ATTR, METRICS, RESULT, SHARED_INSTRUMENTS, defineMetrics, type CounterSeries, type GaugeSeries, type HistogramSeries } from '@threadline/core';
+import {
+  ATTR,
+  METRICS,
+  RESULT,
+  SHARED_INSTRUMENTS,
+  defineMetrics,
+  type CounterSeries,
+  type HistogramSeries,
+  type UpDownCounterSeries,
+} from '@threadline/core';
 import type { QueryShape } from './query-shapes.js';
+
+const POOL = [ATTR.DB_CLIENT_CONNECTION_POOL_NAME] as const;
 
 export const knexMetrics = defineMetrics((collector) => ({
   // Shared with @threadline/keyv: one declaration shape for the one collector.
@@ -10,12 +21,10 @@ export const knexMetrics = defineMetrics((collector) => ({
     labelKeys: [ATTR.DB_SYSTEM_NAME, ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME, ATTR.RESULT],
     optionalLabelKeys: [ATTR.DB_OPERATION_NAME, ATTR.DB_COLLECTION_NAME],
   }),
-  connections: collector.gauge({
-    ...METRICS.DB_CLIENT_CONNECTION_COUNT,
-    labelKeys: [ATTR.DB_CLIENT_CONNECTION_POOL_NAME, ATTR.DB_CLIENT_CONNECTION_STATE],
-  }),
-  pending: collector.gauge({ ...METRICS.DB_CLIENT_CONNECTION_PENDING_REQUESTS, labelKeys: [ATTR.DB_CLIENT_CONNECTION_POOL_NAME] }),
-  max: collector.gauge({ ...METRICS.DB_CLIENT_CONNECTION_MAX, labelKeys: [ATTR.DB_CLIENT_CONNECTION_POOL_NAME] }),
+  connections: collector.upDownCounter({ ...METRICS.DB_CLIENT_CONNECTION_COUNT, labelKeys: [...POOL, ATTR.DB_CLIENT_CONNECTION_STATE] }),
+  pending: collector.upDownCounter({ ...METRICS.DB_CLIENT_CONNECTION_PENDING_REQUESTS, labelKeys: POOL }),
+  limit: collector.upDownCounter({ ...METRICS.DB_CLIENT_CONNECTION_LIMIT, labelKeys: POOL }),
+  timeouts: collector.counter({ ...METRICS.DB_CLIENT_CONNECTION_TIMEOUTS, labelKeys: POOL }),
 }), { name: PACKAGE_NAME, version: PACKAGE_VERSION });
 
 export type KnexMetrics = ReturnType<typeof knexMetrics>;
@@ -26,11 +35,28 @@ export interface OkSeries {
   readonly count: CounterSeries;
 }
 
+/**
+ * An up-down counter fed absolute pool samples: it adds the change since the last sample, so
+ * the sum always equals the pool's state (semconv makes the pool metrics UpDownCounters).
+ */
+export class PoolLevel {
+  private last = 0;
+
+  constructor(private readonly series: UpDownCounterSeries) {}
+
+  set(value: number): void {
+    if (value === this.last) return;
+    this.series.add(value - this.last);
+    this.last = value;
+  }
+}
+
 export interface PoolSeries {
-  readonly used: GaugeSeries;
-  readonly idle: GaugeSeries;
-  readonly pending: GaugeSeries;
-  readonly max: GaugeSeries;
+  readonly used: PoolLevel;
+  readonly idle: PoolLevel;
+  readonly pending: PoolLevel;
+  readonly limit: PoolLevel;
+  readonly timeouts: CounterSeries;
 }
 
 /** Binds the series one knex instance records into; a new collector rebinds them. */
@@ -43,7 +69,7 @@ export class SeriesCache {
     if (shape.seriesOwner === metrics && shape.series !== undefined) return shape.series;
     const labels = { [ATTR.DB_SYSTEM_NAME]: shape.system, [ATTR.DB_OPERATION_NAME]: shape.operation, [ATTR.DB_COLLECTION_NAME]: shape.collection };
     const series = {
-      duration: metrics.duration.bind(labels),
+      duration: metrics.duration.bind(shape.metricLabels),
       count: metrics.operations.bind({ ...labels, [ATTR.RESULT]: RESULT.OK }),
     };
     shape.series = series;
@@ -51,11 +77,16 @@ export class SeriesCache {
     return series;
   }
 
-  recordError(system: string, operation: string | undefined, collection: string | undefined, errorType: string, seconds: number): void {
+  recordError(shape: QueryShape, errorType: string, statusCode: string | undefined, seconds: number): void {
     const metrics = knexMetrics();
-    const labels = { [ATTR.DB_SYSTEM_NAME]: system, [ATTR.DB_OPERATION_NAME]: operation, [ATTR.DB_COLLECTION_NAME]: collection };
-    metrics.duration.bind({ ...labels, [ATTR.ERROR_TYPE]: errorType }).record(seconds);
+    metrics.duration.bind({ ...shape.metricLabels, [ATTR.ERROR_TYPE]: errorType, [ATTR.DB_RESPONSE_STATUS_CODE]: statusCode }).record(seconds);
+    const labels = { [ATTR.DB_SYSTEM_NAME]: shape.system, [ATTR.DB_OPERATION_NAME]: shape.operation, [ATTR.DB_COLLECTION_NAME]: shape.collection };
     metrics.operations.bind({ ...labels, [ATTR.RESULT]: RESULT.ERROR }).add(1);
+  }
+
+  /** A connection could not be acquired: an error with no operation behind it. */
+  recordAcquireError(system: string): void {
+    knexMetrics().operations.bind({ [ATTR.DB_SYSTEM_NAME]: system, [ATTR.RESULT]: RESULT.ERROR }).add(1);
   }
 
   /** One pool per knex instance: its series are bound once per collector. */
@@ -64,10 +95,11 @@ export class SeriesCache {
     if (this.pool?.metrics === metrics) return this.pool.series;
     const pool = { [ATTR.DB_CLIENT_CONNECTION_POOL_NAME]: poolName };
     const series = {
-      used: metrics.connections.bind({ ...pool, [ATTR.DB_CLIENT_CONNECTION_STATE]: 'used' }),
-      idle: metrics.connections.bind({ ...pool, [ATTR.DB_CLIENT_CONNECTION_STATE]: 'idle' }),
-      pending: metrics.pending.bind(pool),
-      max: metrics.max.bind(pool),
+      used: new PoolLevel(metrics.connections.bind({ ...pool, [ATTR.DB_CLIENT_CONNECTION_STATE]: 'used' })),
+      idle: new PoolLevel(metrics.connections.bind({ ...pool, [ATTR.DB_CLIENT_CONNECTION_STATE]: 'idle' })),
+      pending: new PoolLevel(metrics.pending.bind(pool)),
+      limit: new PoolLevel(metrics.limit.bind(pool)),
+      timeouts: metrics.timeouts.bind(pool),
     };
     this.pool = { metrics, series };
     return series;

@@ -1,9 +1,9 @@
 /**
- * Names @threadline/core's table lacks. Reported to the lead for lifting into core.
+ * Knex names beyond core's `ATTR`; @threadline/core's registry (`KNEX_NAMES`) lists every name knex emits.
  */
 export const KNEX_ATTR = {
   /** `commit` or `rollback`: how a transaction ended (no semconv name exists). */
-  DB_TRANSACTION_OUTCOME: 'db.transaction.outcome',
+  TRANSACTION_OUTCOME: 'threadline.db.transaction.outcome',
 } as const;
 
 export const TRANSACTION_OUTCOME = { COMMIT: 'commit', ROLLBACK: 'rollback' } as const;

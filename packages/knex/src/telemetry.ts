@@ -1,7 +1,7 @@
 import { context, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { ATTR, ERROR_TYPE_OTHER, SPAN_NAMES, TelemetryBoundary, countDropped, errorType, safeHook } from '@threadline/core';
 import { maskLiterals, type ConnectionFacts } from './attributes.js';
-import { markFailed } from './errors.js';
+import { markFailed, responseStatusCode } from './errors.js';
 import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
 import { SeriesCache } from './metrics.js';
 import { QueryShapes, type QueryShape } from './query-shapes.js';
@@ -111,7 +111,9 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   acquireFailed(error: unknown): void {
     const parent = context.active();
     const type = errorType(error);
-    this.series.recordError(this.facts.system, undefined, undefined, type, 0);
+    // No operation ran, so no operation duration: a pool timeout counts as one, any failure as an error.
+    if (/timeout/i.test(type)) this.series.poolSeries(this.facts.poolName).timeouts.add(1);
+    this.series.recordAcquireError(this.facts.system);
     if (this.config.requireParentSpan && !hasSpan(parent)) return;
     const span = this.source.tracer.startSpan(SPAN_NAMES.db(undefined, undefined, this.facts.system), { kind: SpanKind.CLIENT, attributes: this.baseAttributes }, parent);
     markFailed(span, type, error);
@@ -136,7 +138,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   transactionEnded(tx: TransactionOp, error: unknown, failed: boolean): void {
     if (!tx.span) return;
     const outcome = tx.outcome ?? (failed ? 'rollback' : undefined);
-    if (outcome) tx.span.setAttribute(KNEX_ATTR.DB_TRANSACTION_OUTCOME, outcome);
+    if (outcome) tx.span.setAttribute(KNEX_ATTR.TRANSACTION_OUTCOME, outcome);
     if (failed) markFailed(tx.span, errorType(error), error);
     tx.span.end();
   }
@@ -146,7 +148,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     series.used.set(pool.used);
     series.idle.set(pool.idle);
     series.pending.set(pool.pending);
-    series.max.set(pool.max);
+    series.limit.set(pool.max);
   }
 
   serverSystem(system: string): void {
@@ -183,7 +185,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   private fail(op: QueryOp, type: string, error?: unknown): void {
     const seconds = (performance.now() - op.startedAt) / 1000;
     const { shape } = op;
-    this.series.recordError(shape.system, shape.operation, shape.collection, type, seconds);
+    this.series.recordError(shape, type, responseStatusCode(error), seconds);
     if (op.span) {
       markFailed(op.span, type, error);
       op.span.end();

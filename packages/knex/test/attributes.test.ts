@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectionName, connectionFacts, maskLiterals, operationName, queryText } from '../src/attributes.js';
+import { collectionName, connectionFacts, maskLiterals, methodOperation, queryText, summaryKeyword } from '../src/attributes.js';
 
 describe('maskLiterals (the default sanitizer)', () => {
   it.each([
@@ -19,18 +19,27 @@ describe('maskLiterals (the default sanitizer)', () => {
   });
 });
 
-describe('operationName', () => {
+describe('methodOperation (db.operation.name, never parsed from SQL)', () => {
   it.each([
-    ['select', 'select 1', 'SELECT'],
-    ['first', 'select 1', 'SELECT'],
-    ['del', 'delete from t', 'DELETE'],
-    ['raw', '  (select 1) union (select 2)', 'SELECT'],
-    ['raw', 'with x as (select 1) select * from x', 'WITH'],
-    [undefined, 'create table t (id int)', 'CREATE'],
-    ['raw', 'frobnicate everything', undefined],
-    ['raw', '', undefined],
-  ])('%s / %s → %s', (method, sql, expected) => {
-    expect(operationName(method, sql)).toBe(expected);
+    ['select', 'SELECT'],
+    ['first', 'SELECT'],
+    ['del', 'DELETE'],
+    ['raw', undefined],
+    [undefined, undefined],
+  ])('%s → %s', (method, expected) => {
+    expect(methodOperation(method)).toBe(expected);
+  });
+});
+
+describe('summaryKeyword (db.query.summary of raw SQL)', () => {
+  it.each([
+    ['  (select 1) union (select 2)', 'SELECT'],
+    ['with x as (select 1) select * from x', 'WITH'],
+    ['create table t (id int)', 'CREATE'],
+    ['frobnicate everything', undefined],
+    ['', undefined],
+  ])('%s → %s', (sql, expected) => {
+    expect(summaryKeyword(sql)).toBe(expected);
   });
 });
 

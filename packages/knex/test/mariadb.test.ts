@@ -49,7 +49,7 @@ describeWithMariaDB.each(LINES)('MariaDB ($line)', ({ factory }) => {
     assertSameTrace(root, tx, select, ...inserts, harness.span(`UPDATE ${table}`));
     assertChildOf(select, root);
     assertChildOf(inserts.find((s) => s.parentSpanContext?.spanId === tx.spanContext().spanId)!, tx);
-    expect(tx.attributes['db.transaction.outcome']).toBe('commit');
+    expect(tx.attributes['threadline.db.transaction.outcome']).toBe('commit');
     expect(select.attributes).toMatchObject({
       'db.system.name': 'mariadb',
       'db.namespace': database,
@@ -90,7 +90,7 @@ describeWithMariaDB.each(LINES)('MariaDB ($line)', ({ factory }) => {
         .catch(() => undefined);
     });
     const tx = harness.span('TRANSACTION');
-    expect(tx.attributes['db.transaction.outcome']).toBe('rollback');
+    expect(tx.attributes['threadline.db.transaction.outcome']).toBe('rollback');
     expect(tx.attributes['error.type']).toBe('RangeError');
     expect(await bare(table).where('id', 20)).toEqual([]);
   });

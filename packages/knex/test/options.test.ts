@@ -44,7 +44,7 @@ describeWithPostgres('options', () => {
     expect(harness.spans()).toHaveLength(0);
     await withRoot('parent', () => db.raw('select 1'));
     expect(harness.spansNamed('SELECT')).toHaveLength(1);
-    expect((await harness.metricPoint('db.client.operations', { 'threadline.result': 'ok' })).value).toBe(2);
+    expect((await harness.metricPoint('threadline.db.client.operations', { 'threadline.result': 'ok' })).value).toBe(2);
   });
 
   it('maxQueryLength truncates before sanitizing; 0 leaves the text out', async () => {
@@ -66,24 +66,24 @@ describeWithPostgres('options', () => {
     }).raw('select 7 as v');
     expect((rows as { rows: unknown[] }).rows).toEqual([{ v: 7 }]);
     expect(harness.span('SELECT').attributes['db.query.text']).toBeUndefined();
-    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'sanitizer_error' })).value).toBe(1);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'sanitizer_error' })).value).toBe(1);
   });
 
   it('hooks see the query and response; throwing hooks cost nothing but the hook', async () => {
     const seen: unknown[] = [];
     const db = open({
       requestHook: (span: Span, info) => {
-        span.setAttribute('app.bindings', info.bindings?.length ?? -1);
+        span.setAttribute('test.bindings', info.bindings?.length ?? -1);
         seen.push(info.method, info.sql);
       },
       responseHook: (span: Span, info) => {
-        span.setAttribute('app.rows', (info.response as { rows: unknown[] }).rows.length);
+        span.setAttribute('test.rows', (info.response as { rows: unknown[] }).rows.length);
       },
     });
     await db.raw('select ? as a, ? as b', [1, 2]);
     const span = harness.span('SELECT');
-    expect(span.attributes['app.bindings']).toBe(2);
-    expect(span.attributes['app.rows']).toBe(1);
+    expect(span.attributes['test.bindings']).toBe(2);
+    expect(span.attributes['test.rows']).toBe(1);
     expect(seen).toEqual(['raw', 'select $1 as a, $2 as b']);
 
     harness.reset();
@@ -98,7 +98,7 @@ describeWithPostgres('options', () => {
     const rows = await failing.raw('select 5 as v');
     expect((rows as { rows: unknown[] }).rows).toEqual([{ v: 5 }]);
     expect(harness.span('SELECT').status.code).toBe(SpanStatusCode.UNSET);
-    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'hook_error' })).value).toBe(2);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'hook_error' })).value).toBe(2);
   });
 
   it('dbSystemName overrides the detected system', async () => {
@@ -118,7 +118,7 @@ describeWithPostgres('options', () => {
     expect((await hostile).rows).toEqual([{ v: 8 }]);
     expect((await db.raw('select 9 as v')).rows).toEqual([{ v: 9 }]);
     expect(harness.spans()).toHaveLength(0);
-    expect((await harness.metricPoint('threadline.telemetry.dropped', { reason: 'internal_error' })).value).toBe(1);
+    expect((await harness.metricPoint('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'internal_error' })).value).toBe(1);
   });
 
   it('instrumenting one instance twice keeps one instrumentation', async () => {

@@ -63,7 +63,7 @@ describeWithPostgres('Postgres failures and hostile input', () => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('42601');
     assertChildOf(span, harness.span('caller'));
-    const point = await harness.metricPoint('db.client.operations', { 'db.system.name': 'postgresql', 'threadline.result': 'error' });
+    const point = await harness.metricPoint('threadline.db.client.operations', { 'db.system.name': 'postgresql', 'threadline.result': 'error' });
     expect(point.value).toBe(1);
   });
 
@@ -101,8 +101,27 @@ describeWithPostgres('Postgres failures and hostile input', () => {
     expect(span.attributes['error.type']).toBe('ECONNREFUSED');
     expect(span.attributes['server.port']).toBe(port);
     assertChildOf(span, harness.span('caller'));
-    const point = await harness.metricPoint('db.client.operations', { 'threadline.result': 'error' });
+    const point = await harness.metricPoint('threadline.db.client.operations', { 'threadline.result': 'error' });
     expect(point.value).toBe(1);
+    // No operation ran: no operation duration.
+    expect(await harness.findMetricPoint('db.client.operation.duration', { 'error.type': 'ECONNREFUSED' })).toBeUndefined();
+  });
+
+  it('a pool acquisition that times out counts db.client.connection.timeouts, not a 0-second operation', async () => {
+    const db = knex({ client: 'pg', connection: PG_CONNECTION, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 300, log: QUIET_LOG });
+    instrumentKnex(db);
+    try {
+      await db.transaction(async (trx) => {
+        await trx.raw('select 1');
+        // The only connection is held by this transaction: the next query cannot get one.
+        await expect(db.raw('select 2')).rejects.toThrow(/Timeout acquiring a connection/);
+      });
+    } finally {
+      await db.destroy();
+    }
+    expect((await harness.metricPoint('db.client.connection.timeouts')).value).toBe(1);
+    expect(await harness.findMetricPoint('db.client.operation.duration', { 'error.type': 'KnexTimeoutError' })).toBeUndefined();
+    expect((await harness.metricPoint('threadline.db.client.operations', { 'threadline.result': 'error' })).value).toBe(1);
   });
 
   it.each([true, false])('a query timeout (cancel: %s) reaches the caller unchanged and fails the span as KnexTimeoutError', async (cancel) => {

@@ -29,14 +29,18 @@ describeWithPostgres('Postgres metrics', () => {
     await db.raw('selec 3').catch(() => undefined);
     const ok = await harness.metricPoint<{ count: number; buckets: { boundaries: number[] } }>('db.client.operation.duration', {
       'db.system.name': 'postgresql',
-      'db.operation.name': 'SELECT',
+      'db.query.summary': 'SELECT',
     });
     expect(ok.value.count).toBe(2);
     expect(ok.attributes['error.type']).toBeUndefined();
+    // Conditionally Required / Recommended on the metric: the database, the server; no operation name parsed from raw SQL.
+    expect(ok.attributes).toMatchObject({ 'db.namespace': 'test', 'server.address': '127.0.0.1', 'server.port': '5432' });
+    expect(ok.attributes['db.operation.name']).toBeUndefined();
     expect(ok.value.buckets.boundaries).toEqual([0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10]);
-    expect((await harness.metricPoint('db.client.operations', { 'db.operation.name': 'SELECT', 'threadline.result': 'ok' })).value).toBe(2);
+    expect((await harness.metricPoint('threadline.db.client.operations', { 'db.system.name': 'postgresql', 'threadline.result': 'ok' })).value).toBe(2);
     const failed = await harness.metricPoint<{ count: number }>('db.client.operation.duration', { 'error.type': '42601' });
     expect(failed.value.count).toBe(1);
+    expect(failed.attributes['db.response.status_code']).toBe('42601');
     expect(failed.attributes['db.operation.name']).toBeUndefined();
   });
 
@@ -58,7 +62,7 @@ describeWithPostgres('Postgres metrics', () => {
       await eventually(async () => (await gauge('db.client.connection.pending_requests')) === 2);
       expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'used' })).toBe(3);
       expect(await gauge('db.client.connection.count', { 'db.client.connection.state': 'idle' })).toBe(0);
-      expect(await gauge('db.client.connection.max')).toBe(3);
+      expect(await gauge('db.client.connection.limit')).toBe(3);
     } finally {
       open();
       await Promise.all([...holders, ...queued]);
@@ -76,7 +80,7 @@ describeWithPostgres('Postgres metrics', () => {
       await quiet.raw('select 1');
       await settle();
       expect(await harness.findMetricPoint('db.client.connection.count', { 'db.client.connection.pool.name': 'localhost:5432/test' })).toBeUndefined();
-      expect((await harness.metricPoint('db.client.operations', { 'threadline.result': 'ok' })).value).toBe(1);
+      expect((await harness.metricPoint('threadline.db.client.operations', { 'threadline.result': 'ok' })).value).toBe(1);
     } finally {
       await quiet.destroy();
     }

@@ -47,7 +47,7 @@ describeWithPostgres.each(LINES)('Postgres spans ($line)', ({ factory }) => {
     for (const span of [insert[0]!, update, select, tx]) assertChildOf(span, root);
     assertChildOf(insert[1]!, tx);
     assertChildOf(del, tx);
-    expect(tx.attributes['db.transaction.outcome']).toBe('commit');
+    expect(tx.attributes['threadline.db.transaction.outcome']).toBe('commit');
     expect(tx.kind).toBe(SpanKind.INTERNAL);
     expect(tx.status.code).toBe(SpanStatusCode.UNSET);
     expect(select.kind).toBe(SpanKind.CLIENT);
@@ -123,7 +123,7 @@ describeWithPostgres.each(LINES)('Postgres spans ($line)', ({ factory }) => {
       ).rejects.toBe(failure);
     });
     const tx = harness.span('TRANSACTION');
-    expect(tx.attributes['db.transaction.outcome']).toBe('rollback');
+    expect(tx.attributes['threadline.db.transaction.outcome']).toBe('rollback');
     expect(tx.status.code).toBe(SpanStatusCode.ERROR);
     expect(tx.attributes['error.type']).toBe('Error');
     assertChildOf(harness.span(`INSERT ${table}`), tx);
@@ -139,7 +139,7 @@ describeWithPostgres.each(LINES)('Postgres spans ($line)', ({ factory }) => {
       expect(result).toBeUndefined();
     });
     const tx = harness.span('TRANSACTION');
-    expect(tx.attributes['db.transaction.outcome']).toBe('rollback');
+    expect(tx.attributes['threadline.db.transaction.outcome']).toBe('rollback');
     expect(tx.status.code).toBe(SpanStatusCode.UNSET);
   });
 
@@ -160,8 +160,8 @@ describeWithPostgres.each(LINES)('Postgres spans ($line)', ({ factory }) => {
     const outer = txs.find((s) => s.parentSpanContext?.spanId === root.spanContext().spanId)!;
     const inner = txs.find((s) => s !== outer)!;
     assertChildOf(inner, outer);
-    expect(outer.attributes['db.transaction.outcome']).toBe('commit');
-    expect(inner.attributes['db.transaction.outcome']).toBe('commit');
+    expect(outer.attributes['threadline.db.transaction.outcome']).toBe('commit');
+    expect(inner.attributes['threadline.db.transaction.outcome']).toBe('commit');
     const inserts = harness.spansNamed(`INSERT ${table}`);
     assertChildOf(inserts.find((s) => s.parentSpanContext?.spanId === inner.spanContext().spanId)!, inner);
     expect(inserts.filter((s) => s.parentSpanContext?.spanId === outer.spanContext().spanId)).toHaveLength(1);

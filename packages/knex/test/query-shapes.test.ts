@@ -18,13 +18,15 @@ describe('QueryShapes (per-statement span name, start attributes, series slot)',
       'db.namespace': 'app',
       'server.address': 'db',
       'server.port': 5432,
-      'db.operation.name': 'SELECT',
+      'db.query.summary': 'SELECT',
       'db.query.text': 'select * from t where name = ?',
     });
+    expect(Object.keys(raw.spanOptions.attributes ?? {})).not.toContain('db.operation.name');
     expect(Object.keys(raw.spanOptions.attributes ?? {})).not.toContain('db.collection.name');
     const unknown = s.of('frobnicate', 'raw', undefined);
     expect(unknown.spanName).toBe('postgresql');
     expect(unknown.spanOptions.attributes).not.toHaveProperty('db.operation.name');
+    expect(unknown.spanOptions.attributes).not.toHaveProperty('db.query.summary');
   });
 
   it('reuses one shape per statement, method and table, and builds another when either differs', () => {

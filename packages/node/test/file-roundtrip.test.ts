@@ -106,6 +106,6 @@ describe('file exporter round trip', () => {
     });
     expect(value).toBe(42);
     await expect(handle.shutdown()).resolves.toEqual({ timedOut: false, unsentSpans: 0 });
-    expect(findPoint(handle.collector, 'threadline.telemetry.dropped', { reason: 'span_export_failed' })?.value).toBe(1);
+    expect(findPoint(handle.collector, 'threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'span_export_failed' })?.value).toBe(1);
   });
 });

@@ -58,13 +58,13 @@ describe('OTLP export (real exporters to an in-process OTLP/HTTP receiver)', () 
       env: { OTEL_TRACES_EXPORTER: 'otlp,file', OTEL_METRICS_EXPORTER: 'file,otlp' },
     });
     trace.getTracer('list').startSpan('to both').end();
-    handle.collector.counter({ name: 'list.calls', unit: '{call}', description: 'calls', labelKeys: [] }).bind({}).add(3);
+    handle.collector.counter({ name: 'test.list.calls', unit: '{call}', description: 'calls', labelKeys: [] }).bind({}).add(3);
     await handle.shutdown();
 
     expect(receiver.spans().map((s) => s.name)).toEqual(['to both']);
-    expect(receiver.latestPoint('list.calls', {}, 'exporter-list')?.value).toBe(3);
+    expect(receiver.latestPoint('test.list.calls', {}, 'exporter-list')?.value).toBe(3);
     expect(await readFile(join(dir, 'traces.jsonl'), 'utf8')).toContain('"name":"to both"');
-    expect(await readFile(join(dir, 'metrics.jsonl'), 'utf8')).toContain('"name":"list.calls"');
+    expect(await readFile(join(dir, 'metrics.jsonl'), 'utf8')).toContain('"name":"test.list.calls"');
   });
 
   it('a second startTelemetry() while one runs throws and says what to do; after shutdown() it starts again', async () => {
@@ -90,11 +90,11 @@ describe('OTLP export (real exporters to an in-process OTLP/HTTP receiver)', () 
     });
     try {
       trace.getTracer('wiring').startSpan('wired').end();
-      const calls = handle.collector.counter({ name: 'wiring.calls', unit: '{call}', description: 'calls', labelKeys: ['result'] });
+      const calls = handle.collector.counter({ name: 'test.wiring.calls', unit: '{call}', description: 'calls', labelKeys: ['result'] });
       calls.bind({ result: 'ok' }).add(7);
       await handle.forceFlush();
       expect(receiver.spans().map((s) => s.name)).toContain('wired');
-      const point = receiver.latestPoint('wiring.calls', { result: 'ok' }, 'collector-wiring');
+      const point = receiver.latestPoint('test.wiring.calls', { result: 'ok' }, 'collector-wiring');
       expect(point?.type).toBe('sum');
       expect(point?.value).toBe(7);
     } finally {

@@ -18,7 +18,8 @@ export function transactionAttributes(slot: string, database: string | undefined
   }
   return {
     ...commonAttributes(slot, database, transaction),
-    [ATTR.MESSAGING_BATCH_MESSAGE_COUNT]: transaction.changes.length,
+    // Semconv: a batch count only on operations over more than one message.
+    ...(transaction.changes.length > 1 ? { [ATTR.MESSAGING_BATCH_MESSAGE_COUNT]: transaction.changes.length } : {}),
     [CDC_ATTR.TABLES]: [...tables],
     [CDC_ATTR.OPERATIONS]: [...operations],
     [CDC_ATTR.CHANGE_COUNT]: transaction.changes.length,

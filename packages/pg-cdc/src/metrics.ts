@@ -1,15 +1,16 @@
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './semconv.js';
 import { ATTR, defineMetrics, METRICS, RESULT } from '@threadline/core';
-import { CDC_TRANSACTIONS } from './semconv.js';
+import { CDC_TRANSACTIONS, MESSAGING_SYSTEM_POSTGRES_CDC } from './semconv.js';
 import type { CdcErrorKind } from './types.js';
 
 const SLOT = ATTR.CDC_SLOT;
+const PROCESS_LABELS = [ATTR.MESSAGING_SYSTEM, ATTR.MESSAGING_OPERATION_NAME, ATTR.MESSAGING_DESTINATION_NAME, ATTR.ERROR_TYPE] as const;
 
 /** The plugin's instruments, declared once per collector. */
 export const cdcMetrics = defineMetrics((collector) => ({
   changes: collector.counter({ ...METRICS.CDC_CHANGES, labelKeys: [SLOT, ATTR.CDC_TABLE, ATTR.CDC_OPERATION] }),
-  errors: collector.counter({ ...METRICS.CDC_ERRORS, labelKeys: [SLOT, ATTR.CDC_ERROR_KIND] }),
-  duration: collector.histogram({ ...METRICS.CDC_PROCESS_DURATION, labelKeys: [SLOT], optionalLabelKeys: [ATTR.ERROR_TYPE] }),
+  errors: collector.counter({ ...METRICS.CDC_ERRORS, labelKeys: [SLOT, ATTR.ERROR_TYPE] }),
+  duration: collector.histogram({ ...METRICS.MESSAGING_PROCESS_DURATION, labelKeys: PROCESS_LABELS, optionalLabelKeys: [ATTR.ERROR_TYPE] }),
   lag: collector.gauge({ ...METRICS.CDC_LAG, labelKeys: [SLOT] }),
   lagBytes: collector.gauge({ ...METRICS.CDC_LAG_BYTES, labelKeys: [SLOT] }),
   retainedWal: collector.gauge({ ...METRICS.CDC_RETAINED_WAL, labelKeys: [SLOT] }),
@@ -52,13 +53,13 @@ export class SlotMetrics {
   }
 
   error(kind: CdcErrorKind): void {
-    this.series().metrics.errors.bind({ [SLOT]: this.slot, [ATTR.CDC_ERROR_KIND]: kind }).add(1);
+    this.series().metrics.errors.bind({ [SLOT]: this.slot, [ATTR.ERROR_TYPE]: kind }).add(1);
   }
 
   /** One handler run (a transaction, or a change in per-change mode). */
   processed(seconds: number, errorType: string | undefined): void {
     const s = this.series();
-    if (errorType) s.metrics.duration.bind({ [SLOT]: this.slot, [ATTR.ERROR_TYPE]: errorType }).record(seconds);
+    if (errorType) s.metrics.duration.bind({ ...processLabels(this.slot), [ATTR.ERROR_TYPE]: errorType }).record(seconds);
     else s.duration.record(seconds);
   }
 
@@ -82,11 +83,16 @@ export class SlotMetrics {
   }
 }
 
+/** `messaging.process.duration` labels: the slot is the destination the consumer processes. */
+function processLabels(slot: string) {
+  return { [ATTR.MESSAGING_SYSTEM]: MESSAGING_SYSTEM_POSTGRES_CDC, [ATTR.MESSAGING_OPERATION_NAME]: 'process', [ATTR.MESSAGING_DESTINATION_NAME]: slot };
+}
+
 function bindSlot(metrics: ReturnType<typeof cdcMetrics>, slot: string) {
   const labels = { [SLOT]: slot };
   return {
     metrics,
-    duration: metrics.duration.bind(labels),
+    duration: metrics.duration.bind(processLabels(slot)),
     lag: metrics.lag.bind(labels),
     lagBytes: metrics.lagBytes.bind(labels),
     retainedWal: metrics.retainedWal.bind(labels),

@@ -1,26 +1,28 @@
-import type { MetricName } from '@threadline/core';
+import { METRICS, type MetricName } from '@threadline/core';
 
-/** CDC span attributes @threadline/core's naming table does not hold yet (no OTel convention for CDC exists). */
+/**
+ * CDC span attributes beyond core's `ATTR` (no OTel convention for CDC exists); @threadline/core's
+ * registry (`PG_CDC_NAMES`) lists every name pg-cdc emits.
+ */
 export const CDC_ATTR = {
-  TABLES: 'cdc.tables',
-  OPERATIONS: 'cdc.operations',
-  CHANGE_COUNT: 'cdc.change_count',
-  LSN: 'cdc.lsn',
-  COMMIT_LSN_END: 'cdc.commit_end_lsn',
-  COMMIT_TIME: 'cdc.commit_time',
-  XID: 'cdc.xid',
-  ATTEMPT: 'cdc.attempt',
+  TABLES: 'threadline.cdc.tables',
+  OPERATIONS: 'threadline.cdc.operations',
+  CHANGE_COUNT: 'threadline.cdc.change_count',
+  LSN: 'threadline.cdc.lsn',
+  COMMIT_LSN_END: 'threadline.cdc.commit_end_lsn',
+  COMMIT_TIME: 'threadline.cdc.commit_time',
+  XID: 'threadline.cdc.xid',
+  ATTEMPT: 'threadline.cdc.attempt',
 } as const;
 
-/** Debezium-style total not in core's METRICS (NumberOfCommittedTransactions, split by result). */
-export const CDC_TRANSACTIONS: MetricName = Object.freeze({
-  name: 'cdc.transactions',
-  unit: '{transaction}',
-  description: 'Transactions handed to the CDC handler, by result (ok | error)',
-});
+/** Debezium-style total (NumberOfCommittedTransactions, split by result). */
+export const CDC_TRANSACTIONS: MetricName = METRICS.CDC_TRANSACTIONS;
 
-/** `messaging.system` value for the CDC consumer span. */
-export const MESSAGING_SYSTEM_POSTGRES_CDC = 'postgresql';
+/**
+ * `messaging.system.name` of the CDC consumer span: semconv lists no value for a database's change
+ * stream, and `postgresql` is a `db.system.name` value, not a messaging system.
+ */
+export const MESSAGING_SYSTEM_POSTGRES_CDC = 'postgresql.logical_replication';
 
 /** Default pg_logical_emit_message prefix carrying the writer's trace context. */
 export const DEFAULT_TRACE_PREFIX = 'threadline.trace';

@@ -80,7 +80,7 @@ describeWithCluster('pg-cdc at-least-once delivery', () => {
     expect(spans.map((s) => s.attributes[CDC_ATTR.ATTEMPT])).toEqual([undefined, 2, 3]);
     expect(spans.map((s) => s.status.code)).toEqual([2, 2, 0]);
     expect(errors).toEqual(['handler', 'handler']);
-    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.CDC_ERROR_KIND]: 'handler' })).value).toBe(2);
+    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.ERROR_TYPE]: 'handler' })).value).toBe(2);
   });
 
   it('hands a transaction that failed maxAttempts times to onDeadLetter, then moves the slot past it', async () => {
@@ -109,8 +109,8 @@ describeWithCluster('pg-cdc at-least-once delivery', () => {
     expect(deadLetters).toEqual([{ ids: [13], attempt: 3, message: 'poison row' }]);
     expect(errors).toEqual(['handler', 'handler', 'handler', 'dead_letter']);
     await eventually(() => acks.length >= 2, 'acknowledgements past the poison transaction');
-    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.CDC_ERROR_KIND]: 'dead_letter' })).value).toBe(1);
-    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.CDC_ERROR_KIND]: 'handler' })).value).toBe(3);
+    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.ERROR_TYPE]: 'dead_letter' })).value).toBe(1);
+    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.ERROR_TYPE]: 'handler' })).value).toBe(3);
   });
 
   it('keeps retrying when onDeadLetter itself throws, and rejects a half-configured dead letter at construction', async () => {
@@ -133,7 +133,7 @@ describeWithCluster('pg-cdc at-least-once delivery', () => {
     await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (7)`);
     await eventually(() => deadLetterCalls === 2, 'a second dead-letter attempt after the first one threw');
     expect(calls).toBe(2);
-    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.CDC_ERROR_KIND]: 'dead_letter' })).value).toBe(1);
+    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.ERROR_TYPE]: 'dead_letter' })).value).toBe(1);
   });
 
   it('reconnects after pg_terminate_backend of the walsender mid-stream: no gap, no duplicate, acknowledgements strictly increase', async () => {
@@ -167,7 +167,7 @@ describeWithCluster('pg-cdc at-least-once delivery', () => {
     expect(after).not.toBe(walsender);
     expect(consumer.connected).toBe(true);
     const slotLabel = { [ATTR.CDC_SLOT]: fixture.slot };
-    expect((await harness.metricPoint<number>(METRICS.CDC_ERRORS.name, { ...slotLabel, [ATTR.CDC_ERROR_KIND]: 'connection' })).value).toBeGreaterThanOrEqual(1);
+    expect((await harness.metricPoint<number>(METRICS.CDC_ERRORS.name, { ...slotLabel, [ATTR.ERROR_TYPE]: 'connection' })).value).toBeGreaterThanOrEqual(1);
     expect((await harness.metricPoint(METRICS.CDC_CONNECTED.name, slotLabel)).value).toBe(1);
     await consumer.stop();
     // Everything processed was acknowledged before stop returned.

@@ -48,7 +48,7 @@ describeWithCluster('pg-cdc spans and metrics', () => {
     const [insert] = spans;
     expect(insert!.kind).toBe(SpanKind.CONSUMER);
     expect(insert!.attributes).toMatchObject({
-      [ATTR.MESSAGING_SYSTEM]: 'postgresql',
+      [ATTR.MESSAGING_SYSTEM]: 'postgresql.logical_replication',
       [ATTR.MESSAGING_OPERATION_TYPE]: 'process',
       [ATTR.MESSAGING_DESTINATION_NAME]: fixture.slot,
       [ATTR.DB_NAMESPACE]: 'postgres',
@@ -73,7 +73,7 @@ describeWithCluster('pg-cdc spans and metrics', () => {
     const slotLabel = { [ATTR.CDC_SLOT]: fixture.slot };
     expect((await harness.metricPoint(METRICS.CDC_EVENTS_SEEN.name, slotLabel)).value).toBe(4);
     expect((await harness.metricPoint(CDC_TRANSACTIONS.name, { ...slotLabel, [ATTR.RESULT]: 'ok' })).value).toBe(3);
-    expect((await harness.metricPoint<{ count: number }>(METRICS.CDC_PROCESS_DURATION.name, slotLabel)).value.count).toBe(3);
+    expect((await harness.metricPoint<{ count: number }>(METRICS.MESSAGING_PROCESS_DURATION.name, { [ATTR.MESSAGING_DESTINATION_NAME]: fixture.slot })).value.count).toBe(3);
     expect((await harness.metricPoint(METRICS.CDC_CONNECTED.name, slotLabel)).value).toBe(1);
     const lag = (await harness.metricPoint<number>(METRICS.CDC_LAG.name, slotLabel)).value;
     expect(lag).toBeGreaterThanOrEqual(0);
@@ -185,7 +185,7 @@ describeWithCluster('pg-cdc spans and metrics', () => {
     expect(failed!.status.code).toBe(SpanStatusCode.ERROR);
     expect(failed!.attributes[ATTR.ERROR_TYPE]).toBe('TypeError');
     const slotLabel = { [ATTR.CDC_SLOT]: fixture.slot };
-    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { ...slotLabel, [ATTR.CDC_ERROR_KIND]: 'handler' })).value).toBe(1);
+    expect((await harness.metricPoint(METRICS.CDC_ERRORS.name, { ...slotLabel, [ATTR.ERROR_TYPE]: 'handler' })).value).toBe(1);
     expect((await harness.metricPoint(CDC_TRANSACTIONS.name, { ...slotLabel, [ATTR.RESULT]: 'error' })).value).toBe(1);
   });
 
@@ -210,7 +210,7 @@ describeWithCluster('pg-cdc spans and metrics', () => {
     const [span] = await harness.waitForSpans(`process ${fixture.slot}`, 1);
     assertRoot(span!);
     expect(span!.links).toHaveLength(0);
-    expect((await harness.metricPoint(METRICS.TELEMETRY_DROPPED.name, { reason: 'bad_carrier' })).value).toBe(1);
+    expect((await harness.metricPoint(METRICS.TELEMETRY_DROPPED.name, { 'threadline.telemetry.drop_reason': 'bad_carrier' })).value).toBe(1);
 
     instrumentation.disable();
     await admin.query(`INSERT INTO ${table} (id) VALUES (2)`);
@@ -252,6 +252,6 @@ describeWithCluster('pg-cdc spans and metrics', () => {
       expect(await emitTraceContext(broken)).toBe(false);
       span.end();
     });
-    expect((await harness.metricPoint(METRICS.TELEMETRY_DROPPED.name, { reason: 'cdc_emit_error' })).value).toBe(1);
+    expect((await harness.metricPoint(METRICS.TELEMETRY_DROPPED.name, { 'threadline.telemetry.drop_reason': 'cdc_emit_error' })).value).toBe(1);
   });
 });

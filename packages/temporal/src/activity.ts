@@ -51,8 +51,9 @@ class TracingActivityInbound implements ActivityInboundCallsInterceptor {
 function finishActivity(operation: Operation, type: string, error: unknown, failed: boolean): void {
   const errorType = failed ? failureType(error) : undefined;
   if (operation.span && errorType !== undefined) {
-    // Temporal's ApplicationFailure type beats the class name core would pick; BENIGN leaves status unset.
-    if (isBenign(error)) operation.span.setAttribute(ATTR.ERROR_TYPE, errorType);
+    // Temporal's ApplicationFailure type beats the class name core would pick. A BENIGN failure is
+    // not an error for the span (status unset), so it carries no `error.type` either.
+    if (isBenign(error)) operation.span.setAttribute(TEMPORAL_ATTR.BENIGN_FAILURE, errorType);
     else recordSpanError(operation.span, error, errorType);
   }
   operation.end(undefined, false);

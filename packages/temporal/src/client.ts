@@ -34,7 +34,7 @@ export function workflowClientInterceptor(instrumentation: TemporalInstrumentati
         if (operation.span && type) recordSpanError(operation.span, error, type);
         operation.end(undefined, false);
         temporalMetrics()
-          .clientDuration.bind({ 'temporal.operation': operationName, [TEMPORAL_ATTR.RESULT]: failed ? RESULT.ERROR : RESULT.OK, [ATTR.ERROR_TYPE]: type })
+          .clientDuration.bind({ [TEMPORAL_ATTR.OPERATION]: operationName, [TEMPORAL_ATTR.RESULT]: failed ? RESULT.ERROR : RESULT.OK, [ATTR.ERROR_TYPE]: type })
           .record(operation.elapsedSeconds());
       } catch {
         countDropped('internal_error');

@@ -18,7 +18,7 @@ export const temporalMetrics = defineMetrics((collector) => ({
   activityRunDuration: collector.histogram({ ...TEMPORAL_METRICS.ACTIVITY_RUN_DURATION, labelKeys: [TEMPORAL_ATTR.ACTIVITY_TYPE, TEMPORAL_ATTR.RESULT] }),
   clientDuration: collector.histogram({
     ...TEMPORAL_METRICS.CLIENT_OPERATION_DURATION,
-    labelKeys: ['temporal.operation', TEMPORAL_ATTR.RESULT, ATTR.ERROR_TYPE],
+    labelKeys: [TEMPORAL_ATTR.OPERATION, TEMPORAL_ATTR.RESULT, ATTR.ERROR_TYPE],
     optionalLabelKeys: [ATTR.ERROR_TYPE],
   }),
 }), { name: INSTRUMENTATION_NAME, version: INSTRUMENTATION_VERSION });

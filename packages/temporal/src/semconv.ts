@@ -1,6 +1,7 @@
 /**
- * Temporal names threadline uses that @threadline/core's table lacks. Pure constants: this file is
- * also bundled into the workflow sandbox, so it imports nothing.
+ * Temporal names beyond core's `ATTR`; @threadline/core's registry (`TEMPORAL_NAMES`) lists every
+ * name temporal emits (a test keeps the two equal). Pure constants: this file is also bundled into
+ * the workflow sandbox, so it imports nothing.
  */
 
 /** Header key shared with the Go SDK and @temporalio/interceptors-opentelemetry. */
@@ -32,29 +33,31 @@ export function spanName(prefix: string, target: string | undefined): string {
 }
 
 export const TEMPORAL_ATTR = {
-  WORKFLOW_TYPE: 'temporal.workflow.type',
-  WORKFLOW_ID: 'temporal.workflow.id',
-  RUN_ID: 'temporal.run.id',
-  TASK_QUEUE: 'temporal.task_queue',
-  NAMESPACE: 'temporal.namespace',
-  ACTIVITY_TYPE: 'temporal.activity.type',
-  ACTIVITY_ID: 'temporal.activity.id',
-  ACTIVITY_LOCAL: 'temporal.activity.local',
-  ATTEMPT: 'temporal.attempt',
-  SIGNAL_NAME: 'temporal.signal.name',
-  QUERY_TYPE: 'temporal.query.type',
-  UPDATE_NAME: 'temporal.update.name',
-  CONTINUED_AS_NEW: 'temporal.continued_as_new',
-  RESULT: 'temporal.result',
+  WORKFLOW_TYPE: 'threadline.temporal.workflow.type',
+  WORKFLOW_ID: 'threadline.temporal.workflow.id',
+  RUN_ID: 'threadline.temporal.run.id',
+  TASK_QUEUE: 'threadline.temporal.task_queue',
+  NAMESPACE: 'threadline.temporal.namespace',
+  ACTIVITY_TYPE: 'threadline.temporal.activity.type',
+  ACTIVITY_ID: 'threadline.temporal.activity.id',
+  ACTIVITY_LOCAL: 'threadline.temporal.activity.local',
+  ATTEMPT: 'threadline.temporal.attempt',
+  SIGNAL_NAME: 'threadline.temporal.signal.name',
+  QUERY_TYPE: 'threadline.temporal.query.type',
+  UPDATE_NAME: 'threadline.temporal.update.name',
+  CONTINUED_AS_NEW: 'threadline.temporal.continued_as_new',
+  RESULT: 'threadline.result',
+  OPERATION: 'threadline.temporal.operation',
+  BENIGN_FAILURE: 'threadline.temporal.benign_failure',
 } as const;
 
 /** Per-type metrics recorded by the interceptors (the SDK's own `temporal_*` metrics come through the bridge). */
 export const TEMPORAL_METRICS = {
-  WORKFLOW_RUNS: { name: 'temporal.workflow.runs', unit: '{run}', description: 'Workflow executions finished on this worker, by workflow type and result' },
-  WORKFLOW_RUN_DURATION: { name: 'temporal.workflow.run.duration', unit: 's', description: 'Workflow execution time in workflow time (first task to completion), by workflow type' },
-  ACTIVITY_RUNS: { name: 'temporal.activity.runs', unit: '{run}', description: 'Activity attempts finished on this worker, by activity type and result' },
-  ACTIVITY_RUN_DURATION: { name: 'temporal.activity.run.duration', unit: 's', description: 'Duration of activity attempts, by activity type' },
-  CLIENT_OPERATION_DURATION: { name: 'temporal.client.operation.duration', unit: 's', description: 'Duration of Temporal client calls, by operation and result' },
+  WORKFLOW_RUNS: { name: 'threadline.temporal.workflow.runs', unit: '{run}', description: 'Workflow executions finished on this worker, by workflow type and result' },
+  WORKFLOW_RUN_DURATION: { name: 'threadline.temporal.workflow.run.duration', unit: 's', description: 'Workflow execution time in workflow time (first task to completion), by workflow type' },
+  ACTIVITY_RUNS: { name: 'threadline.temporal.activity.runs', unit: '{run}', description: 'Activity attempts finished on this worker, by activity type and result' },
+  ACTIVITY_RUN_DURATION: { name: 'threadline.temporal.activity.run.duration', unit: 's', description: 'Duration of activity attempts, by activity type' },
+  CLIENT_OPERATION_DURATION: { name: 'threadline.temporal.client.operation.duration', unit: 's', description: 'Duration of Temporal client calls, by operation and result' },
 } as const;
 
 /** OTel SpanKind values, spelled out so the sandbox needs no @opentelemetry/api. */

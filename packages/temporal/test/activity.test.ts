@@ -36,8 +36,8 @@ describe('activity interceptor with MockActivityEnvironment', () => {
     expect(run.spanContext().traceId).toBe(PARENT.traceId);
     expect(run.parentSpanContext?.spanId).toBe(PARENT.spanId);
     assertChildOf(harness.span('fetch inside'), run);
-    expect(run.attributes).toMatchObject({ 'temporal.activity.type': 'chargeCard', 'temporal.activity.id': '7', 'temporal.attempt': 2 });
-    expect((await harness.metricPoint<number>('temporal.activity.runs', { 'temporal.activity.type': 'chargeCard', 'temporal.result': 'ok' })).value).toBe(1);
+    expect(run.attributes).toMatchObject({ 'threadline.temporal.activity.type': 'chargeCard', 'threadline.temporal.activity.id': '7', 'threadline.temporal.attempt': 2 });
+    expect((await harness.metricPoint<number>('threadline.temporal.activity.runs', { 'threadline.temporal.activity.type': 'chargeCard', 'threadline.result': 'ok' })).value).toBe(1);
   });
 
   it('a failure keeps the original error, sets ERROR with the ApplicationFailure type', async () => {
@@ -48,16 +48,18 @@ describe('activity interceptor with MockActivityEnvironment', () => {
     expect(run.status).toEqual({ code: SpanStatusCode.ERROR, message: 'card declined' });
     expect(run.attributes['error.type']).toBe('CardDeclined');
     expect(run.events.map((e) => e.name)).toContain('exception');
-    const runs = await harness.metricPoint<number>('temporal.activity.runs', { 'temporal.result': 'error', 'error.type': 'CardDeclined' });
+    const runs = await harness.metricPoint<number>('threadline.temporal.activity.runs', { 'threadline.result': 'error', 'error.type': 'CardDeclined' });
     expect(runs.value).toBe(1);
   });
 
-  it('a BENIGN ApplicationFailure leaves the status unset', async () => {
+  it('a BENIGN ApplicationFailure leaves the status unset and sets no error.type', async () => {
     const thrown = ApplicationFailure.create({ message: 'not ready yet', type: 'NotReady', category: 'BENIGN' });
     await expect(environment().run(async () => Promise.reject(thrown))).rejects.toBe(thrown);
     const run = harness.span('RunActivity:chargeCard');
     expect(run.status.code).toBe(SpanStatusCode.UNSET);
     expect(run.events).toEqual([]);
+    expect(run.attributes['error.type']).toBeUndefined();
+    expect(run.attributes['threadline.temporal.benign_failure']).toBe('NotReady');
   });
 
   it.each([
@@ -79,7 +81,7 @@ describe('activity interceptor with MockActivityEnvironment', () => {
     const env = new MockActivityEnvironment({ activityType: 'chargeCard' }, { interceptors: [garbage, ...createWorkerTelemetry().interceptors.activity], logger });
     expect(await env.run(async () => 'done')).toBe('done');
     assertRoot(harness.span('RunActivity:chargeCard'));
-    expect((await harness.metricPoint<number>('threadline.telemetry.dropped', { reason: 'bad_carrier' })).value).toBe(1);
+    expect((await harness.metricPoint<number>('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'bad_carrier' })).value).toBe(1);
   });
 
   it('TemporalInstrumentation: disable() passes activities through untraced, enable() turns tracing back on', async () => {

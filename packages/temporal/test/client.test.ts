@@ -64,7 +64,7 @@ describe('client interceptors over real gRPC to a loopback WorkflowService', () 
     const start = harness.span('StartWorkflow:greet');
     expect(start.kind).toBe(SpanKind.CLIENT);
     assertChildOf(start, harness.span('http'));
-    expect(start.attributes).toMatchObject({ 'temporal.workflow.type': 'greet', 'temporal.workflow.id': 'order-42', 'temporal.task_queue': 'orders' });
+    expect(start.attributes).toMatchObject({ 'threadline.temporal.workflow.type': 'greet', 'threadline.temporal.workflow.id': 'order-42', 'threadline.temporal.task_queue': 'orders' });
     const header = (server.request('StartWorkflowExecution').header as { fields: Record<string, Payload> }).fields['_tracer-data'];
     // The exact wire format Go and @temporalio/interceptors-opentelemetry read: json/plain of a text map.
     expect(Buffer.from(header?.metadata?.encoding as Uint8Array).toString()).toBe('json/plain');
@@ -79,7 +79,7 @@ describe('client interceptors over real gRPC to a loopback WorkflowService', () 
     for (const [name, method] of [['SignalWorkflow:poke', 'SignalWorkflowExecution'], ['QueryWorkflow:status', 'QueryWorkflow'], ['UpdateWorkflow:approve', 'UpdateWorkflowExecution']] as const) {
       const span = harness.span(name);
       expect(span.kind).toBe(SpanKind.CLIENT);
-      expect(span.attributes['temporal.workflow.id']).toBe('order-42');
+      expect(span.attributes['threadline.temporal.workflow.id']).toBe('order-42');
       const request = server.request(method) as { header?: unknown; query?: { header?: unknown }; request?: { input?: { header?: unknown } } };
       const header = request.header ?? request.query?.header ?? request.request?.input?.header;
       expect(carrierOf(header).traceparent).toBe(traceparentOf(span));
@@ -104,7 +104,7 @@ describe('client interceptors over real gRPC to a loopback WorkflowService', () 
     await handle.terminate('done here');
     await handle.cancel();
     expect(harness.span('TerminateWorkflow').kind).toBe(SpanKind.CLIENT);
-    expect(harness.span('CancelWorkflow').attributes['temporal.workflow.id']).toBe('order-42');
+    expect(harness.span('CancelWorkflow').attributes['threadline.temporal.workflow.id']).toBe('order-42');
   });
 
   it('a failing call keeps its original error, marks the span ERROR and records the duration by result', async () => {
@@ -114,7 +114,7 @@ describe('client interceptors over real gRPC to a loopback WorkflowService', () 
     const span = harness.span('QueryWorkflow:broken');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe((failure as Error).name);
-    const duration = await harness.metricPoint<{ count: number }>('temporal.client.operation.duration', { 'temporal.operation': 'query', 'temporal.result': 'error' });
+    const duration = await harness.metricPoint<{ count: number }>('threadline.temporal.client.operation.duration', { 'threadline.temporal.operation': 'query', 'threadline.result': 'error' });
     expect(duration.value.count).toBe(1);
   });
 

@@ -43,7 +43,7 @@ describe('metrics bridge: Runtime + MetricsBuffer drained into the collector', (
     for (let i = 0; i < 10; i++) ids.add(1, { workflow_id: `wf-${i}` });
     bridge.flush();
     expect((await harness.metricPoint<number>('temporal_test_by_id', { workflow_id: '_other' })).value).toBeGreaterThan(0);
-    expect((await harness.metricPoint<number>('threadline.collector.overflow', { instrument: 'temporal_test_by_id' })).value).toBeGreaterThan(0);
+    expect((await harness.metricPoint<number>('threadline.collector.overflow', { 'threadline.collector.instrument': 'temporal_test_by_id' })).value).toBeGreaterThan(0);
   });
 
   it('the Rust core’s own temporal_* metrics flow through, also after Temporal recreates an idle Runtime', async () => {

@@ -71,11 +71,11 @@ describe('workflow interceptors under Worker.runReplayHistory', () => {
     expect(start.kind).toBe(SpanKind.CLIENT);
     assertChildOf(start, run);
     expect(run.attributes).toMatchObject({
-      'temporal.workflow.type': 'greet',
-      'temporal.workflow.id': 'order-42',
-      'temporal.task_queue': expect.any(String),
+      'threadline.temporal.workflow.type': 'greet',
+      'threadline.temporal.workflow.id': 'order-42',
+      'threadline.temporal.task_queue': expect.any(String),
     });
-    expect(start.attributes).toMatchObject({ 'temporal.activity.type': 'hello', 'temporal.activity.local': false });
+    expect(start.attributes).toMatchObject({ 'threadline.temporal.activity.type': 'hello', 'threadline.temporal.activity.local': false });
     expect(run.status.code).toBe(SpanStatusCode.UNSET);
     // Workflow time: the span runs from the first task to the completing task of the history.
     expect(run.endTime[0]).toBeGreaterThan(run.startTime[0]);
@@ -111,7 +111,7 @@ describe('workflow interceptors under Worker.runReplayHistory', () => {
     expect(handle.kind).toBe(SpanKind.SERVER);
     expect(handle.spanContext().traceId).toBe(signalParent.traceId);
     expect(handle.parentSpanContext?.spanId).toBe(signalParent.spanId);
-    expect(handle.attributes['temporal.signal.name']).toBe('poke');
+    expect(handle.attributes['threadline.temporal.signal.name']).toBe('poke');
   });
 
   it('marks a failed workflow ERROR with the ApplicationFailure type and counts the run by result', async () => {
@@ -119,9 +119,9 @@ describe('workflow interceptors under Worker.runReplayHistory', () => {
     const run = harness.span('RunWorkflow:failing');
     expect(run.status).toEqual({ code: SpanStatusCode.ERROR, message: 'the order is gone' });
     expect(run.attributes['error.type']).toBe('OrderGone');
-    const runs = await harness.metricPoint<number>('temporal.workflow.runs', { 'temporal.workflow.type': 'failing', 'temporal.result': 'error', 'error.type': 'OrderGone' });
+    const runs = await harness.metricPoint<number>('threadline.temporal.workflow.runs', { 'threadline.temporal.workflow.type': 'failing', 'threadline.result': 'error', 'error.type': 'OrderGone' });
     expect(runs.value).toBe(1);
-    const duration = await harness.metricPoint<{ count: number }>('temporal.workflow.run.duration', { 'temporal.workflow.type': 'failing' });
+    const duration = await harness.metricPoint<{ count: number }>('threadline.temporal.workflow.run.duration', { 'threadline.temporal.workflow.type': 'failing' });
     expect(duration.value.count).toBe(1);
   });
 
@@ -157,7 +157,7 @@ describe('workflow interceptors under Worker.runReplayHistory', () => {
     expect(handle.kind).toBe(SpanKind.SERVER);
     expect(handle.spanContext().traceId).toBe(updateParent.traceId);
     expect(handle.parentSpanContext?.spanId).toBe(updateParent.spanId);
-    expect(handle.attributes['temporal.update.name']).toBe('approve');
+    expect(handle.attributes['threadline.temporal.update.name']).toBe('approve');
     expect(harness.spansNamed('RunWorkflow:approvable')).toHaveLength(1);
   });
 
@@ -180,16 +180,16 @@ describe('workflow interceptors under Worker.runReplayHistory', () => {
     const continued = harness.span('ContinueAsNew:rolling');
     assertChildOf(continued, run);
     expect(run.status.code).toBe(SpanStatusCode.UNSET);
-    expect(run.attributes['temporal.continued_as_new']).toBe(true);
+    expect(run.attributes['threadline.temporal.continued_as_new']).toBe(true);
     const header = probe.headers.find((h) => h.activityType === 'continueAsNew:rolling');
     expect(header?.carrier?.traceparent).toBe(traceparent(continued.spanContext().traceId, continued.spanContext().spanId));
-    expect((await harness.metricPoint<number>('temporal.workflow.runs', { 'temporal.workflow.type': 'rolling', 'temporal.result': 'ok' })).value).toBe(1);
+    expect((await harness.metricPoint<number>('threadline.temporal.workflow.runs', { 'threadline.temporal.workflow.type': 'rolling', 'threadline.result': 'ok' })).value).toBe(1);
   });
 
   it('without temporalIdGenerator the recreated ids differ and the mismatch is counted, not hidden', async () => {
     await replay(greetHistory(), { idGenerator: false });
     expect(harness.spansNamed('RunWorkflow:greet')).toHaveLength(1);
-    const dropped = await harness.metricPoint<number>('threadline.telemetry.dropped', { reason: 'workflow_span_id_mismatch' });
+    const dropped = await harness.metricPoint<number>('threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'workflow_span_id_mismatch' });
     expect(dropped.value).toBe(2);
   });
 });

@@ -4,6 +4,9 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { MeterProvider, MetricReader, type DataPoint, type MetricData } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type IdGenerator, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createOtelMetricProducer, MetricsCollector, setCollector, type CollectorOptions } from '@threadline/core';
+import { recordCollector } from './conformance/api.js';
+import { recorder } from './conformance/recorder.js';
+import { ConformanceSpanProcessor } from './conformance/span-processor.js';
 
 /** A reader collected on demand by the harness (tests read points, nothing is exported). */
 class OnDemandMetricReader extends MetricReader {
@@ -60,11 +63,14 @@ export function setupTelemetry(options: HarnessOptions = {}): TelemetryHarness {
   }
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new TracerProvider({
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+    // Every ended span also goes to the conformance check (the suites' vitest setup file).
+    spanProcessors: [new SimpleSpanProcessor({ exporter }), new ConformanceSpanProcessor()],
     ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
   });
   let collector = new MetricsCollector({ maxSeriesPerInstrument: options.maxSeriesPerInstrument });
   setCollector(collector);
+  const flushMetrics = () => recordCollector(collector, 'harness');
+  recorder().flushers.add(flushMetrics);
   const metricReader = new OnDemandMetricReader({
     metricProducers: [{ collect: (o) => createOtelMetricProducer(collector).collect(o) as never }],
   });
@@ -149,11 +155,14 @@ export function setupTelemetry(options: HarnessOptions = {}): TelemetryHarness {
       }
     },
     reset(resetOptions = {}) {
+      flushMetrics();
       exporter.reset();
       collector = new MetricsCollector(resetOptions);
       setCollector(collector);
     },
     async shutdown() {
+      flushMetrics();
+      recorder().flushers.delete(flushMetrics);
       await tracerProvider.shutdown();
       await meterProvider.shutdown();
       delete slot[HARNESS_KEY];

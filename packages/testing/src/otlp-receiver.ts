@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { decodeOtlpJsonSpans, otlpAttributes, otlpServiceName, type OtlpJsonSpan, type OtlpSpanKind } from '@threadline/core';
+import { decodeOtlpJsonSpans, otlpAttributes, otlpServiceName, type InstrumentKind, type OtlpJsonSpan, type OtlpSpanKind } from '@threadline/core';
+import { recordMetric, recordSpan } from './conformance/recorder.js';
 import { decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';
 
 export type ReceivedSpanKind = OtlpSpanKind;
@@ -83,17 +84,23 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   });
 
   function ingestTraces(payload: Json): void {
-    spans.push(...decodeOtlpJsonSpans(payload));
+    const decoded = decodeOtlpJsonSpans(payload);
+    spans.push(...decoded);
+    // What child-process apps export is checked too (the suites' vitest setup file).
+    for (const s of decoded) recordSpan({ scope: s.scope, name: s.name, kind: s.kind, attributes: s.attributes, events: s.events, source: `otlp ${s.serviceName ?? ''}`.trim() });
   }
 
   function ingestMetrics(payload: Json): void {
     for (const rm of (payload.resourceMetrics as JsonArray | undefined) ?? []) {
       const serviceName = otlpServiceName(rm.resource);
       for (const sm of (rm.scopeMetrics as JsonArray | undefined) ?? []) {
+        const scope = ((sm.scope as Json | undefined)?.name as string | undefined) || undefined;
         for (const m of (sm.metrics as JsonArray | undefined) ?? []) {
           const type = (['sum', 'gauge', 'histogram', 'exponentialHistogram', 'summary'] as const).find((t) => t in m);
           if (!type) continue;
+          const instrument = instrumentKind(type, (m[type] as Json).isMonotonic);
           for (const p of ((m[type] as Json).dataPoints as JsonArray | undefined) ?? []) {
+            recordMetric({ scope, name: m.name as string, unit: (m.unit as string | undefined) || undefined, instrument, attributes: otlpAttributes(p.attributes), source: `otlp ${serviceName ?? ''}`.trim() });
             const isHistogram = type === 'histogram';
             points.push({
               serviceName,
@@ -147,4 +154,12 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The instrument an OTLP metric came from, as far as its data type tells. */
+function instrumentKind(type: string, isMonotonic: unknown): InstrumentKind | undefined {
+  if (type === 'histogram') return 'histogram';
+  if (type === 'gauge') return 'gauge';
+  if (type === 'sum') return isMonotonic === true ? 'counter' : 'updowncounter';
+  return undefined;
 }

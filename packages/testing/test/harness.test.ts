@@ -39,9 +39,9 @@ describe('setupTelemetry', () => {
   });
 
   it('reads collector metrics through the OTel reader and explains a missing point', async () => {
-    harness.collector.counter({ name: 'h.count', labelKeys: ['q'] }).bind({ q: 'a' }).add(2);
-    expect((await harness.metricPoint('h.count', { q: 'a' })).value).toBe(2);
-    await expect(harness.metricPoint('h.count', { q: 'b' })).rejects.toThrow(/no point with \{"q":"b"\}/);
+    harness.collector.counter({ name: 'test.h.count', labelKeys: ['q'] }).bind({ q: 'a' }).add(2);
+    expect((await harness.metricPoint('test.h.count', { q: 'a' })).value).toBe(2);
+    await expect(harness.metricPoint('test.h.count', { q: 'b' })).rejects.toThrow(/no point with \{"q":"b"\}/);
     await expect(harness.metricPoint('nope')).rejects.toThrow(/no metric named "nope"/);
   });
 });
@@ -63,7 +63,7 @@ describe('startOtlpReceiver', () => {
     await provider.forceFlush();
 
     const collector = new MetricsCollector();
-    collector.counter({ name: 'r.count', labelKeys: ['q'] }).bind({ q: 'a' }).add(1);
+    collector.counter({ name: 'test.r.count', labelKeys: ['q'] }).bind({ q: 'a' }).add(1);
     const reader = new PeriodicExportingMetricReader({
       exporter: new OTLPMetricExporter({ url: `${receiver.endpoint}/v1/metrics` }),
       metricProducers: [createOtelMetricProducer(collector) as never],
@@ -79,7 +79,7 @@ describe('startOtlpReceiver', () => {
     expect(c.parentSpanId).toBe(p.spanId);
     expect(c.traceId).toBe(parent.spanContext().traceId);
     expect(p.attributes).toEqual({ 'http.route': '/orders', n: 3 });
-    expect(receiver.latestPoint('r.count', { q: 'a' })?.value).toBe(1);
+    expect(receiver.latestPoint('test.r.count', { q: 'a' })?.value).toBe(1);
     expect(receiver.rejected).toBe(0);
     await provider.shutdown();
     await meters.shutdown();

@@ -1,5 +1,5 @@
 import { defaultBuckets } from '../buckets.js';
-import { METRICS } from '../names.js';
+import { ATTR, METRICS } from '../names.js';
 import {
   Instrument,
   seriesFactory,
@@ -30,7 +30,7 @@ export class MetricsCollector {
   readonly maxSeriesPerInstrument: number;
   private readonly instrumentsByName = new Map<string, AnyInstrument>();
   private readonly listeners = new Set<DeclarationListener>();
-  private readonly overflowCounter: Counter<'instrument'>;
+  private readonly overflowCounter: Counter<typeof ATTR.COLLECTOR_INSTRUMENT>;
 
   constructor(options: CollectorOptions = {}) {
     const max = options.maxSeriesPerInstrument ?? 1000;
@@ -38,7 +38,7 @@ export class MetricsCollector {
       throw new TypeError(`maxSeriesPerInstrument must be a positive integer, got ${String(max)}`);
     }
     this.maxSeriesPerInstrument = max;
-    this.overflowCounter = this.counter({ ...METRICS.COLLECTOR_OVERFLOW, labelKeys: ['instrument'] });
+    this.overflowCounter = this.counter({ ...METRICS.COLLECTOR_OVERFLOW, labelKeys: [ATTR.COLLECTOR_INSTRUMENT] });
   }
 
   counter<K extends string>(spec: InstrumentSpec<K>): Counter<K> {
@@ -92,7 +92,7 @@ export class MetricsCollector {
 
   onOverflow(instrumentName: string): void {
     // The guard's own counter never overflows into itself: it has one series per instrument.
-    if (instrumentName !== this.overflowCounter?.name) this.overflowCounter.bind({ instrument: instrumentName }).add(1);
+    if (instrumentName !== this.overflowCounter?.name) this.overflowCounter.bind({ [ATTR.COLLECTOR_INSTRUMENT]: instrumentName }).add(1);
   }
 
   private declare<K extends string>(kind: InstrumentKind, spec: InstrumentSpec<K>): AnyInstrument {

@@ -14,19 +14,25 @@ interface PromValue {
   metricName?: string;
 }
 
-const UNIT_SUFFIX: Record<string, string> = { s: 'seconds', ms: 'milliseconds', By: 'bytes' };
+/** What the OTel Prometheus exporter does to names and label keys: `_` for anything else, no runs of `_`. */
+function sanitize(name: string): string {
+  const clean = name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/_{2,}/g, '_');
+  return /^[0-9]/.test(clean) ? `_${clean}` : clean;
+}
 
-/** OTel → Prometheus naming, as the OTel Prometheus exporter does it: `_` for dots, unit suffix, `_total`. */
+/**
+ * The Prometheus name of an instrument, exactly as `@opentelemetry/exporter-prometheus` (0.300)
+ * writes it, so both Prometheus outputs of one collector agree: sanitized, no unit suffix, and
+ * `_total` on monotonic counters only (`db.client.operation.duration` →
+ * `db_client_operation_duration`, `_bucket` / `_sum` / `_count` for histograms).
+ */
 export function prometheusName(instrument: Pick<AnyInstrument, 'kind' | 'spec'>): string {
-  let name = instrument.spec.name.replace(/[^a-zA-Z0-9_:]/g, '_');
-  const suffix = UNIT_SUFFIX[instrument.spec.unit];
-  if (suffix && !name.endsWith(`_${suffix}`)) name += `_${suffix}`;
-  if (instrument.kind === 'counter' && !name.endsWith('_total')) name += '_total';
-  return name;
+  const name = sanitize(instrument.spec.name);
+  return instrument.kind === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
 }
 
 function promLabelName(key: string): string {
-  return key.replace(/[^a-zA-Z0-9_]/g, '_');
+  return sanitize(key);
 }
 
 /**

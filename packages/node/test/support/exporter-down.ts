@@ -43,7 +43,7 @@ export async function expectAppUnaffected(endpoint: string): Promise<{ queueFull
     }
     expect(sum).toBe(3 * (SPANS / 3) * (SPANS / 3 - 1));
     await expect(handle.shutdown()).resolves.toEqual({ timedOut: false, unsentSpans: 0 });
-    const count = (reason: string) => (findPoint(handle.collector, 'threadline.telemetry.dropped', { reason })?.value as number | undefined) ?? 0;
+    const count = (reason: string) => (findPoint(handle.collector, 'threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': reason })?.value as number | undefined) ?? 0;
     const queueFull = count('span_queue_full');
     const exportFailed = count('span_export_failed');
     // Every span is accounted for: refused at the bounded queue, or lost with a failed export.
