@@ -7,3 +7,4 @@ export type { ReadableSpan } from '@opentelemetry/sdk-trace';
 export type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedMetricPoint, type ReceivedSpan, type ReceivedSpanKind } from './otlp-receiver.js';
 export { decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';
+export { assertNoMarkers, expectNoMarkers, exportedTelemetry, findMarkers, type MarkerHit } from './privacy.js';
