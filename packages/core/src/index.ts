@@ -26,3 +26,4 @@ export { countDropped } from './self-metrics.js';
 export { Operation, isThenable, runOperation, startOperation, type OperationEnd, type OperationOptions } from './operation.js';
 export { traced, type TracedOptions } from './traced.js';
 export { decodeOtlpJsonSpans, otlpAttributes, otlpIdToHex, otlpServiceName, type OtlpJsonSpan, type OtlpSpanKind } from './otlp-json.js';
+export { DEFAULT_REDACTED_QUERY_PARAMS, REDACTED, queryParamKey, queryRedactor, resolveRedactedQueryParams } from './redact.js';
