@@ -109,23 +109,12 @@ function wrapPrototype(prototype: object): () => void {
   return () => restores.forEach((restore) => restore());
 }
 
-/**
- * Shadows `prototype[name]` with a wrapper. An inherited method (EventEmitter's `emit`) is looked
- * up at each call, so a later change up the chain still takes effect.
- */
+/** Shadows `prototype[name]` (its own method or the one it inherits, e.g. EventEmitter's `emit`) with a wrapper. */
 function replace(prototype: object, name: string, wrap: (original: AnyFn) => AnyFn): () => void {
   const ownDescriptor = Object.getOwnPropertyDescriptor(prototype, name);
-  const found = (prototype as Record<string, unknown>)[name];
-  if (typeof found !== 'function') return () => undefined;
-  const parent = Object.getPrototypeOf(prototype) as Record<string, AnyFn>;
-  const original: AnyFn =
-    ownDescriptor === undefined
-      ? function inherited(this: unknown) {
-          // eslint-disable-next-line prefer-rest-params
-          return (parent[name] as AnyFn).apply(this, arguments as unknown as unknown[]);
-        }
-      : (found as AnyFn);
-  const wrapped = wrap(original);
+  const original = (prototype as Record<string, unknown>)[name];
+  if (typeof original !== 'function') return () => undefined;
+  const wrapped = wrap(original as AnyFn);
   Object.defineProperty(prototype, name, { value: wrapped, writable: true, configurable: true, enumerable: ownDescriptor?.enumerable ?? false });
   return () => {
     if ((prototype as Record<string, unknown>)[name] !== wrapped) return;
