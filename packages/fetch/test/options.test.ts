@@ -127,6 +127,20 @@ describe('privacy', () => {
     await expectNoMarkers(harness, ['PRIVtok1', 'PRIVtok2', 'PRIVtok3', 'PRIVtok4', 'PRIVtok5', 'PRIVtok6']);
   });
 
+  it('a marker in the query, headers, body and a URL with credentials reaches no span or metric', async () => {
+    instrument({});
+    const MARK = 'PRIVfetch77';
+    await get(`/orders?access_token=${MARK}&Api-Key=${MARK}&page=2`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${MARK}`, cookie: `session=${MARK}`, 'x-api-key': MARK },
+      body: JSON.stringify({ card: MARK }),
+    });
+    // fetch itself refuses a URL with userinfo: nothing is sent, nothing recorded with it.
+    await fetch(`http://user:${MARK}@127.0.0.1:${server.port}/x`).catch(() => undefined);
+    expect(harness.spans().length).toBeGreaterThanOrEqual(1);
+    await expectNoMarkers(harness, [MARK]);
+  });
+
   it('extends the default list by spreading it', async () => {
     instrument({ redactedQueryParams: [...DEFAULT_REDACTED_QUERY_PARAMS, 'ticket'] });
     await get('/cas?ticket=ST-1&token=t&page=2');

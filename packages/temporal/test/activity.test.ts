@@ -52,6 +52,13 @@ describe('activity interceptor with MockActivityEnvironment', () => {
     expect(runs.value).toBe(1);
   });
 
+  it('activity arguments and results never reach telemetry', async () => {
+    const env = environment({ traceparent: traceparent(PARENT.traceId, PARENT.spanId) });
+    await env.run(async (input: { card: string }) => ({ receipt: `PRIVreceipt ${input.card}` }), { card: 'PRIVcardArg1' });
+    expect(harness.span('RunActivity:chargeCard').status.code).toBe(SpanStatusCode.UNSET);
+    await expectNoMarkers(harness, ['PRIVcardArg1', 'PRIVreceipt']);
+  });
+
   it('recordErrorMessages: false keeps the failure type and drops its message (activity code quoting user data)', async () => {
     const thrown = ApplicationFailure.create({ message: 'card PRIVcard99 declined', type: 'CardDeclined' });
     const env = environment(undefined, { recordErrorMessages: false });
