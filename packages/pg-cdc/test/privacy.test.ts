@@ -41,7 +41,7 @@ describeWithCluster('pg-cdc: private by default', () => {
   };
 
   const firstFailure = async () => {
-    await eventually(async () => harness.spansNamed(`process ${fixture.slot}`).some((span) => span.status.code === SpanStatusCode.ERROR));
+    await eventually(() => harness.spansNamed(`process ${fixture.slot}`).some((span) => span.status.code === SpanStatusCode.ERROR), 'a failed process span');
     await consumer?.stop();
     return harness.spansNamed(`process ${fixture.slot}`).find((span) => span.status.code === SpanStatusCode.ERROR)!;
   };
