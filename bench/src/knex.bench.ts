@@ -63,7 +63,8 @@ function open(factory: KnexFactory): Knex {
  * instrumentation's own CPU cost (span, attributes, metrics) from the loopback round trip.
  */
 function replayEvents(db: Knex, n: number): void {
-  const emitter = db as unknown as { emit(event: string, ...args: unknown[]): boolean };
+  // knex's client emits, and the instance re-emits what its client emitted: replay where knex starts.
+  const emitter = db.client as unknown as { emit(event: string, ...args: unknown[]): boolean };
   const builder = { _single: {}, _method: 'raw' };
   for (let i = 0; i < n; i++) {
     const q = { sql: 'select $1 as v', bindings: [i], method: 'raw', __knexQueryUid: 'q', __knexUid: 'c1', __knexTxId: undefined };

@@ -1,3 +1,4 @@
+import { assertNoMarkers, findMarkers } from '@threadline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, waitForMetric as waitForBackendMetric, type BackendSpan, type TraceBackend } from './support/backends.js';
 import { startStack, type Stack } from './support/stack.js';
@@ -77,6 +78,29 @@ describe(`one order is one trace (${process.env.THREADLINE_E2E_BACKEND ?? 'otlp-
     // knex and keyv share db.client.operation.duration in one collector: both systems are there.
     expect(await waitForMetric('threadline-api', 'db.client.operation.duration', { 'db.system.name': 'postgresql' })).toBeGreaterThan(0);
     expect(await waitForMetric('threadline-api', 'db.client.operation.duration', { 'db.system.name': 'redis' })).toBeGreaterThan(0);
+  });
+});
+
+describe('private by default, end to end', () => {
+  // Jaeger keeps no request bytes: the byte scan runs against the in-process receiver.
+  it.skipIf(process.env.THREADLINE_E2E_BACKEND === 'jaeger')('a marker in the query, headers, body, cache key, SQL binds, job data and CDC row reaches no exported byte', async () => {
+    const bytes = backend.bytes;
+    expect(bytes).toBeDefined();
+    const marker = 'PRIVe2eMark5';
+    const response = await fetch(`${stack.apiUrl}/orders?token=${marker}&Api_Key=${marker}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${marker}`, cookie: `session=${marker}` },
+      body: JSON.stringify({ customerId: `c-${marker}`, item: `${marker}-book`, quantity: 1 }),
+    });
+    expect(response.status).toBe(201);
+    const { traceId } = (await response.json()) as { traceId: string };
+    const spans = await waitForTrace(traceId, (s) => s.some((x) => x.name === `process ${stack.slot}`) && s.some((x) => x.service === 'threadline-downstream'));
+    expect(spans.find((s) => s.kind === 'SERVER' && s.service === 'threadline-api')?.attributes['url.query']).toBe('token=REDACTED&Api_Key=REDACTED');
+    await new Promise((r) => setTimeout(r, 1_000)); // one more metric export from every process
+    const received = bytes!();
+    // The scan reads the real export: names the stack did export are found in the same bytes.
+    expect(findMarkers(received, [stack.queue, stack.slot]).length).toBeGreaterThan(0);
+    assertNoMarkers(received, [marker], 'OTLP bytes received from every process');
   });
 });
 

@@ -17,6 +17,8 @@ export interface TraceBackend {
   metric(service: string, name: string, attributes: Record<string, string>): Promise<number | undefined>;
   /** Where a person can look at the trace. */
   link(traceId: string): string;
+  /** Every request body the backend received, when it can tell (the in-process receiver): for byte scans. */
+  readonly bytes?: () => Buffer[];
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function otlpReceiverBackend(): Promise<TraceBackend> {
       return receiver.latestPoint(name, attributes, service)?.value;
     },
     link: (traceId) => `(in-process receiver) trace ${traceId}`,
+    bytes: () => receiver.bodies(),
     close: () => receiver.close(),
   };
 }

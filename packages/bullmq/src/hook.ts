@@ -110,7 +110,7 @@ export class BullMQTelemetryAdapter {
         const enclosing = parent.getValue(PROCESS_KEY);
         if (enclosing instanceof ProcessSpan) enclosing.settle(outcome);
       }
-      return span ? new InternalSpan(span, rt.boundary) : NOOP_SPAN;
+      return span ? new InternalSpan(span, rt.boundary, rt.recordError) : NOOP_SPAN;
     } catch (error) {
       rt.boundary.fail(error);
       return NOOP_SPAN;

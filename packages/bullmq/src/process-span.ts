@@ -113,7 +113,7 @@ export class ProcessSpan extends WrappedSpan {
     if (failed) {
       const error = this.failure();
       const type = errorType(error);
-      recordSpanError(this.span, error, type);
+      recordSpanError(this.span, error, type, this.rt.recordError);
       const byType = series.failed(type);
       byType.nack.add(1);
       byType.process.record(seconds);

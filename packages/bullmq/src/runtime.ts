@@ -1,5 +1,5 @@
 import type { Span, Tracer } from '@opentelemetry/api';
-import { TelemetryBoundary, safeHook } from '@threadline/core';
+import { TelemetryBoundary, errorRecording, safeHook, type RecordErrorOptions } from '@threadline/core';
 import type { BullMQTelemetryOptions, JobLike, SendInfo } from './types.js';
 
 /** Validated options plus what every span wrapper needs: the tracer, hooks and the fault boundary. */
@@ -12,9 +12,11 @@ export interface Runtime {
   readonly sendHook: ((span: Span, info: SendInfo) => void) | undefined;
   readonly processHook: (span: Span, job: JobLike) => void;
   readonly boundary: TelemetryBoundary;
+  /** From `recordErrorMessages`: whether failed spans carry the error's message. */
+  readonly recordError: RecordErrorOptions;
 }
 
-const KNOWN_OPTIONS = new Set(['consumerContext', 'jobNameLabel', 'internalSpans', 'sendHook', 'processHook', 'tracerProvider', 'enabled']);
+const KNOWN_OPTIONS = new Set(['consumerContext', 'createSpans', 'jobNameLabel', 'internalSpans', 'sendHook', 'processHook', 'tracerProvider', 'recordErrorMessages', 'enabled']);
 
 /** Checks options once, at construction: a mistake throws with what to change. */
 export function createRuntime(options: BullMQTelemetryOptions, tracer: () => Tracer): Runtime {
@@ -44,5 +46,6 @@ export function createRuntime(options: BullMQTelemetryOptions, tracer: () => Tra
     sendHook: options.sendHook ? safeHook(options.sendHook, 'bullmq sendHook') : undefined,
     processHook: safeHook(options.processHook, 'bullmq processHook'),
     boundary: new TelemetryBoundary('@threadline/bullmq'),
+    recordError: errorRecording(options, '@threadline/bullmq'),
   };
 }

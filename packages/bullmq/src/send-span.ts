@@ -72,7 +72,7 @@ export class SendSpan extends WrappedSpan {
     let type: string | undefined;
     if (this.excepted) {
       type = errorType(this.exception);
-      recordSpanError(span, this.exception, type);
+      recordSpanError(span, this.exception, type, this.rt.recordError);
     }
     span.end(endTime);
     const series = queueSeries(this.queue ?? '', this.rt.jobNameLabel && !this.bulk ? this.jobName : undefined);

@@ -1,5 +1,5 @@
 import { createContextKey, trace, type Context, type Span } from '@opentelemetry/api';
-import { recordSpanError, type TelemetryBoundary } from '@threadline/core';
+import { recordSpanError, type RecordErrorOptions, type TelemetryBoundary } from '@threadline/core';
 
 /** The span shape BullMQ's `Telemetry` adapter hands out (its `src/interfaces/telemetry.ts`). */
 export interface BullMQSpan {
@@ -99,6 +99,7 @@ export class InternalSpan extends WrappedSpan {
   constructor(
     readonly span: Span,
     boundary: TelemetryBoundary,
+    private readonly recordError: RecordErrorOptions,
   ) {
     super(boundary);
   }
@@ -106,7 +107,7 @@ export class InternalSpan extends WrappedSpan {
   protected onAttribute(): void {}
 
   protected finish(): void {
-    if (this.excepted) recordSpanError(this.span, this.exception);
+    if (this.excepted) recordSpanError(this.span, this.exception, undefined, this.recordError);
     this.span.end();
   }
 }

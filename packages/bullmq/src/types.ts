@@ -1,5 +1,6 @@
 import type { Span, TracerProvider } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { ErrorMessageOptions } from '@threadline/core';
 
 /** The parts of a BullMQ job the plugin reads (never `data`). */
 export interface JobLike {
@@ -22,7 +23,11 @@ export interface SendInfo {
   readonly count: number;
 }
 
-export interface BullMQTelemetryOptions {
+/**
+ * `recordErrorMessages` (default true): a failed job's `process` span carries the processor's
+ * error message and stack; `false` keeps only `error.type` and the exception's type.
+ */
+export interface BullMQTelemetryOptions extends ErrorMessageOptions {
   /**
    * How a `process` span relates to the context the job was created in.
    * - `'parent'` (default): the process span is a child of the producer's span, so one trace runs

@@ -45,6 +45,30 @@ export interface RecordErrorOptions {
   readonly message?: boolean;
 }
 
+/**
+ * The one option every plugin that records errors raised by app code (job processors, workflow
+ * and activity code, CDC handlers, `traced()` functions) takes, with the same meaning.
+ */
+export interface ErrorMessageOptions {
+  /**
+   * `true` (default): a failed span's status message and exception event carry the error's
+   * message (and the event its stack), which is what debugging usually needs. `false`: only
+   * `error.type`, status ERROR and an `exception` event with `exception.type`, for apps whose
+   * error messages can hold user data.
+   */
+  readonly recordErrorMessages?: boolean;
+}
+
+const WITH_MESSAGE: RecordErrorOptions = Object.freeze({});
+const WITHOUT_MESSAGE: RecordErrorOptions = Object.freeze({ message: false });
+
+/** Validates `recordErrorMessages` and returns what to pass to `recordSpanError`; a mistake throws naming `owner`. */
+export function errorRecording(options: ErrorMessageOptions | undefined, owner: string): RecordErrorOptions {
+  const value = options?.recordErrorMessages;
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${owner}: recordErrorMessages must be true or false`);
+  return value === false ? WITHOUT_MESSAGE : WITH_MESSAGE;
+}
+
 /** Marks a span failed the semconv way: status ERROR, `error.type`, an exception event. */
 export function recordSpanError(span: Span, error: unknown, type: string = errorType(error), options: RecordErrorOptions = {}): void {
   try {

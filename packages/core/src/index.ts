@@ -21,7 +21,7 @@ export { prometheusName, registerPromClientSink, type PromRegistryLike } from '.
 export { findPoint, snapshot, type HistogramValue, type SnapshotMetric, type SnapshotPoint } from './collector/snapshot.js';
 export { BYTES_BUCKETS, DB_SECONDS_BUCKETS, MILLISECONDS_BUCKETS, SECONDS_BUCKETS, defaultBuckets } from './buckets.js';
 export { ATTR, ERROR_TYPE_OTHER, LABEL, METRICS, RESULT, SHARED_INSTRUMENTS, SPAN_NAMES, type MetricInstrument, type MetricName, type MetricUnit } from './names.js';
-export { errorType, recordSpanError, type RecordErrorOptions } from './errors.js';
+export { errorRecording, errorType, recordSpanError, type ErrorMessageOptions, type RecordErrorOptions } from './errors.js';
 export { CARRIER_LIMITS, extractContext, injectContext, parseJsonCarrier, sanitizeCarrier, type Carrier } from './carrier.js';
 export { TelemetryBoundary, installOnce, safeHook } from './safe-hook.js';
 export { countDropped } from './self-metrics.js';
@@ -51,3 +51,4 @@ export {
   type SpanEntry,
   type Stability,
 } from './registry/index.js';
+export { DEFAULT_REDACTED_QUERY_PARAMS, REDACTED, queryParamKey, queryRedactor, resolveRedactedQueryParams } from './redact.js';

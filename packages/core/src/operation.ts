@@ -9,7 +9,7 @@ import {
   type SpanKind,
   type Tracer,
 } from '@opentelemetry/api';
-import { errorType, recordSpanError } from './errors.js';
+import { errorType, recordSpanError, type RecordErrorOptions } from './errors.js';
 import { countDropped } from './self-metrics.js';
 
 export interface OperationOptions {
@@ -21,6 +21,8 @@ export interface OperationOptions {
   readonly links?: Link[];
   /** false: measure only, start no span (e.g. requireParentSpan with no parent). */
   readonly withSpan?: boolean;
+  /** How a failure is recorded on the span (from the plugin's `recordErrorMessages`). */
+  readonly recordError?: RecordErrorOptions;
 }
 
 /**
@@ -32,11 +34,13 @@ export class Operation {
   /** The context to run the operation's body in (the span active), or the parent when no span. */
   readonly context: Context;
   private readonly startedAt: number;
+  private readonly recordError: RecordErrorOptions | undefined;
   private ended = false;
 
   constructor(tracer: Tracer, options: OperationOptions) {
     const parent = options.parent ?? context.active();
     this.startedAt = performance.now();
+    this.recordError = options.recordError;
     if (options.withSpan === false) {
       this.span = undefined;
       this.context = parent;
@@ -65,7 +69,7 @@ export class Operation {
     let type: string | undefined;
     if (failed) {
       type = typeOverride ?? errorType(error);
-      if (this.span) recordSpanError(this.span, error, type);
+      if (this.span) recordSpanError(this.span, error, type, this.recordError);
     }
     this.span?.end();
     return type;

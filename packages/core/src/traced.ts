@@ -1,11 +1,12 @@
 import { SpanKind, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import { defineMetrics } from './collector/global.js';
 import type { CounterSeries, HistogramSeries, UpDownCounterSeries } from './collector/series.js';
+import type { ErrorMessageOptions } from './errors.js';
 import { ATTR, METRICS, RESULT } from './names.js';
 import { runOperation } from './operation.js';
 import { CORE_SCOPE } from './version.js';
 
-export interface TracedOptions {
+export interface TracedOptions extends ErrorMessageOptions {
   readonly attributes?: Attributes;
   /** Tracer to use; `@threadline/core`'s from the global provider by default. */
   readonly tracer?: Tracer;
@@ -46,6 +47,9 @@ const functionMetrics = defineMetrics((collector) => {
   };
 });
 
+// Checked per call, never thrown: traced() runs inside the app's own call.
+const WITHOUT_MESSAGE = Object.freeze({ message: false });
+
 /**
  * Runs `fn` (sync or async) inside an active INTERNAL span named `name` and records
  * `function.calls`, `function.duration` and `function.in_flight`. A throw or rejection is recorded
@@ -57,7 +61,7 @@ export function traced<T>(name: string, fn: () => T, options: TracedOptions = {}
   series.inFlight.add(1);
   return runOperation(
     options.tracer ?? trace.getTracer(CORE_SCOPE.name, CORE_SCOPE.version),
-    { name, kind: SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}) },
+    { name, kind: SpanKind.INTERNAL, recordError: options.recordErrorMessages === false ? WITHOUT_MESSAGE : undefined, ...(options.attributes ? { attributes: options.attributes } : {}) },
     () => fn(),
     (operation, error, failed) => {
       series.inFlight.add(-1);

@@ -1,10 +1,11 @@
 import { context, diag, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 // @threadline/testing depends on core, so core's own tests import it without a package.json cycle.
-import { assertChildOf, setupTelemetry } from '@threadline/testing';
+import { assertChildOf, expectNoMarkers, setupTelemetry } from '@threadline/testing';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CARRIER_LIMITS,
   METRICS,
+  errorRecording,
   errorType,
   extractContext,
   injectContext,
@@ -57,6 +58,25 @@ describe('traced()', () => {
     }
     expect((await harness.metricPoint('threadline.function.calls', { 'code.function.name': 'sync-fail', 'threadline.result': 'error' })).value).toBe(1);
     expect((await harness.metricPoint('threadline.function.duration', { 'code.function.name': 'async-fail', 'error.type': 'E_BOOM' })).attributes).toBeDefined();
+  });
+
+  it('records the message by default; recordErrorMessages: false keeps only the type', async () => {
+    const leak = () => Object.assign(new Error('no account for PRIVuser42@example.com'), { code: 'E_NOACCOUNT' });
+    await traced('with-message', async () => { throw leak(); }).catch(() => undefined);
+    expect(harness.span('with-message').status.message).toContain('PRIVuser42');
+    harness.reset();
+    await traced('without-message', async () => { throw leak(); }, { recordErrorMessages: false }).catch(() => undefined);
+    const span = harness.span('without-message');
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
+    expect(span.attributes['error.type']).toBe('E_NOACCOUNT');
+    expect(span.events.map((event) => [event.name, event.attributes])).toEqual([['exception', { 'exception.type': 'E_NOACCOUNT' }]]);
+    await expectNoMarkers(harness, ['PRIVuser42']);
+  });
+
+  it('errorRecording checks the shared option once, at a plugin\'s construction', () => {
+    expect(errorRecording(undefined, 'p')).toEqual({});
+    expect(errorRecording({ recordErrorMessages: false }, 'p')).toEqual({ message: false });
+    expect(() => errorRecording({ recordErrorMessages: 'no' as never }, '@threadline/x')).toThrow('@threadline/x: recordErrorMessages must be true or false');
   });
 });
 

@@ -1,7 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
+import { REDACTED } from '@threadline/core';
 import { requestHeaderValues, responseHeaderValues, type UndiciRequest, type UndiciResponse } from './hook.js';
 import type { LastSeries } from './metrics.js';
-import { FETCH_ATTR, KNOWN_METHODS, METHOD_OTHER, REDACTED } from './semconv.js';
+import { FETCH_ATTR, KNOWN_METHODS, METHOD_OTHER } from './semconv.js';
 
 /** What one origin (`scheme://host:port`) contributes to every request's attributes. */
 export interface OriginInfo {

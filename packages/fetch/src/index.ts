@@ -1,6 +1,7 @@
 export { FetchInstrumentation } from './instrumentation.js';
 export { subscribeFetch, type FetchSubscription, type SubscribeFetchOptions } from './subscribe.js';
-export { DEFAULT_SENSITIVE_QUERY_PARAMS, FETCH_ATTR } from './semconv.js';
+export { FETCH_ATTR } from './semconv.js';
+export { DEFAULT_REDACTED_QUERY_PARAMS } from '@threadline/core';
 export type {
   FetchIgnore,
   FetchInstrumentationConfig,

@@ -1,5 +1,4 @@
-import { queryRedactor } from './redact.js';
-import { DEFAULT_SENSITIVE_QUERY_PARAMS } from './semconv.js';
+import { queryRedactor, resolveRedactedQueryParams } from '@threadline/core';
 import type { FetchInstrumentationOptions, FetchRequestInfo } from './types.js';
 
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -55,10 +54,7 @@ export function resolveOptions(options: FetchInstrumentationOptions = {}): Resol
   if (typeof bodyTimeoutMs !== 'number' || !Number.isFinite(bodyTimeoutMs) || bodyTimeoutMs < 0) {
     fail('bodyTimeoutMs must be a finite number of milliseconds ≥ 0 (0 ends spans at response headers)');
   }
-  const sensitive = options.sensitiveQueryParams ?? DEFAULT_SENSITIVE_QUERY_PARAMS;
-  if (!Array.isArray(sensitive) || !sensitive.every((v) => typeof v === 'string')) {
-    fail('sensitiveQueryParams must be an array of query parameter names');
-  }
+  const redacted = resolveRedactedQueryParams(options.redactedQueryParams, '@threadline/fetch');
   return {
     ignore: ignorePredicate,
     requireParentSpan: options.requireParentSpan === true,
@@ -67,7 +63,7 @@ export function resolveOptions(options: FetchInstrumentationOptions = {}): Resol
     requestHeaders: headerList(options.captureRequestHeaders, 'captureRequestHeaders'),
     responseHeaders: headerList(options.captureResponseHeaders, 'captureResponseHeaders'),
     captureUrlScheme: options.captureUrlScheme === true,
-    redactPath: queryRedactor(sensitive),
+    redactPath: queryRedactor(redacted),
     bodyTimeoutMs,
   };
 }

@@ -8,11 +8,6 @@ export const FETCH_ATTR = {
   BODY_INCOMPLETE: 'threadline.http.response.body_incomplete',
 } as const;
 
-/** Query parameters redacted in `url.full` by default (the semconv list). */
-export const DEFAULT_SENSITIVE_QUERY_PARAMS: readonly string[] = Object.freeze(['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature']);
-
-/** The value semconv uses in place of credentials and sensitive query values. */
-export const REDACTED = 'REDACTED';
 
 /** Methods semconv calls "known"; anything else is `_OTHER` with the span named `HTTP`. */
 export const KNOWN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'QUERY', 'TRACE']);

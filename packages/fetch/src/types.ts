@@ -38,10 +38,11 @@ export interface FetchInstrumentationOptions {
   /** Adds `url.scheme` (Opt-In in semconv; `url.full` already holds it) to spans. Default false. */
   captureUrlScheme?: boolean;
   /**
-   * Query parameter names whose values become `REDACTED` in `url.full` (case-insensitive).
-   * Default: the semconv list `AWSAccessKeyId`, `Signature`, `sig`, `X-Goog-Signature`.
+   * Query parameter names whose values become `REDACTED` in `url.full` (case-insensitive, `-` and
+   * `_` ignored). Replaces the default `DEFAULT_REDACTED_QUERY_PARAMS` (token, access_token,
+   * api_key, password, X-Amz-Signature, ...); extend it with `[...DEFAULT_REDACTED_QUERY_PARAMS, 'ticket']`.
    */
-  sensitiveQueryParams?: readonly string[];
+  redactedQueryParams?: readonly string[];
   /**
    * How long after the response headers the body may take to finish before the span and metric
    * are closed at the headers' time and marked `threadline.http.response.body_incomplete`.

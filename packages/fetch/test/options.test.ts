@@ -1,9 +1,9 @@
 import { context, trace, type Attributes, type Context, type SpanOptions, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { ATTR, METRICS } from '@threadline/core';
-import { conformance, setupTelemetry } from '@threadline/testing';
+import { conformance, expectNoMarkers, setupTelemetry } from '@threadline/testing';
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { FetchInstrumentation, subscribeFetch, type FetchInstrumentationOptions, type FetchSubscription } from '../src/index.js';
+import { DEFAULT_REDACTED_QUERY_PARAMS, FetchInstrumentation, subscribeFetch, type FetchInstrumentationOptions, type FetchSubscription } from '../src/index.js';
 import { startServer, type TestServer } from './helpers/server.js';
 
 const harness = setupTelemetry();
@@ -123,9 +123,38 @@ describe('privacy', () => {
     expect(server.seen[0]?.url).toBe('/signed?X-Goog-Signature=abc&sig=def&page=2');
     active?.disable();
     harness.reset();
-    instrument({ sensitiveQueryParams: ['token'] });
+    instrument({ redactedQueryParams: ['token'] });
     await get('/api?Token=t0p&sig=visible');
     expect(harness.span('GET').attributes[ATTR.URL_FULL]).toBe(`${server.origin}/api?Token=REDACTED&sig=visible`);
+  });
+
+  it('redacts credential-like parameters by default (tokens, API keys, passwords, OAuth codes), in any case', async () => {
+    instrument({});
+    await get('/cb?token=PRIVtok1&Access_Token=PRIVtok2&apiKey=PRIVtok3&password=PRIVtok4&code=PRIVtok5&X-Amz-Credential=PRIVtok6&page=2');
+    expect(harness.span('GET').attributes[ATTR.URL_FULL]).toBe(
+      `${server.origin}/cb?token=REDACTED&Access_Token=REDACTED&apiKey=REDACTED&password=REDACTED&code=REDACTED&X-Amz-Credential=REDACTED&page=2`,
+    );
+    await expectNoMarkers(harness, ['PRIVtok1', 'PRIVtok2', 'PRIVtok3', 'PRIVtok4', 'PRIVtok5', 'PRIVtok6']);
+  });
+
+  it('a marker in the query, headers, body and a URL with credentials reaches no span or metric', async () => {
+    instrument({});
+    const MARK = 'PRIVfetch77';
+    await get(`/orders?access_token=${MARK}&Api-Key=${MARK}&page=2`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${MARK}`, cookie: `session=${MARK}`, 'x-api-key': MARK },
+      body: JSON.stringify({ card: MARK }),
+    });
+    // fetch itself refuses a URL with userinfo: nothing is sent, nothing recorded with it.
+    await fetch(`http://user:${MARK}@127.0.0.1:${server.port}/x`).catch(() => undefined);
+    expect(harness.spans().length).toBeGreaterThanOrEqual(1);
+    await expectNoMarkers(harness, [MARK]);
+  });
+
+  it('extends the default list by spreading it', async () => {
+    instrument({ redactedQueryParams: [...DEFAULT_REDACTED_QUERY_PARAMS, 'ticket'] });
+    await get('/cas?ticket=ST-1&token=t&page=2');
+    expect(harness.span('GET').attributes[ATTR.URL_FULL]).toBe(`${server.origin}/cas?ticket=REDACTED&token=REDACTED&page=2`);
   });
 });
 
@@ -226,7 +255,7 @@ describe('configuration mistakes throw at construction', () => {
     [{ requestHook: 'no' }, /requestHook must be a function/],
     [{ bodyTimeoutMs: -1 }, /bodyTimeoutMs must be/],
     [{ captureRequestHeaders: 'x-req' }, /captureRequestHeaders must be an array/],
-    [{ sensitiveQueryParams: [1] }, /sensitiveQueryParams must be/],
+    [{ redactedQueryParams: [1] }, /redactedQueryParams must be/],
   ])('%j', (options, message) => {
     expect(() => new FetchInstrumentation(options as never)).toThrow(message);
     expect(() => subscribeFetch(options as never)).toThrow(message);

@@ -15,6 +15,7 @@ import type { ResolvedOptions } from './options.js';
 import { SPAN_MODE } from './options.js';
 
 const UNSEEN = Symbol('unseen');
+const NO_MESSAGE = Object.freeze({ message: false });
 
 export class KeyvTelemetry implements CallOwner {
   private store: unknown = UNSEEN;
@@ -157,12 +158,13 @@ export class KeyvTelemetry implements CallOwner {
         const type = errorType(error);
         series.error.add(keyCount(op, firstArg));
         series.errorDuration(type).record(seconds);
-        if (span !== undefined) recordSpanError(span, error, type);
+        // Stores and drivers quote the key in their messages: keep the type, never the text.
+        if (span !== undefined) recordSpanError(span, error, type, NO_MESSAGE);
       } else {
         const notStored = countResults(op, series, firstArg, value, span);
         if (notStored > 0) {
           series.errorDuration(ERROR_TYPE_OTHER).record(seconds);
-          if (span !== undefined) recordSpanError(span, undefined, ERROR_TYPE_OTHER);
+          if (span !== undefined) recordSpanError(span, undefined, ERROR_TYPE_OTHER, NO_MESSAGE);
         } else series.duration.record(seconds);
       }
       span?.end();

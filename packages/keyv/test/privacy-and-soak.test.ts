@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import Keyv from 'keyv';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { expectNoMarkers } from '@threadline/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKeyv, KV_ATTR } from '../src/index.js';
 import { conformance } from '@threadline/testing';
@@ -41,6 +43,40 @@ describe('privacy', () => {
     const plain = instrumentKeyv(new Keyv({ namespace: 'plain' }));
     await inParent(() => plain.get(SECRET_KEY));
     expect(harness.span('get plain').attributes['threadline.kv.key.hash']).toBeUndefined();
+  });
+});
+
+describe('store errors that quote the key', () => {
+  // Drivers and adapters name the key in their messages ("WRONGTYPE ... key", "cannot read <key>").
+  const quotingStore = () => {
+    const data = new Map<string, unknown>();
+    const fail = (key: string) => {
+      throw Object.assign(new Error(`store timed out reading "${key}"`), { code: 'ETIMEDOUT' });
+    };
+    return {
+      data,
+      get: async (key: string) => fail(key),
+      set: async (key: string) => fail(key),
+      delete: async (key: string) => fail(key),
+      has: async (key: string) => fail(key),
+      clear: async () => data.clear(),
+    };
+  };
+
+  it('record error.type and an exception event without the message: the key reaches no status, event or stack', async () => {
+    const keyv = instrumentKeyv(new Keyv({ store: quotingStore(), namespace: 'quoting' }), { spans: 'always' });
+    keyv.on('error', () => undefined);
+    await keyv.get(SECRET_KEY);
+    await keyv.set(SECRET_KEY, SECRET_VALUE);
+    await keyv.has(SECRET_KEY);
+    await keyv.delete(SECRET_KEY);
+
+    const span = harness.span('get quoting');
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
+    expect(span.attributes['error.type']).toBe('ETIMEDOUT');
+    expect(span.events.map((event) => event.attributes)).toEqual([{ 'exception.type': 'ETIMEDOUT' }]);
+    expect(await kvCount('get', 'error')).toBe(1);
+    await expectNoMarkers(harness, [SECRET_KEY, SECRET_VALUE]);
   });
 });
 

@@ -1,13 +1,13 @@
 import { collectionName } from './attributes.js';
 import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
 import { isTarnPool, watchPool, type PoolWatcher } from './pool.js';
-import { wrapTransactions, type TransactionRegistry } from './transactions.js';
-import { wrapOwn } from './wrap.js';
+import { runTransaction, type TransactionRegistry } from './transactions.js';
+import { hookClient, own, ownPool, type ClientHooks } from './client-hooks.js';
 
-/** The parts of a knex instance the hook touches. */
+type AnyFn = (...args: unknown[]) => unknown;
+
+/** The part of a knex instance the hook touches: its client (never the instance's own events). */
 export interface KnexLike {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  removeListener(event: string, listener: (...args: never[]) => void): unknown;
   readonly client: object;
 }
 
@@ -23,9 +23,6 @@ interface KnexQueryObject {
 
 interface ClientLike {
   pool?: unknown;
-  acquireConnection?: (...args: unknown[]) => unknown;
-  stream?: (...args: unknown[]) => unknown;
-  transaction?: (...args: unknown[]) => unknown;
 }
 
 /** Statements knex itself sends for transactions: a plain string, so no query uid. */
@@ -42,10 +39,10 @@ function openHandle<TX>(entry: { readonly handle: TX; readonly open: boolean } |
 const TX_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET TRANSACTION)\b/i;
 
 /**
- * Attaches to one knex instance through its own events (`start`, `query`, `query-response`,
- * `query-error`), its tarn pool's events (occupancy, acquire failures, releases) and two
- * per-instance wraps for what knex has no event for: stream completion and transaction
- * boundaries. Returns a detach function.
+ * Attaches to one knex instance: the query events its client emits (`start`, `query`,
+ * `query-response`, `query-error`, seen through client-hooks without adding a listener), its tarn
+ * pool's events (occupancy, acquire failures, releases), and the client's `stream` and
+ * `transaction` calls for what knex has no event for. Returns a detach function.
  */
 export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, options: { readonly poolMetrics: boolean }): () => void {
   const client = knex.client as ClientLike;
@@ -88,6 +85,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     poolWatcher?.detach();
     poolWatcher = undefined;
     watchedPool = client.pool;
+    ownPool(watchedPool, hooks);
     if (!isTarnPool(watchedPool)) return;
     poolWatcher = watchPool(watchedPool, {
       occupancy: options.poolMetrics,
@@ -156,50 +154,47 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     if (handle !== undefined) handler.queryFailed(handle, error);
   });
 
-  const instrumentClient = (target: ClientLike) => {
-    const restoreStream = wrapOwn(target, 'stream', (original) =>
-      function (this: unknown, ...args: unknown[]) {
-        if (!handler.enabled) return original.apply(this, args);
-        const capture: { handle: Q | undefined } = { handle: undefined };
-        streamCapture = capture;
-        let result: unknown;
-        try {
-          result = original.apply(this, args);
-        } catch (error) {
-          if (capture.handle !== undefined) guard(() => handler.queryFailed(capture.handle as Q, error))();
-          throw error;
-        } finally {
-          streamCapture = undefined;
-        }
-        const handle = capture.handle;
-        if (handle !== undefined && typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
-          // knex awaits this promise itself, so observing it changes no rejection handling.
-          (result as PromiseLike<unknown>).then(guard(() => handler.queryEnded(handle, undefined)), guard((error: unknown) => handler.queryFailed(handle, error)));
-        }
-        return result;
-      },
-    );
-    const restoreTransactions = wrapTransactions(target, transactions, handler, instrumentClient);
-    return () => {
-      restoreStream();
-      restoreTransactions();
-    };
+  const stream = (original: AnyFn, target: object, args: unknown[]) => {
+    if (!handler.enabled) return original.apply(target, args);
+    const capture: { handle: Q | undefined } = { handle: undefined };
+    streamCapture = capture;
+    let result: unknown;
+    try {
+      result = original.apply(target, args);
+    } catch (error) {
+      if (capture.handle !== undefined) guard(() => handler.queryFailed(capture.handle as Q, error))();
+      throw error;
+    } finally {
+      streamCapture = undefined;
+    }
+    const handle = capture.handle;
+    if (handle !== undefined && typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      // knex awaits this promise itself, so observing it changes no rejection handling.
+      (result as PromiseLike<unknown>).then(guard(() => handler.queryEnded(handle, undefined)), guard((error: unknown) => handler.queryFailed(handle, error)));
+    }
+    return result;
   };
 
-  const restoreClient = instrumentClient(client);
-
-  knex.on('start', onStart);
-  knex.on('query', onQuery);
-  knex.on('query-response', onResponse);
-  knex.on('query-error', onError);
+  let active = true;
+  const hooks: ClientHooks = {
+    get active() {
+      return active;
+    },
+    emitted(event, a, b) {
+      if (event === 'query') onQuery(a as KnexQueryObject);
+      else if (event === 'query-response') onResponse(a, b as KnexQueryObject);
+      else if (event === 'query-error') onError(a, b as KnexQueryObject);
+      else onStart(a);
+    },
+    stream,
+    transaction: (original, target, args) => runTransaction(original, target, args, transactions, handler, (trxClient) => own(trxClient, hooks)),
+  };
+  const release = hookClient(client, hooks);
   if (handler.enabled) guard(ensurePoolWatched)();
 
   return () => {
-    knex.removeListener('start', onStart);
-    knex.removeListener('query', onQuery);
-    knex.removeListener('query-response', onResponse);
-    knex.removeListener('query-error', onError);
+    active = false;
+    release();
     poolWatcher?.detach();
-    restoreClient();
   };
 }

@@ -11,8 +11,10 @@ export interface KnexInstrumentationHandle {
   uninstrument(): void;
 }
 
-const ATTACHED = Symbol.for('threadline.knex.attached');
-type Marked = { [ATTACHED]?: KnexInstrumentationHandle };
+// Which clients are instrumented, kept off the client itself (nothing the app can list or copy);
+// on globalThis so the ESM and CommonJS builds in one process share it.
+const REGISTRY = Symbol.for('threadline.knex.attachments');
+const attached: WeakMap<object, KnexInstrumentationHandle> = ((globalThis as { [REGISTRY]?: WeakMap<object, KnexInstrumentationHandle> })[REGISTRY] ??= new WeakMap());
 
 /**
  * Instruments one knex instance through its own query events; no module patching, so it works in
@@ -29,8 +31,8 @@ export function attach(knex: unknown, source: TelemetrySource): KnexInstrumentat
   if (!isKnex(knex)) {
     throw new TypeError('@threadline/knex: instrumentKnex expects a knex instance (the function returned by knex({ client, connection }))');
   }
-  const client = knex.client as Marked;
-  const existing = client[ATTACHED];
+  const client = knex.client;
+  const existing = attached.get(client);
   if (existing) {
     diag.debug('@threadline/knex: this knex instance is already instrumented; keeping the first instrumentation');
     return existing;
@@ -39,17 +41,17 @@ export function attach(knex: unknown, source: TelemetrySource): KnexInstrumentat
   const detach = attachKnex(knex, telemetry, { poolMetrics: source.config.poolMetrics !== false });
   const handle: KnexInstrumentationHandle = {
     uninstrument() {
-      if (client[ATTACHED] !== handle) return;
-      delete client[ATTACHED];
+      if (attached.get(client) !== handle) return;
+      attached.delete(client);
       detach();
     },
   };
-  client[ATTACHED] = handle;
+  attached.set(client, handle);
   return handle;
 }
 
 function isKnex(value: unknown): value is KnexLike {
   if (typeof value !== 'function') return false;
-  const k = value as unknown as Partial<KnexLike>;
-  return typeof k.on === 'function' && typeof k.removeListener === 'function' && typeof k.client === 'object' && k.client !== null;
+  const k = value as unknown as Partial<KnexLike> & { on?: unknown };
+  return typeof k.on === 'function' && typeof k.client === 'object' && k.client !== null;
 }

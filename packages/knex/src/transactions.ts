@@ -1,5 +1,4 @@
 import type { KnexHandler } from './handler.js';
-import { wrapOwn, type Restore } from './wrap.js';
 
 interface TransactionEntry<TX> {
   readonly handle: TX;
@@ -17,42 +16,36 @@ interface TransactionLike {
   _promise?: unknown;
 }
 
-const INSTRUMENTED = Symbol.for('threadline.knex.transactions');
-
 /**
- * Wraps `client.transaction` on this client object only. The wrapped container runs with the
- * transaction as the active parent and instruments the transaction's own client (nested
+ * One `client.transaction(container, config, outerTx)` call, measured. The container runs with the
+ * transaction as the active parent and its transaction client is handed to `adopt` (nested
  * transactions, streams); the outcome is observed by re-chaining the transaction's promise, so the
  * caller still gets the same value or the same error, and an unhandled rejection stays unhandled.
  */
-export function wrapTransactions<TX>(
+export function runTransaction<TX>(
+  original: (...args: unknown[]) => unknown,
   client: object,
+  args: unknown[],
   registry: TransactionRegistry<TX>,
   handler: KnexHandler<unknown, TX>,
-  instrumentClient: (client: object) => Restore,
-): Restore {
-  return wrapOwn(client, 'transaction', (original) =>
-    function (this: unknown, container: unknown, ...rest: unknown[]) {
-      if (!handler.enabled || typeof container !== 'function') return original.call(this, container, ...rest);
-      let entry: TransactionEntry<TX> | undefined;
-      const body = container as (...args: unknown[]) => unknown;
-      const wrapped = function (this: unknown, trx: unknown, ...more: unknown[]) {
-        const trxClient = (trx as { client?: object } | null)?.client;
-        if (trxClient && !(trxClient as { [INSTRUMENTED]?: boolean })[INSTRUMENTED]) {
-          (trxClient as { [INSTRUMENTED]?: boolean })[INSTRUMENTED] = true;
-          instrumentClient(trxClient);
-        }
-        return entry ? handler.inTransaction(entry.handle, () => body.call(this, trx, ...more)) : body.call(this, trx, ...more);
-      };
-      const transaction = original.call(this, wrapped, ...rest) as TransactionLike;
-      try {
-        entry = track(transaction, rest[1] as TransactionLike | null | undefined, registry, handler);
-      } catch (error) {
-        handler.fault(error);
-      }
-      return transaction;
-    },
-  );
+  adopt: (transactionClient: object) => void,
+): unknown {
+  const [container, ...rest] = args;
+  if (!handler.enabled || typeof container !== 'function') return original.apply(client, args);
+  let entry: TransactionEntry<TX> | undefined;
+  const body = container as (...args: unknown[]) => unknown;
+  const wrapped = function (this: unknown, trx: unknown, ...more: unknown[]) {
+    const trxClient = (trx as { client?: unknown } | null)?.client;
+    if (trxClient !== null && typeof trxClient === 'object') adopt(trxClient);
+    return entry ? handler.inTransaction(entry.handle, () => body.call(this, trx, ...more)) : body.call(this, trx, ...more);
+  };
+  const transaction = original.call(client, wrapped, ...rest) as TransactionLike;
+  try {
+    entry = track(transaction, rest[1] as TransactionLike | null | undefined, registry, handler);
+  } catch (error) {
+    handler.fault(error);
+  }
+  return transaction;
 }
 
 function track<TX>(transaction: TransactionLike, outerTx: TransactionLike | null | undefined, registry: TransactionRegistry<TX>, handler: KnexHandler<unknown, TX>): TransactionEntry<TX> | undefined {

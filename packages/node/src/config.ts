@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { resolveRedactedQueryParams } from '@threadline/core';
 import {
   METRICS_EXPORTERS,
   OTLP_PROTOCOLS,
@@ -151,6 +152,14 @@ function samplerArg(options: TelemetryOptions, env: Env, sampler: ResolvedConfig
   return fail('samplerArg', given, 'a number from 0 to 1');
 }
 
+function redactedQueryParams(options: TelemetryOptions): readonly string[] {
+  try {
+    return resolveRedactedQueryParams(options.redactedQueryParams, 'threadline');
+  } catch {
+    return fail('redactedQueryParams', { value: options.redactedQueryParams, source: 'option redactedQueryParams' }, 'an array of query parameter names');
+  }
+}
+
 /** Merges options over the environment over defaults, and validates everything up front. */
 export function resolveConfig(options: TelemetryOptions = {}, env: Env = options.env ?? process.env): ResolvedConfig {
   const envResource = pick('resourceAttributes', undefined, env, 'OTEL_RESOURCE_ATTRIBUTES');
@@ -168,6 +177,8 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = options
     serviceName: options.serviceName ?? (env.OTEL_SERVICE_NAME?.trim() || (resourceAttributes['service.name'] as string | undefined)),
     serviceVersion: options.serviceVersion ?? (resourceAttributes['service.version'] as string | undefined),
     resourceAttributes,
+    resourceCommandArgs: bool('resourceCommandArgs', pick('resourceCommandArgs', options.resourceCommandArgs, env, 'THREADLINE_RESOURCE_COMMAND_ARGS'), false),
+    redactedQueryParams: redactedQueryParams(options),
     tracesExporters,
     metricsExporters: listOf('metricsExporter', pick('metricsExporter', options.metricsExporter, env, 'OTEL_METRICS_EXPORTER'), METRICS_EXPORTERS, 'file'),
     propagators: listOf('propagators', pick('propagators', options.propagators, env, 'OTEL_PROPAGATORS'), PROPAGATORS, ['tracecontext', 'baggage']),

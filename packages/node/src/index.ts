@@ -1,5 +1,6 @@
 export { startTelemetry } from './start.js';
 export { TelemetryConfigError, resolveConfig } from './config.js';
+export { DEFAULT_REDACTED_QUERY_PARAMS } from '@threadline/core';
 export { FileMetricExporter, FileSpanExporter, METRICS_FILE, TRACES_FILE, type FileExporterOptions } from './file/exporters.js';
 export { RotatingFileWriter, type RotatingFileOptions } from './file/writer.js';
 export {

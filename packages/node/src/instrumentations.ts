@@ -1,11 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
+import { withQueryRedaction } from './http-redaction.js';
 import type { ResolvedConfig, TelemetryOptions } from './types.js';
 
-/** Our own Prometheus scrape endpoint is not the app's traffic: its requests get no spans. */
+/**
+ * Credential-like query values are redacted on server and client spans; our own Prometheus scrape
+ * endpoint is not the app's traffic, so its requests get no spans.
+ */
 function httpConfig(options: TelemetryOptions, config: ResolvedConfig): HttpInstrumentationConfig {
-  const user = typeof options.http === 'object' ? options.http : {};
+  const user = withQueryRedaction(typeof options.http === 'object' ? options.http : {}, config.redactedQueryParams);
   if (!config.metricsExporters.includes('prometheus')) return user;
   const userIgnore = user.ignoreIncomingRequestHook;
   return {

@@ -38,6 +38,19 @@ export interface TelemetryOptions {
   instrumentations?: (Instrumentation | Instrumentation[])[];
   /** The OTel http instrumentation (server + client spans): `true` (default), `false`, or its config. */
   http?: boolean | HttpInstrumentationConfig;
+  /**
+   * Query parameter names whose values the http instrumentation records as `REDACTED` in the
+   * server span's `url.query` and the client span's `url.full` (case-insensitive, `-` and `_`
+   * ignored). Replaces the default `DEFAULT_REDACTED_QUERY_PARAMS` (token, access_token, api_key,
+   * password, X-Amz-Signature, ...); extend it with `[...DEFAULT_REDACTED_QUERY_PARAMS, 'ticket']`.
+   * @threadline/fetch takes the same option.
+   */
+  redactedQueryParams?: readonly string[];
+  /**
+   * Put `process.command_args` (the full command line, including any secret passed as an argument)
+   * in the resource of every export. Env: THREADLINE_RESOURCE_COMMAND_ARGS. Default false.
+   */
+  resourceCommandArgs?: boolean;
   /** Where spans go: one exporter or several. Env: OTEL_TRACES_EXPORTER (comma-separated list). Default `file`. */
   tracesExporter?: TracesExporterName | readonly TracesExporterName[];
   /** Where metrics go: one exporter or several. Env: OTEL_METRICS_EXPORTER (comma-separated list). Default `file`. */
@@ -138,6 +151,8 @@ export interface ResolvedConfig {
   readonly serviceName: string | undefined;
   readonly serviceVersion: string | undefined;
   readonly resourceAttributes: Attributes;
+  readonly resourceCommandArgs: boolean;
+  readonly redactedQueryParams: readonly string[];
   /** Every configured span exporter, in order; empty for `none`. */
   readonly tracesExporters: readonly Exclude<TracesExporterName, 'none'>[];
   /** Every configured metric exporter, in order; empty for `none`. */

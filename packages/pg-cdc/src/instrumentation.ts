@@ -1,4 +1,5 @@
 import { trace, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { errorRecording } from '@threadline/core';
 import { CdcConsumer } from './consumer.js';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './semconv.js';
 import { CdcTelemetry } from './telemetry.js';
@@ -64,7 +65,8 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
 
 function buildConsumer(options: CdcConsumerOptions, tracer: () => Tracer, enabled: () => boolean): CdcConsumer {
   const database = databaseOf(options.connection);
-  const telemetry = new CdcTelemetry({ slot: options?.slot, database, link: options?.link === true, tracer, enabled });
+  const recordError = errorRecording(options, '@threadline/pg-cdc');
+  const telemetry = new CdcTelemetry({ slot: options?.slot, database, link: options?.link === true, tracer, enabled, recordError });
   return new CdcConsumer(options, telemetry);
 }
 

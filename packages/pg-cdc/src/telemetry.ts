@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, trace, type Context, type Link, type Tracer } from '@opentelemetry/api';
-import { errorType, extractContext, parseJsonCarrier, runOperation, TelemetryBoundary, type OperationOptions } from '@threadline/core';
+import { errorType, extractContext, parseJsonCarrier, runOperation, TelemetryBoundary, type OperationOptions, type RecordErrorOptions } from '@threadline/core';
 import { changeAttributes, qualifiedTable, spanName, transactionAttributes } from './attributes.js';
 import { SlotMetrics } from './metrics.js';
 import type { AssembledTransaction } from './transaction.js';
@@ -13,6 +13,8 @@ export interface TelemetryOptions {
   readonly tracer: () => Tracer;
   /** false while the instrumentation is disabled: handlers run bare. */
   readonly enabled: () => boolean;
+  /** From `recordErrorMessages`: whether a failed handler's span carries the error's message. */
+  readonly recordError: RecordErrorOptions;
 }
 
 // A transaction can carry several writer contexts (several emits); more than this are not linked.
@@ -91,7 +93,7 @@ export class CdcTelemetry {
     }
     const { slot, database } = this.options;
     const attributes = change ? changeAttributes(slot, database, assembled.transaction, change) : transactionAttributes(slot, database, assembled.transaction);
-    return { name: spanName(slot), kind: SpanKind.CONSUMER, attributes, parent, links };
+    return { name: spanName(slot), kind: SpanKind.CONSUMER, attributes, parent, links, recordError: this.options.recordError };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { TracerProvider } from '@opentelemetry/api';
+import type { ErrorMessageOptions } from '@threadline/core';
 import type { ClientConfig } from 'pg';
 
 export type CdcOperation = 'insert' | 'update' | 'delete' | 'truncate';
@@ -47,7 +48,12 @@ export interface ReconnectOptions {
   readonly maxDelayMs?: number;
 }
 
-interface CdcConsumerBaseOptions {
+/**
+ * `recordErrorMessages` (default true): a failed handler's `process` span carries the error's
+ * message and stack; `false` keeps only `error.type` and the exception's type (handlers see row
+ * values, and their errors often quote them).
+ */
+interface CdcConsumerBaseOptions extends ErrorMessageOptions {
   /** pg ClientConfig (or connection string) of the database; a replication connection is opened from it. */
   readonly connection: ClientConfig | string;
   /** Logical replication slot using the pgoutput plugin. */

@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptors, Next } from '@temporalio/worker';
-import { ATTR, countDropped, recordSpanError, RESULT, runOperation, type Operation } from '@threadline/core';
+import { ATTR, countDropped, recordSpanError, RESULT, runOperation, type Operation, type RecordErrorOptions } from '@threadline/core';
 import { failureType, isBenign } from './failure.js';
 import { contextFromHeaders } from './header.js';
 import type { TemporalInstrumentation } from './instrumentation.js';
@@ -40,7 +40,7 @@ class TracingActivityInbound implements ActivityInboundCallsInterceptor {
     const parent = contextFromHeaders(input.headers);
     return runOperation(tracer, { name: spanName(SPAN_PREFIX.RUN_ACTIVITY, type), kind: SpanKind.SERVER, attributes, parent }, () => next(input), (operation, error, failed) => {
       try {
-        finishActivity(operation, type, error, failed);
+        finishActivity(operation, type, error, failed, this.instrumentation.recordError);
       } catch {
         countDropped('internal_error');
       }
@@ -48,13 +48,13 @@ class TracingActivityInbound implements ActivityInboundCallsInterceptor {
   }
 }
 
-function finishActivity(operation: Operation, type: string, error: unknown, failed: boolean): void {
+function finishActivity(operation: Operation, type: string, error: unknown, failed: boolean, recordError: RecordErrorOptions): void {
   const errorType = failed ? failureType(error) : undefined;
   if (operation.span && errorType !== undefined) {
     // Temporal's ApplicationFailure type beats the class name core would pick. A BENIGN failure is
     // not an error for the span (status unset), so it carries no `error.type` either.
     if (isBenign(error)) operation.span.setAttribute(TEMPORAL_ATTR.BENIGN_FAILURE, errorType);
-    else recordSpanError(operation.span, error, errorType);
+    else recordSpanError(operation.span, error, errorType, recordError);
   }
   operation.end(undefined, false);
   const metrics = temporalMetrics();

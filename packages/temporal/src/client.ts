@@ -31,7 +31,7 @@ export function workflowClientInterceptor(instrumentation: TemporalInstrumentati
     return runOperation(tracer, { name, kind: SpanKind.CLIENT, attributes }, body, (operation, error, failed) => {
       try {
         const type = failed ? failureType(error) : undefined;
-        if (operation.span && type) recordSpanError(operation.span, error, type);
+        if (operation.span && type) recordSpanError(operation.span, error, type, instrumentation.recordError);
         operation.end(undefined, false);
         temporalMetrics()
           .clientDuration.bind({ [TEMPORAL_ATTR.OPERATION]: operationName, [TEMPORAL_ATTR.RESULT]: failed ? RESULT.ERROR : RESULT.OK, [ATTR.ERROR_TYPE]: type })

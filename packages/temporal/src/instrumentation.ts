@@ -1,4 +1,5 @@
 import { trace, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { errorRecording, type RecordErrorOptions } from '@threadline/core';
 import type { TemporalInstrumentationConfig } from './types.js';
 
 export const INSTRUMENTATION_NAME = '@threadline/temporal';
@@ -30,6 +31,11 @@ export class TemporalInstrumentation {
     Object.defineProperty(this, BRAND, { value: true });
     this.config = validateConfig(config);
     this.provider = config.tracerProvider;
+  }
+
+  /** How failures are recorded on spans, from `recordErrorMessages`. */
+  get recordError(): RecordErrorOptions {
+    return errorRecording(this.config, INSTRUMENTATION_NAME);
   }
 
   get enabled(): boolean {
@@ -81,5 +87,6 @@ function validateConfig(config: TemporalInstrumentationConfig): TemporalInstrume
   if (config.tracerProvider !== undefined && typeof config.tracerProvider?.getTracer !== 'function') {
     throw new TypeError('@threadline/temporal: "tracerProvider" must be an OTel TracerProvider (an object with getTracer())');
   }
+  errorRecording(config, INSTRUMENTATION_NAME);
   return { ...config };
 }

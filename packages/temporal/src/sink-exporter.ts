@@ -1,6 +1,6 @@
 import { createTraceState, diag, ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
 import type { WorkflowInfo } from '@temporalio/workflow';
-import { ATTR, countDropped, recordSpanError, RESULT, TelemetryBoundary } from '@threadline/core';
+import { ATTR, countDropped, recordSpanError, RESULT, TelemetryBoundary, type RecordErrorOptions } from '@threadline/core';
 import { withPendingIds } from './id-generator.js';
 import { temporalMetrics } from './metrics.js';
 import { TEMPORAL_ATTR } from './semconv.js';
@@ -13,7 +13,10 @@ const HEX_SPAN = /^[0-9a-f]{16}$/;
  * The worker side of the tracing sink: turns a span finished inside the sandbox into a real span
  * of the user's tracer, with the ids the sandbox already propagated (see temporalIdGenerator).
  */
-export function createSpanRecreator(getTracer: () => Tracer | undefined): (info: WorkflowInfo, data: SandboxSpanData) => void {
+export function createSpanRecreator(
+  getTracer: () => Tracer | undefined,
+  getRecordError: () => RecordErrorOptions = () => ({}),
+): (info: WorkflowInfo, data: SandboxSpanData) => void {
   const boundary = new TelemetryBoundary('temporal workflow sink');
   let warnedIds = false;
   return (_info, data) => {
@@ -40,7 +43,7 @@ export function createSpanRecreator(getTracer: () => Tracer | undefined): (info:
         const error = new Error(data.error.message ?? data.error.type);
         error.name = data.error.type;
         error.stack = `${data.error.type}: ${error.message}`;
-        recordSpanError(span, error, data.error.type);
+        recordSpanError(span, error, data.error.type, getRecordError());
       }
       span.end(data.endTime);
     }, undefined);

@@ -1,6 +1,12 @@
 import type { TracerProvider } from '@opentelemetry/api';
+import type { RuntimeOptions } from '@temporalio/worker';
+import type { ErrorMessageOptions } from '@threadline/core';
 
-export interface TemporalInstrumentationConfig {
+/**
+ * `recordErrorMessages` (default true): failed workflow, activity and client spans carry the
+ * failure's message (and stack); `false` keeps only `error.type` and the exception's type.
+ */
+export interface TemporalInstrumentationConfig extends ErrorMessageOptions {
   /** false: interceptors pass every call straight through. Default true. */
   enabled?: boolean;
   /** Tracer provider for the spans; default: the global one (set by startTelemetry / NodeSDK / registerInstrumentations). */

@@ -24,7 +24,7 @@ export function createWorkerTelemetry(options: WorkerTelemetryOptions | Temporal
     throw new TypeError(`@threadline/temporal: "exportDuringReplay" must be a boolean, got ${typeof workerOptions.exportDuringReplay}`);
   }
   const workflowModule = workflowModulePath(workerOptions.workflowModule);
-  const recreate = createSpanRecreator(() => instrumentation.tracer);
+  const recreate = createSpanRecreator(() => instrumentation.tracer, () => instrumentation.recordError);
   return {
     interceptors: { activity: [activityInterceptorsFactory(instrumentation)], workflowModules: [workflowModule] },
     sinks: { [SINK_NAME]: { export: { fn: recreate, callDuringReplay: workerOptions.exportDuringReplay === true } } } as InjectedSinks<TracingSinks>,

@@ -2,7 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type ActivityInterceptorsFactory } from '@temporalio/worker';
-import { assertChildOf, assertRoot, setupTelemetry } from '@threadline/testing';
+import { assertChildOf, assertRoot, expectNoMarkers, setupTelemetry } from '@threadline/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createWorkerTelemetry, TemporalInstrumentation } from '../src/worker-entry.js';
 import { PARENT, traceparent } from './helpers.js';
@@ -17,8 +17,8 @@ const deliverHeader =
   (carrier: unknown): ActivityInterceptorsFactory =>
   () => ({ inbound: { execute: (input, next) => next({ ...input, headers: { ...input.headers, '_tracer-data': defaultPayloadConverter.toPayload(carrier) } }) } });
 
-function environment(carrier?: unknown) {
-  const telemetry = createWorkerTelemetry();
+function environment(carrier?: unknown, options: Parameters<typeof createWorkerTelemetry>[0] = {}) {
+  const telemetry = createWorkerTelemetry(options);
   const interceptors = [...(carrier === undefined ? [] : [deliverHeader(carrier)]), ...telemetry.interceptors.activity];
   return new MockActivityEnvironment({ activityType: 'chargeCard', activityId: '7', attempt: 2 }, { interceptors, logger });
 }
@@ -50,6 +50,25 @@ describe('activity interceptor with MockActivityEnvironment', () => {
     expect(run.events.map((e) => e.name)).toContain('exception');
     const runs = await harness.metricPoint<number>('threadline.temporal.activity.runs', { 'threadline.result': 'error', 'error.type': 'CardDeclined' });
     expect(runs.value).toBe(1);
+  });
+
+  it('activity arguments and results never reach telemetry', async () => {
+    const env = environment({ traceparent: traceparent(PARENT.traceId, PARENT.spanId) });
+    await env.run(async (input: { card: string }) => ({ receipt: `PRIVreceipt ${input.card}` }), { card: 'PRIVcardArg1' });
+    expect(harness.span('RunActivity:chargeCard').status.code).toBe(SpanStatusCode.UNSET);
+    await expectNoMarkers(harness, ['PRIVcardArg1', 'PRIVreceipt']);
+  });
+
+  it('recordErrorMessages: false keeps the failure type and drops its message (activity code quoting user data)', async () => {
+    const thrown = ApplicationFailure.create({ message: 'card PRIVcard99 declined', type: 'CardDeclined' });
+    const env = environment(undefined, { recordErrorMessages: false });
+    await expect(env.run(async () => Promise.reject(thrown))).rejects.toBe(thrown);
+    const run = harness.span('RunActivity:chargeCard');
+    expect(run.status).toEqual({ code: SpanStatusCode.ERROR });
+    expect(run.attributes['error.type']).toBe('CardDeclined');
+    expect(run.events.map((event) => event.attributes)).toEqual([{ 'exception.type': 'CardDeclined' }]);
+    await expectNoMarkers(harness, ['PRIVcard99']);
+    expect(() => createWorkerTelemetry({ recordErrorMessages: 1 as never })).toThrow('@threadline/temporal: recordErrorMessages must be true or false');
   });
 
   it('a BENIGN ApplicationFailure leaves the status unset and sets no error.type', async () => {

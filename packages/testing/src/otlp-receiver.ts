@@ -32,6 +32,8 @@ export interface OtlpReceiver {
   /** The newest point of `name` whose attributes include `attributes` (optionally from one service). */
   latestPoint(name: string, attributes?: Record<string, unknown>, serviceName?: string): ReceivedMetricPoint | undefined;
   waitFor<T>(probe: () => T | undefined | false, timeoutMs?: number, what?: string): Promise<T>;
+  /** Every request body as it arrived (gunzipped), for byte-level scans such as the privacy check. */
+  bodies(): Buffer[];
   /** Requests that could not be decoded: a test should expect none. */
   readonly rejected: number;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ type JsonArray = Json[];
 export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const points: ReceivedMetricPoint[] = [];
+  const bodies: Buffer[] = [];
   let rejected = 0;
 
   const readBody = (req: IncomingMessage) =>
@@ -61,6 +64,7 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
     try {
       let body = await readBody(req);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      bodies.push(body);
       const contentType = String(req.headers['content-type'] ?? '');
       const isTraces = req.url?.startsWith('/v1/traces') ?? false;
       const isProtobuf = contentType.includes('protobuf');
@@ -130,6 +134,7 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
     endpoint: `http://127.0.0.1:${address.port}`,
     spans: () => [...spans],
     metricPoints: () => [...points],
+    bodies: () => [...bodies],
     latestPoint(name, attrs = {}, serviceName) {
       for (let i = points.length - 1; i >= 0; i--) {
         const p = points[i] as ReceivedMetricPoint;
