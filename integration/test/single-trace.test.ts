@@ -107,7 +107,8 @@ async function waitForMetric(service: string, name: string, attributes: Record<s
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await backend.metric(service, name, attributes);
-    if (value !== undefined || Date.now() > deadline) return value;
+    // Series are bound before their first record (e.g. the ack counter when the job starts): wait for a count.
+    if ((value !== undefined && value > 0) || Date.now() > deadline) return value;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
