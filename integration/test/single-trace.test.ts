@@ -128,5 +128,6 @@ async function waitForTrace(traceId: string, complete: (spans: BackendSpan[]) =>
 }
 
 function waitForMetric(service: string, name: string, attributes: Record<string, string>): Promise<number | undefined> {
-  return waitForBackendMetric(backend, service, name, attributes);
+  // Series are bound before their first record (e.g. the ack counter when the job starts): wait for a count.
+  return waitForBackendMetric(backend, service, name, attributes, (value) => value > 0);
 }

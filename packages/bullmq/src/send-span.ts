@@ -7,8 +7,8 @@ import { BULLMQ_ATTR, OPERATION_TYPE } from './semconv.js';
 import { WrappedSpan } from './span-base.js';
 
 /**
- * `send {queue}` PRODUCER for `add`, each flow node, and `addBulk` (one span for the batch, plus a
- * `create {queue}` span per job unless turned off).
+ * `send {queue}` PRODUCER for `add`, each flow node, and `addBulk` (one span for the batch, with
+ * `messaging.batch.message_count`; its jobs all carry this span's context).
  */
 export class SendSpan extends WrappedSpan {
   private otelSpan: Span | undefined;

@@ -47,6 +47,10 @@ describeWithRedis.each(LINES)('$line: retries, failures, delays, load', ({ lib }
     const labels = { [ATTR.MESSAGING_DESTINATION_NAME]: name };
     expect((await harness.metricPoint(METRIC.settled, { ...labels, [ATTR.RESULT]: 'nack', [ATTR.ERROR_TYPE]: 'PaymentDeclined' })).value).toBe(2);
     expect((await harness.metricPoint(METRIC.settled, { ...labels, [ATTR.RESULT]: 'ack' })).value).toBe(1);
+    // Semconv counts consumed messages per delivery: every attempt, with no result label.
+    const consumed = await harness.metricPoint(METRIC.consumed, labels);
+    expect(consumed.value).toBe(3);
+    expect(consumed.attributes[ATTR.RESULT]).toBeUndefined();
     expect((await harness.metricPoint(METRIC.inFlight, labels)).value).toBe(0);
     // The queue wait is the first delivery's; retries are not counted as waiting.
     expect((await harness.metricPoint<{ count: number }>(METRIC.wait, labels)).value.count).toBe(1);

@@ -104,7 +104,7 @@ export const METRICS = {
 
 /** Semconv span-name patterns: `{operation} {target}` with the target left out when unknown. */
 export const SPAN_NAMES = {
-  messaging: (operation: 'send' | 'process' | 'create' | 'receive' | 'settle', destination: string | undefined) =>
+  messaging: (operation: 'send' | 'process' | 'receive' | 'settle', destination: string | undefined) =>
     destination ? `${operation} ${destination}` : operation,
   db: (operation: string | undefined, target: string | undefined, system?: string) =>
     operation && target ? `${operation} ${target}` : operation ?? target ?? system ?? 'DB',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { semconvIndex } from '@threadline/testing';
+import { SEMCONV_METRIC_SPEC, semconvIndex } from '@threadline/testing';
 import { describe, expect, it } from 'vitest';
 import { ATTR, ATTRIBUTE_CATALOG, METRICS, NAME_REGISTRY, OWNED_PREFIX, attributeInfo, metricStability, withNamesSection } from '../src/index.js';
 
@@ -35,6 +35,9 @@ describe('naming registry', () => {
         if (semconv?.deprecated) wrong.push(`${m.name}: deprecated (${semconv.deprecated})`);
         else if (semconv && semconv.stability !== tag) wrong.push(`${m.name}: tagged ${tag}, semconv ${semconv.stability}`);
         else if (!semconv && (tag !== 'owned' || !m.name.startsWith(OWNED_PREFIX))) wrong.push(`${m.name}: not in semconv, so it must be owned and under ${OWNED_PREFIX}`);
+        const spec = SEMCONV_METRIC_SPEC[m.name];
+        if (semconv && !spec) wrong.push(`${m.name}: no unit / instrument in SEMCONV_METRIC_SPEC`);
+        if (spec && (spec.unit !== m.unit || spec.instrument !== m.instrument)) wrong.push(`${m.name}: ${m.unit} ${m.instrument}, semconv says ${spec.unit} ${spec.instrument}`);
         const shape = `${m.unit} ${m.instrument}`;
         if ((byName.get(m.name) ?? shape) !== shape) wrong.push(`${m.name}: ${shape} here, ${byName.get(m.name)} elsewhere`);
         byName.set(m.name, shape);

@@ -45,6 +45,8 @@ describeWithCluster('pg-cdc spans and metrics', () => {
     const spans = await harness.waitForSpans(`process ${fixture.slot}`, 3);
     expect(spans.map((s) => s.attributes[CDC_ATTR.OPERATIONS])).toEqual([['insert'], ['update'], ['delete']]);
     expect(spans.map((s) => s.attributes[CDC_ATTR.CHANGE_COUNT])).toEqual([2, 1, 1]);
+    // Semconv: a batch count only on operations over more than one message.
+    expect(spans.map((s) => s.attributes[ATTR.MESSAGING_BATCH_MESSAGE_COUNT])).toEqual([2, undefined, undefined]);
     const [insert] = spans;
     expect(insert!.kind).toBe(SpanKind.CONSUMER);
     expect(insert!.attributes).toMatchObject({

@@ -10,5 +10,6 @@ export { decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';
 export { conformance, recordCollector } from './conformance/api.js';
 export { checkTelemetry, violationTable, type CheckInput, type Violation } from './conformance/check.js';
 export { semconvIndex, type SemconvIndex, type SemconvName } from './conformance/semconv-index.js';
+export { SEMCONV_METRIC_SPEC } from './conformance/semconv-metric-spec.js';
 export type { RecordedEvent, RecordedMetric, RecordedSpan } from './conformance/recorder.js';
 export { assertNoMarkers, expectNoMarkers, exportedTelemetry, findMarkers, type MarkerHit } from './privacy.js';

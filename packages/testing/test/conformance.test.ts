@@ -66,9 +66,9 @@ describe('conformance check', () => {
       'url.scheme: Opt-In attribute emitted without the test opting in',
       'db.system.name: value "other" is neither a semconv value',
       'receive slot_a: span name matches no registry pattern',
-      'db.client.connection.count: instrument gauge, the registry (semconv) says updowncounter',
+      'db.client.connection.count: instrument gauge, semconv / the registry says updowncounter',
       'db.client.connection.max: deprecated in semantic-conventions',
-      'db.client.operation.duration: unit "ms", the registry (semconv) says "s"',
+      'db.client.operation.duration: unit "ms", semconv / the registry says "s"',
       'kv.operations: custom name outside the owned namespace',
     ];
     for (const problem of expected) expect(found.some((f) => f.startsWith(problem)), `${problem}\nin:\n${found.join('\n')}`).toBe(true);

@@ -1,6 +1,7 @@
 import { attributeInfo, NAME_REGISTRY, OWNED_PREFIX, type AttributeUse, type MetricEntry, type PackageNames, type SpanEntry } from '@threadline/core';
 import type { RecordedMetric, RecordedSpan } from './recorder.js';
 import { semconvIndex, type SemconvIndex, type SemconvName } from './semconv-index.js';
+import { SEMCONV_METRIC_SPEC } from './semconv-metric-spec.js';
 
 export interface Violation {
   /** `span <scope> "<name>"`, `metric <name>`, `event <name>`. */
@@ -148,8 +149,11 @@ function checkMetric(out: Violation[], index: SemconvIndex, metric: RecordedMetr
     out.push({ where, name: metric.name, problem: 'metric not in the registry' });
     return;
   }
-  if (metric.unit !== undefined && metric.unit !== entry.unit) out.push({ where, name: metric.name, problem: `unit "${metric.unit}", the registry (semconv) says "${entry.unit}"` });
-  if (metric.instrument !== undefined && metric.instrument !== entry.instrument) out.push({ where, name: metric.name, problem: `instrument ${metric.instrument}, the registry (semconv) says ${entry.instrument}` });
+  // A semconv metric follows the semconv model; an owned one, the registry.
+  const expected = SEMCONV_METRIC_SPEC[metric.name] ?? entry;
+  if (index.metrics.has(metric.name) && !SEMCONV_METRIC_SPEC[metric.name]) out.push({ where, name: metric.name, problem: 'semconv metric without a unit / instrument in SEMCONV_METRIC_SPEC' });
+  if (metric.unit !== undefined && metric.unit !== expected.unit) out.push({ where, name: metric.name, problem: `unit "${metric.unit}", semconv / the registry says "${expected.unit}"` });
+  if (metric.instrument !== undefined && metric.instrument !== expected.instrument) out.push({ where, name: metric.name, problem: `instrument ${metric.instrument}, semconv / the registry says ${expected.instrument}` });
   // A metric several packages record: any package's attribute list applies, Required is what all require.
   const uses = new Map<string, AttributeUse>();
   for (const e of entries) for (const use of e.attributes) if (!uses.has(use.name) || use.requirement !== 'required') uses.set(use.name, use);
