@@ -1,5 +1,4 @@
 import type { TracerProvider } from '@opentelemetry/api';
-import type { RuntimeOptions } from '@temporalio/worker';
 import type { ErrorMessageOptions } from '@threadline/core';
 
 /**
