@@ -128,8 +128,9 @@ async function waitForTrace(traceId: string, complete: (spans: BackendSpan[]) =>
 async function waitForMetric(service: string, name: string, attributes: Record<string, string>, timeoutMs = 15_000): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // A counter bound at a job's start is exported at 0 until the job settles: wait for the count.
     const value = await backend.metric(service, name, attributes);
-    if (value !== undefined || Date.now() > deadline) return value;
+    if ((value !== undefined && value > 0) || Date.now() > deadline) return value;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
