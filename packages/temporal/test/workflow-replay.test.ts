@@ -133,13 +133,14 @@ describe('workflow interceptors under Worker.runReplayHistory', () => {
   });
 
   it('recordErrorMessages: false keeps the failed workflow\'s type and drops its message', async () => {
-    const history = buildHistory({ workflowType: 'failing', input: 'Ada', activityResult: 'hello Ada', outcome: { failure: { message: 'order of PRIVwfUser1 is gone', type: 'OrderGone' } } });
+    // Markers in the workflow input and the activity result too: arguments and results are never collected.
+    const history = buildHistory({ workflowType: 'failing', input: 'PRIVwfInput2', activityResult: 'hello PRIVwfResult3', outcome: { failure: { message: 'order of PRIVwfUser1 is gone', type: 'OrderGone' } } });
     await replay(history, { recordErrorMessages: false });
     const run = harness.span('RunWorkflow:failing');
     expect(run.status).toEqual({ code: SpanStatusCode.ERROR });
     expect(run.attributes['error.type']).toBe('OrderGone');
     expect(run.events.map((event) => event.attributes)).toEqual([{ 'exception.type': 'OrderGone' }]);
-    await expectNoMarkers(harness, ['PRIVwfUser1']);
+    await expectNoMarkers(harness, ['PRIVwfUser1', 'PRIVwfInput2', 'PRIVwfResult3']);
   });
 
   it('replays the same history twice with zero non-determinism errors and identical span ids', async () => {
