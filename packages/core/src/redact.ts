@@ -77,29 +77,41 @@ export function queryParamKey(name: string): string {
 /**
  * Builds a redactor for a URL, path or bare `?query`: values of the named parameters become
  * `REDACTED`, everything else is kept byte for byte. Most queries name none of them: a scan that
- * only compares name lengths lets those through without splitting, decoding or allocating.
+ * compares each name's length and first letter (without `-` / `_`) with the list's lets those
+ * through without splitting, decoding or allocating.
  */
 export function queryRedactor(names: readonly string[]): (url: string) => string {
   const sensitive: ReadonlySet<string> = new Set(names.map(queryParamKey).filter((key) => key.length > 0));
   if (sensitive.size === 0) return (url) => url;
-  // Bit n: some key is n characters long (31 stands for 31 and longer). Lowercasing a non-ASCII
-  // name can change its length, so such a name sends every query the exact way.
-  let lengths = 0;
-  for (const key of sensitive) lengths |= isAscii(key) ? 1 << Math.min(key.length, 31) : -1;
+  // firstLetters[n]: bit i set when a key of length n (31 stands for 31 and longer) starts with
+  // letter i (a–z; bit 26 for anything else). A non-ASCII key, whose length lowercasing can
+  // change, sends every query the exact way.
+  const firstLetters = new Int32Array(32);
+  let exactOnly = false;
+  for (const key of sensitive) {
+    if (!isAscii(key)) exactOnly = true;
+    firstLetters[Math.min(key.length, 31)]! |= letterBit(key.charCodeAt(0));
+  }
   return (url) => {
     const question = url.indexOf('?');
-    if (question === -1 || !mayNameSensitive(url, question, lengths)) return url;
+    if (question === -1 || !(exactOnly || mayNameSensitive(url, question, firstLetters))) return url;
     return redactPairs(url, question, sensitive);
   };
 }
 
-/** True when some parameter name has a sensitive key's length (not counting `-` and `_`) or is percent-encoded. */
-function mayNameSensitive(url: string, question: number, lengths: number): boolean {
+function letterBit(code: number): number {
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x7a ? 1 << (lower - 0x61) : 1 << 26;
+}
+
+/** True when some parameter name has a sensitive key's length and first letter (not counting `-` and `_`) or is percent-encoded. */
+function mayNameSensitive(url: string, question: number, firstLetters: Int32Array): boolean {
   let length = 0;
+  let first = 0;
   for (let i = question + 1; i <= url.length; i++) {
     const code = i === url.length ? 0x26 : url.charCodeAt(i);
     if (code === 0x3d /* = */) {
-      if (((lengths >>> Math.min(length, 31)) & 1) === 1) return true;
+      if (length > 0 && (firstLetters[Math.min(length, 31)]! & letterBit(first)) !== 0) return true;
       // Skip the value.
       const next = url.indexOf('&', i);
       if (next === -1) return false;
@@ -107,7 +119,10 @@ function mayNameSensitive(url: string, question: number, lengths: number): boole
       length = 0;
     } else if (code === 0x26 /* & */) length = 0;
     else if (code === 0x25 /* % */) return true;
-    else if (code !== 0x2d /* - */ && code !== 0x5f /* _ */) length++;
+    else if (code !== 0x2d /* - */ && code !== 0x5f /* _ */) {
+      if (length === 0) first = code;
+      length++;
+    }
   }
   return false;
 }

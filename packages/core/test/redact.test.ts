@@ -31,6 +31,13 @@ describe('query redaction', () => {
     );
   });
 
+  it('the length / first-letter prefilter lets no match through: leading separators, digits, long names', () => {
+    expect(queryRedactor(['token'])('/p?_token=1&-Token-=2&tokens=3&page=4')).toBe('/p?_token=REDACTED&-Token-=REDACTED&tokens=3&page=4');
+    expect(queryRedactor(['2fa_code'])('/p?2FA-code=1&2fb_code=2')).toBe('/p?2FA-code=REDACTED&2fb_code=2');
+    const long = `k${'x'.repeat(40)}`;
+    expect(queryRedactor([long])(`/p?K${'X'.repeat(40)}=1&k${'x'.repeat(39)}y=2`)).toBe(`/p?K${'X'.repeat(40)}=REDACTED&k${'x'.repeat(39)}y=2`);
+  });
+
   it('the default list covers the credential parameters the issue and the ecosystem name', () => {
     const redact = queryRedactor(DEFAULT_REDACTED_QUERY_PARAMS);
     const names = ['token', 'access_token', 'refresh_token', 'id_token', 'api_key', 'apikey', 'key', 'secret', 'client_secret', 'password', 'passwd', 'pwd', 'auth', 'signature', 'sig', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token', 'X-Goog-Signature', 'AWSAccessKeyId', 'code', 'sessionid', 'jsessionid'];

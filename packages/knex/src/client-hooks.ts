@@ -7,7 +7,7 @@
  * dispatch to the attachment that owns the calling client; other clients pass straight through.
  */
 
-type AnyFn = (...args: unknown[]) => unknown;
+import { useWrappedPrototype, type AnyFn } from './prototype-hook.js';
 
 /** What one attachment does with the calls of the clients it owns. */
 export interface ClientHooks {
@@ -27,7 +27,6 @@ interface ClientShape {
 // Keyed by the objects themselves: nothing is written on a client, so nothing is copied or listed.
 const owners = new WeakMap<object, ClientHooks>();
 const poolOwners = new WeakMap<object, ClientHooks>();
-const installed = new WeakMap<object, { users: number; restore: () => void }>();
 
 /**
  * The attachment owning `client`. A `withUserParams` copy gets a fresh client object that shares
@@ -64,61 +63,27 @@ export function hookClient(client: object, hooks: ClientHooks): () => void {
   ownPool((client as ClientShape).pool, hooks);
   const prototype = Object.getPrototypeOf(client) as object | null;
   if (prototype === null) return () => undefined;
-  let entry = installed.get(prototype);
-  if (entry === undefined) {
-    entry = { users: 0, restore: wrapPrototype(prototype) };
-    installed.set(prototype, entry);
-  }
-  entry.users++;
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    const current = installed.get(prototype);
-    if (current === undefined || --current.users > 0) return;
-    installed.delete(prototype);
-    current.restore();
-  };
+  return useWrappedPrototype(prototype, CLIENT_WRAPPERS);
 }
 
-function wrapPrototype(prototype: object): () => void {
-  const restores = [
-    replace(prototype, 'emit', (original) =>
-      function threadlineEmit(this: object, event: unknown, a?: unknown, b?: unknown) {
-        // A transaction's client re-emits everything on its parent client: count it there, once.
-        if ((event === 'query' || event === 'query-response' || event === 'query-error' || event === 'start') && (this as ClientShape).transacting !== true) {
-          ownerOf(this)?.emitted(event, a, b);
-        }
-        // eslint-disable-next-line prefer-rest-params
-        return original.apply(this, arguments as unknown as unknown[]);
-      },
-    ),
-    replace(prototype, 'stream', (original) =>
-      function threadlineStream(this: object, ...args: unknown[]) {
-        const owner = ownerOf(this);
-        return owner === undefined ? original.apply(this, args) : owner.stream(original, this, args);
-      },
-    ),
-    replace(prototype, 'transaction', (original) =>
-      function threadlineTransaction(this: object, ...args: unknown[]) {
-        const owner = ownerOf(this);
-        return owner === undefined ? original.apply(this, args) : owner.transaction(original, this, args);
-      },
-    ),
-  ];
-  return () => restores.forEach((restore) => restore());
-}
-
-/** Shadows `prototype[name]` (its own method or the one it inherits, e.g. EventEmitter's `emit`) with a wrapper. */
-function replace(prototype: object, name: string, wrap: (original: AnyFn) => AnyFn): () => void {
-  const ownDescriptor = Object.getOwnPropertyDescriptor(prototype, name);
-  const original = (prototype as Record<string, unknown>)[name];
-  if (typeof original !== 'function') return () => undefined;
-  const wrapped = wrap(original as AnyFn);
-  Object.defineProperty(prototype, name, { value: wrapped, writable: true, configurable: true, enumerable: ownDescriptor?.enumerable ?? false });
-  return () => {
-    if ((prototype as Record<string, unknown>)[name] !== wrapped) return;
-    if (ownDescriptor) Object.defineProperty(prototype, name, ownDescriptor);
-    else delete (prototype as Record<string, unknown>)[name];
-  };
-}
+const CLIENT_WRAPPERS: Record<string, (original: AnyFn) => AnyFn> = {
+  emit: (original) =>
+    function threadlineEmit(this: object, event: unknown, a?: unknown, b?: unknown) {
+      // A transaction's client re-emits everything on its parent client: count it there, once.
+      if ((event === 'query' || event === 'query-response' || event === 'query-error' || event === 'start') && (this as ClientShape).transacting !== true) {
+        ownerOf(this)?.emitted(event, a, b);
+      }
+      // eslint-disable-next-line prefer-rest-params
+      return original.apply(this, arguments as unknown as unknown[]);
+    },
+  stream: (original) =>
+    function threadlineStream(this: object, ...args: unknown[]) {
+      const owner = ownerOf(this);
+      return owner === undefined ? original.apply(this, args) : owner.stream(original, this, args);
+    },
+  transaction: (original) =>
+    function threadlineTransaction(this: object, ...args: unknown[]) {
+      const owner = ownerOf(this);
+      return owner === undefined ? original.apply(this, args) : owner.transaction(original, this, args);
+    },
+};

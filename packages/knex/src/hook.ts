@@ -3,8 +3,7 @@ import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
 import { isTarnPool, watchPool, type PoolWatcher } from './pool.js';
 import { runTransaction, type TransactionRegistry } from './transactions.js';
 import { hookClient, own, ownPool, type ClientHooks } from './client-hooks.js';
-
-type AnyFn = (...args: unknown[]) => unknown;
+import type { AnyFn } from './prototype-hook.js';
 
 /** The part of a knex instance the hook touches: its client (never the instance's own events). */
 export interface KnexLike {

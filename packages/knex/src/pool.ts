@@ -1,4 +1,5 @@
 import type { PoolSnapshot } from './handler.js';
+import { useWrappedPrototype, type AnyFn } from './prototype-hook.js';
 import { DB_SYSTEM } from './semconv.js';
 
 interface TarnPoolLike {
@@ -33,9 +34,8 @@ export interface PoolWatcher {
 }
 
 /**
- * Listens to one tarn pool: occupancy, acquire failures, releases, MariaDB detection. One listener
- * per event, and none on `acquireSuccess`: tarn copies its listener array on every emit, and
- * `acquireRequest` / `release` fire on every query.
+ * Watches one tarn pool: occupancy, acquire failures, releases, MariaDB detection, from tarn's own
+ * event dispatch (no listener is added: see observePool).
  *
  * tarn emits `acquireRequest` and `release` just before it changes its lists, then hands free
  * connections to waiting acquires synchronously (validation runs later, on connections already
@@ -77,7 +77,7 @@ export function watchPool(pool: TarnPoolLike, watch: PoolWatch): PoolWatcher {
   };
 
   const occupancy = watch.occupancy;
-  const listeners: Record<string, (...args: unknown[]) => void> = {
+  const listeners: Record<string, (a: unknown, b: unknown) => void> = {
     ...(occupancy ? { acquireRequest: afterAcquireRequest } : {}),
     acquireFail: (_eventId, error) => {
       watch.onAcquireFail(error);
@@ -97,13 +97,50 @@ export function watchPool(pool: TarnPoolLike, watch: PoolWatch): PoolWatcher {
       if (occupancy) sampleSoon();
     },
   };
-  for (const [event, listener] of Object.entries(listeners)) pool.on(event, listener);
+  const release = observePool(pool, (event, a, b) => listeners[event]?.(a, b));
   // Deferred: an instance instrumented and detached (or disabled) in the same tick records nothing.
   if (occupancy) sampleSoon();
   return {
     detach() {
       attached = false;
-      for (const [event, listener] of Object.entries(listeners)) pool.removeListener(event, listener);
+      release();
     },
   };
 }
+
+type PoolObserver = (event: string, a: unknown, b: unknown) => void;
+
+const observers = new WeakMap<object, PoolObserver>();
+
+/**
+ * Sees every event tarn dispatches for `pool` without a listener on it (the app can list its
+ * pool's listeners too): tarn runs its handlers through `_executeEventHandlers`, wrapped once on
+ * the Pool class. A pool without that method falls back to plain listeners.
+ */
+function observePool(pool: TarnPoolLike, observer: PoolObserver): () => void {
+  const prototype = Object.getPrototypeOf(pool) as object | null;
+  if (prototype === null || typeof (prototype as { _executeEventHandlers?: unknown })._executeEventHandlers !== 'function') {
+    const listener = (event: string) => (a: unknown, b: unknown) => observer(event, a, b);
+    const attachedListeners = POOL_EVENTS.map((event) => [event, listener(event)] as const);
+    for (const [event, fn] of attachedListeners) pool.on(event, fn as (...args: unknown[]) => void);
+    return () => attachedListeners.forEach(([event, fn]) => pool.removeListener(event, fn as (...args: unknown[]) => void));
+  }
+  observers.set(pool, observer);
+  const release = useWrappedPrototype(prototype, POOL_WRAPPERS);
+  return () => {
+    if (observers.get(pool) === observer) observers.delete(pool);
+    release();
+  };
+}
+
+const POOL_EVENTS = ['acquireRequest', 'acquireFail', 'release', 'createSuccess', 'destroySuccess'];
+
+const POOL_WRAPPERS: Record<string, (original: AnyFn) => AnyFn> = {
+  _executeEventHandlers: (original) =>
+    function threadlineEventHandlers(this: object, event: unknown, a?: unknown, b?: unknown) {
+      // Before the app's handlers, as a listener registered first would run.
+      if (typeof event === 'string') observers.get(this)?.(event, a, b);
+      // eslint-disable-next-line prefer-rest-params
+      return original.apply(this, arguments as unknown as unknown[]);
+    },
+};

@@ -7,6 +7,7 @@ const harness = setupTelemetry();
 const describeWithPostgres = await describeWithServices(describe, SERVICES.postgres);
 
 const QUERY_EVENTS = ['start', 'query', 'query-response', 'query-error'] as const;
+const POOL_EVENTS = ['acquireRequest', 'acquireSuccess', 'acquireFail', 'release', 'createSuccess', 'destroySuccess'] as const;
 
 type Emitter = Knex & { _events: Record<string, unknown>; _eventsCount: number };
 
@@ -14,7 +15,10 @@ type Emitter = Knex & { _events: Record<string, unknown>; _eventsCount: number }
 function observable(db: Knex) {
   const instance = db as Emitter;
   const client = db.client as unknown as Emitter & object;
+  const pool = (client as unknown as { pool: { emitter: { eventNames(): unknown[] }; listenerCount?: unknown } }).pool;
   return {
+    poolEventNames: pool.emitter.eventNames(),
+    poolKeys: Object.keys(pool).sort(),
     events: Object.keys(instance._events),
     eventsCount: instance._eventsCount,
     eventNames: db.eventNames(),
@@ -58,6 +62,9 @@ describeWithPostgres.each(LINES)('$line: the app sees only its own listeners', (
     ours.on('query-response', listener);
     expect(observable(ours)).toEqual(observable(plain));
     expect(ours.eventNames()).toEqual(['query-response']);
+    const appPoolListener = () => undefined;
+    for (const db of [plain, ours]) for (const event of POOL_EVENTS) (db.client as { pool: { on(e: string, f: () => void): void } }).pool.on(event, appPoolListener);
+    expect(observable(ours)).toEqual(observable(plain));
     expect(harness.spansNamed('SELECT')).toHaveLength(1);
   });
 
@@ -95,10 +102,13 @@ describeWithPostgres.each(LINES)('$line: the app sees only its own listeners', (
     expect((db as Emitter)._eventsCount).toBe(0);
     const prototype = Object.getPrototypeOf(db.client) as Record<string, unknown>;
     const wrapped = () => ['emit', 'stream', 'transaction'].filter((name) => /threadline/.test(String(prototype[name])));
+    const poolPrototype = Object.getPrototypeOf((db.client as { pool: object }).pool) as Record<string, unknown>;
     expect(wrapped()).toEqual(['emit', 'stream', 'transaction']);
+    expect(String(poolPrototype._executeEventHandlers)).toMatch(/threadline/);
     handle.uninstrument();
-    // The last attachment on this client class released: the class is as knex made it.
+    // The last attachment on this client class (and pool class) released: both are as knex and tarn made them.
     expect(wrapped()).toEqual([]);
+    expect(String(poolPrototype._executeEventHandlers)).not.toMatch(/threadline/);
     harness.reset();
     await db.raw('select 1');
     expect(harness.spans()).toHaveLength(0);

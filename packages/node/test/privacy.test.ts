@@ -58,6 +58,7 @@ describe('privacy end to end: a marker in every input, every exported byte scann
     expect(server?.attributes['url.query']).toBe('token=REDACTED&API-KEY=REDACTED&X-Amz-Signature=REDACTED&code=REDACTED&id=7');
     const client = receiver.spans().find((span) => span.kind === 'CLIENT');
     expect(client?.attributes['url.full']).toMatch(/^http:\/\/REDACTED:REDACTED@127\.0\.0\.1:\d+\/downstream\?Access_Token=REDACTED&apiKey=REDACTED&PASSWORD=REDACTED&page=2$/);
+    expect([server?.attributes['app.hooked'], client?.attributes['app.hooked']]).toEqual([true, true]);
     expect(resourceKeys).toContain('process.pid');
     expect(resourceKeys).not.toContain('process.command_args');
     assertNoMarkers(bytes, [MARKER], 'exported bytes');

@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { assertChildOf, setupTelemetry } from '@threadline/testing';
+import { assertChildOf, expectNoMarkers, setupTelemetry } from '@threadline/testing';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWorkerTelemetry } from '../src/worker-entry.js';
 import { buildHistory, buildUpdateHistory, type HistoryOptions } from './history.js';
@@ -27,9 +27,16 @@ interface Probe {
   randoms: number[][];
 }
 
-async function replay(history: unknown, options: { exportDuringReplay?: boolean; bundle?: WorkflowBundleWithSourceMap; idGenerator?: boolean } = {}): Promise<Probe> {
+async function replay(
+  history: unknown,
+  options: { exportDuringReplay?: boolean; bundle?: WorkflowBundleWithSourceMap; idGenerator?: boolean; recordErrorMessages?: boolean } = {},
+): Promise<Probe> {
   const probe: Probe = { headers: [], randoms: [] };
-  const telemetry = createWorkerTelemetry({ tracerProvider: providerWithIds(harness, options.idGenerator !== false), exportDuringReplay: options.exportDuringReplay ?? true });
+  const telemetry = createWorkerTelemetry({
+    tracerProvider: providerWithIds(harness, options.idGenerator !== false),
+    exportDuringReplay: options.exportDuringReplay ?? true,
+    ...(options.recordErrorMessages === undefined ? {} : { recordErrorMessages: options.recordErrorMessages }),
+  });
   await Worker.runReplayHistory(
     {
       workflowBundle: options.bundle ?? traced,
@@ -123,6 +130,17 @@ describe('workflow interceptors under Worker.runReplayHistory', () => {
     expect(runs.value).toBe(1);
     const duration = await harness.metricPoint<{ count: number }>('threadline.temporal.workflow.run.duration', { 'threadline.temporal.workflow.type': 'failing' });
     expect(duration.value.count).toBe(1);
+  });
+
+  it('recordErrorMessages: false keeps the failed workflow\'s type and drops its message', async () => {
+    // Markers in the workflow input and the activity result too: arguments and results are never collected.
+    const history = buildHistory({ workflowType: 'failing', input: 'PRIVwfInput2', activityResult: 'hello PRIVwfResult3', outcome: { failure: { message: 'order of PRIVwfUser1 is gone', type: 'OrderGone' } } });
+    await replay(history, { recordErrorMessages: false });
+    const run = harness.span('RunWorkflow:failing');
+    expect(run.status).toEqual({ code: SpanStatusCode.ERROR });
+    expect(run.attributes['error.type']).toBe('OrderGone');
+    expect(run.events.map((event) => event.attributes)).toEqual([{ 'exception.type': 'OrderGone' }]);
+    await expectNoMarkers(harness, ['PRIVwfUser1', 'PRIVwfInput2', 'PRIVwfResult3']);
   });
 
   it('replays the same history twice with zero non-determinism errors and identical span ids', async () => {
