@@ -26,7 +26,7 @@ export async function shutdownWithin(
   clearTimeout(timer);
   if (outcome === 'finished') return { timedOut: false, unsentSpans: 0 };
 
-  const unsent = processors.map((p) => ({ exporter: p.target.exporter, count: p.unsent() })).filter((u) => u.count > 0);
+  const unsent = processors.map((p) => ({ exporter: p.target.exporter, count: p.abandon() })).filter((u) => u.count > 0);
   const unsentSpans = unsent.reduce((sum, u) => sum + u.count, 0);
   reportDropped(DROP_REASON.SHUTDOWN_TIMEOUT, unsentSpans);
   const what = unsent.length > 0 ? unsent.map((u) => `${u.count} span(s) for the ${u.exporter} exporter`).join(', ') : 'pending metric exports';
