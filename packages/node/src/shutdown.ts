@@ -1,5 +1,5 @@
 import { DROP_REASON, reportDropped } from './drops.js';
-import { warnOnce } from './export-warnings.js';
+import { warnOnce } from './warnings.js';
 import type { BoundedBatchSpanProcessor } from './traces.js';
 import type { ShutdownReport } from './types.js';
 
