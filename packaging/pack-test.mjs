@@ -1,7 +1,8 @@
 // Packaging test: packs every package, lints each tarball (publint, @arethetypeswrong/cli), installs
 // the tarballs into a scratch app outside the monorepo and runs it as CommonJS, as ESM started with
 // the register entry, as a Postgres CDC app on a private logical cluster, and through tsc --strict
-// (node16 and bundler). Temporal is type-checked and loaded only (no Temporal server here).
+// (node16 and bundler); a client-only Temporal app starts a workflow against a minimal gRPC
+// WorkflowService on loopback (a worker needs a real Temporal server, which cannot run here).
 // Needs Redis, PostgreSQL and the Postgres server binaries.
 // Prints "packaging: N passed, M failed"; exits 1 on any failure.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -78,7 +79,7 @@ await check('install the tarballs into a scratch app (client-only Temporal: no @
   for (const file of readdirSync(apps)) copyFileSync(join(apps, file), join(app, file));
   copyFileSync(join(apps, 'types.ts'), join(app, 'types.mts'));
   copyFileSync(join(apps, 'types.ts'), join(app, 'types.cts'));
-  const libraries = ['@opentelemetry/api@1.10.0', 'bullmq@6.7.0', 'ioredis@5', 'knex@3.3.0', 'pg@8', 'keyv@6.1.0', '@temporalio/client@1.24.0', '@temporalio/workflow@1.24.0', 'pg-logical-replication@2.5.0', 'typescript@5.9.3', '@types/node@22'];
+  const libraries = ['@opentelemetry/api@1.10.0', 'bullmq@6.7.0', 'ioredis@5', 'knex@3.3.0', 'pg@8', 'keyv@6.1.0', '@temporalio/client@1.24.0', '@temporalio/proto@1.24.0', '@grpc/grpc-js@1', '@temporalio/workflow@1.24.0', 'pg-logical-replication@2.5.0', 'typescript@5.9.3', '@types/node@22'];
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...files, ...libraries], { cwd: app });
   assert(spawnSync('node', ['-e', "require.resolve('@temporalio/worker')"], { cwd: app }).status !== 0, '@temporalio/worker is installed; the client-only check would prove nothing');
 });
@@ -118,6 +119,16 @@ for (const [label, entry, nodeOptions] of [
 
 // Errors inside third-party declarations (e.g. @temporalio/common's use of `ms`) are the library's;
 // only errors in the app or in our packages' declarations fail the check.
+await check('client-only Temporal app: StartWorkflow span, trace header sent to the server', () => {
+  const directory = join(work, 'temporal');
+  const out = run(process.execPath, ['temporal.cjs'], { cwd: app, env: { THREADLINE_FILE_DIRECTORY: directory, OTEL_METRICS_EXPORTER: 'none' } });
+  const { spans } = readTelemetry(directory);
+  const start = spans.find((s) => s.name === 'StartWorkflow:orderWorkflow');
+  assert(start?.scope === '@threadline/temporal' && start.version === version['@threadline/temporal'], `no temporal span with its scope version: ${JSON.stringify(spans.map((s) => s.name))}`);
+  const { headers } = JSON.parse(out.stdout.trim().split('\n').pop());
+  assert(headers.some((keys) => keys.includes('_tracer-data')), `StartWorkflowExecution carried no _tracer-data header: ${JSON.stringify(headers)}`);
+});
+
 await check('Postgres CDC app: the write trace continues in the consumer span', async () => {
   const { startPrivatePostgres } = await import(join(root, 'packages', 'testing', 'dist', 'index.js'));
   const cluster = await startPrivatePostgres({ wal_level: 'logical' });
