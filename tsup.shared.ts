@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Options } from 'tsup';
 
 /**
- * One build recipe for every package: ESM + CommonJS with types, Node 20 target, and the package's
+ * One build recipe for every package: ESM + CommonJS with types, Node 22 target (the engines floor), and the package's
  * version stamped in as `__THREADLINE_PACKAGE_VERSION__` (the instrumentation scope version).
  */
 export function packageBuild(entry: Record<string, string> = { index: 'src/index.ts' }): Options {
@@ -15,7 +15,7 @@ export function packageBuild(entry: Record<string, string> = { index: 'src/index
     dts: true,
     sourcemap: true,
     clean: true,
-    target: 'node20',
+    target: 'node22',
     splitting: false,
     shims: true,
   };

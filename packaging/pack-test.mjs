@@ -1,6 +1,9 @@
 // Packaging test: packs every package, lints each tarball (publint, @arethetypeswrong/cli), installs
 // the tarballs into a scratch app outside the monorepo and runs it as CommonJS, as ESM started with
-// the register entry, and through tsc --strict (node16 and bundler). Needs Redis and PostgreSQL.
+// the register entry, as a Postgres CDC app on a private logical cluster, and through tsc --strict
+// (node16 and bundler); a client-only Temporal app starts a workflow against a minimal gRPC
+// WorkflowService on loopback (a worker needs a real Temporal server, which cannot run here).
+// Needs Redis, PostgreSQL and the Postgres server binaries.
 // Prints "packaging: N passed, M failed"; exits 1 on any failure.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,9 +16,9 @@ const apps = join(root, 'packaging', 'apps');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const results = [];
 
-function check(name, fn) {
+async function check(name, fn) {
   try {
-    fn();
+    await fn();
     results.push({ name, ok: true });
     console.log(`ok   ${name}`);
   } catch (error) {
@@ -61,22 +64,22 @@ mkdirSync(app);
 const packages = readdirSync(join(root, 'packages')).map((name) => JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')));
 const version = Object.fromEntries(packages.map((p) => [p.name, p.version]));
 
-check('npm pack every package', () => {
+await check('npm pack every package', () => {
   for (const p of packages) execFileSync('npm', ['pack', '--silent', '--pack-destination', tarballs, '-w', p.name], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   assert(readdirSync(tarballs).length === packages.length, `expected ${packages.length} tarballs`);
 });
 const files = readdirSync(tarballs).map((file) => join(tarballs, file));
 for (const file of files) {
-  check(`publint ${file.split('/').pop()}`, () => run(bin('publint'), ['run', file]));
-  check(`attw ${file.split('/').pop()}`, () => run(bin('attw'), [file, '--format', 'table-flipped', '--no-color', '--no-emoji']));
+  await check(`publint ${file.split('/').pop()}`, () => run(bin('publint'), ['run', file]));
+  await check(`attw ${file.split('/').pop()}`, () => run(bin('attw'), [file, '--format', 'table-flipped', '--no-color', '--no-emoji']));
 }
 
-check('install the tarballs into a scratch app (client-only Temporal: no @temporalio/worker)', () => {
+await check('install the tarballs into a scratch app (client-only Temporal: no @temporalio/worker)', () => {
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true }));
   for (const file of readdirSync(apps)) copyFileSync(join(apps, file), join(app, file));
   copyFileSync(join(apps, 'types.ts'), join(app, 'types.mts'));
   copyFileSync(join(apps, 'types.ts'), join(app, 'types.cts'));
-  const libraries = ['@opentelemetry/api@1.10.0', 'bullmq@6.7.0', 'ioredis@5', 'knex@3.3.0', 'pg@8', 'keyv@6.1.0', '@temporalio/client@1.24.0', '@temporalio/workflow@1.24.0', 'pg-logical-replication@2.5.0', 'typescript@5.9.3', '@types/node@22'];
+  const libraries = ['@opentelemetry/api@1.10.0', 'bullmq@6.7.0', 'ioredis@5', 'knex@3.3.0', 'pg@8', 'keyv@6.1.0', '@temporalio/client@1.24.0', '@temporalio/proto@1.24.0', '@grpc/grpc-js@1', '@temporalio/workflow@1.24.0', 'pg-logical-replication@2.5.0', 'typescript@5.9.3', '@types/node@22'];
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...files, ...libraries], { cwd: app });
   assert(spawnSync('node', ['-e', "require.resolve('@temporalio/worker')"], { cwd: app }).status !== 0, '@temporalio/worker is installed; the client-only check would prove nothing');
 });
@@ -103,7 +106,7 @@ for (const [label, entry, nodeOptions] of [
   ['CommonJS app (startTelemetry in code)', 'app.cjs', ''],
   ['ESM app started with --import @threadline/node/register', 'app.mjs', '--import @threadline/node/register'],
 ]) {
-  check(`${label}: one request through every plugin, spans and metrics arrive`, () => {
+  await check(`${label}: one request through every plugin, spans and metrics arrive`, () => {
     const directory = join(work, entry);
     const queue = `pack-${entry.replace('.', '-')}-${process.pid}`;
     const out = run(process.execPath, [entry], { cwd: app, env: { NODE_OPTIONS: nodeOptions, QUEUE: queue, THREADLINE_FILE_DIRECTORY: directory, OTEL_SERVICE_NAME: 'scratch' } });
@@ -116,8 +119,34 @@ for (const [label, entry, nodeOptions] of [
 
 // Errors inside third-party declarations (e.g. @temporalio/common's use of `ms`) are the library's;
 // only errors in the app or in our packages' declarations fail the check.
+await check('client-only Temporal app: StartWorkflow span, trace header sent to the server', () => {
+  const directory = join(work, 'temporal');
+  const out = run(process.execPath, ['temporal.cjs'], { cwd: app, env: { THREADLINE_FILE_DIRECTORY: directory, OTEL_METRICS_EXPORTER: 'none' } });
+  const { spans } = readTelemetry(directory);
+  const start = spans.find((s) => s.name === 'StartWorkflow:orderWorkflow');
+  assert(start?.scope === '@threadline/temporal' && start.version === version['@threadline/temporal'], `no temporal span with its scope version: ${JSON.stringify(spans.map((s) => s.name))}`);
+  const { headers } = JSON.parse(out.stdout.trim().split('\n').pop());
+  assert(headers.some((keys) => keys.includes('_tracer-data')), `StartWorkflowExecution carried no _tracer-data header: ${JSON.stringify(headers)}`);
+});
+
+await check('Postgres CDC app: the write trace continues in the consumer span', async () => {
+  const { startPrivatePostgres } = await import(join(root, 'packages', 'testing', 'dist', 'index.js'));
+  const cluster = await startPrivatePostgres({ wal_level: 'logical' });
+  try {
+    const directory = join(work, 'cdc');
+    run(process.execPath, ['cdc.cjs'], { cwd: app, env: { PG_URL: cluster.connectionString, THREADLINE_FILE_DIRECTORY: directory, OTEL_METRICS_EXPORTER: 'none' } });
+    const { spans } = readTelemetry(directory);
+    const write = spans.find((s) => s.name === 'write order');
+    const consumed = spans.find((s) => s.name === 'process pack_slot');
+    assert(consumed?.scope === '@threadline/pg-cdc' && consumed.version === version['@threadline/pg-cdc'], `no pg-cdc span with its scope version: ${JSON.stringify(spans.map((s) => s.name))}`);
+    assert(consumed.parentSpanId === write?.spanId && consumed.traceId === write?.traceId, 'the consumer span does not continue the write trace');
+  } finally {
+    await cluster.stop();
+  }
+});
+
 for (const config of ['tsconfig.node16.json', 'tsconfig.bundler.json']) {
-  check(`tsc --strict -p ${config}`, () => {
+  await check(`tsc --strict -p ${config}`, () => {
     const out = spawnSync(join(app, 'node_modules', '.bin', 'tsc'), ['-p', config, '--pretty', 'false'], { cwd: app, encoding: 'utf8' });
     const errors = out.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
     const ours = errors.filter((line) => line.startsWith('types.') || line.startsWith('node_modules/@threadline/'));

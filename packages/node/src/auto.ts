@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { warnOnce } from './export-warnings.js';
+import { warnOnce } from './warnings.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,4 +1,5 @@
 import type { OtlpSignalConfig, ResolvedConfig } from './types.js';
+import { warnOnce } from './warnings.js';
 
 /** One configured exporter, described so a warning can name what to change. */
 export interface ExporterTarget {
@@ -83,26 +84,15 @@ export function classifyExportFailure(target: ExporterTarget, error: unknown): {
   return { kind: 'rejected', advice: `OTLP ${protocol} export to ${url} failed (${text.trim()}); check OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL` };
 }
 
-const warned = new Set<string>();
-
 /**
- * A default-level warning (Node's process warning, printed unless the app runs with
- * --no-warnings), once per exporter and failure kind: an export that keeps failing costs one line.
+ * One default-level warning per exporter and failure kind: an export that keeps failing costs
+ * one line.
  */
 export function warnExportFailure(target: ExporterTarget, error: unknown): void {
   const { kind, advice } = classifyExportFailure(target, error);
-  const key = `${target.signal}:${target.exporter}:${target.otlp?.url ?? target.fileDirectory ?? ''}:${kind}`;
-  if (warned.has(key)) return;
-  warned.add(key);
-  process.emitWarning(`threadline: ${advice}. Telemetry that fails to export is dropped and counted in threadline.telemetry.dropped.`, {
-    type: 'ThreadlineWarning',
-    code: `THREADLINE_EXPORT_${kind.toUpperCase()}`,
-  });
-}
-
-/** A default-level warning once per key (anything that is not an export failure). */
-export function warnOnce(key: string, code: string, message: string): void {
-  if (warned.has(key)) return;
-  warned.add(key);
-  process.emitWarning(message, { type: 'ThreadlineWarning', code });
+  warnOnce(
+    `${target.signal}:${target.exporter}:${target.otlp?.url ?? target.fileDirectory ?? ''}:${kind}`,
+    `THREADLINE_EXPORT_${kind.toUpperCase()}`,
+    `threadline: ${advice}. Telemetry that fails to export is dropped and counted in threadline.telemetry.dropped.`,
+  );
 }

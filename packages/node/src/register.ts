@@ -2,7 +2,7 @@
 // (CommonJS): registers the module hook the supported way, then starts telemetry from the environment.
 import { register } from 'node:module';
 import { instrumentationsFromEnvironment } from './auto.js';
-import { warnOnce } from './export-warnings.js';
+import { warnOnce } from './warnings.js';
 import { startTelemetry } from './start.js';
 
 // Before the app's first import, so module-patching instrumentations see ESM libraries load.

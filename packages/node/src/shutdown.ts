@@ -1,5 +1,5 @@
 import { DROP_REASON, reportDropped } from './drops.js';
-import { warnOnce } from './export-warnings.js';
+import { warnOnce } from './warnings.js';
 import type { BoundedBatchSpanProcessor } from './traces.js';
 import type { ShutdownReport } from './types.js';
 
@@ -26,7 +26,7 @@ export async function shutdownWithin(
   clearTimeout(timer);
   if (outcome === 'finished') return { timedOut: false, unsentSpans: 0 };
 
-  const unsent = processors.map((p) => ({ exporter: p.target.exporter, count: p.unsent() })).filter((u) => u.count > 0);
+  const unsent = processors.map((p) => ({ exporter: p.target.exporter, count: p.abandon() })).filter((u) => u.count > 0);
   const unsentSpans = unsent.reduce((sum, u) => sum + u.count, 0);
   reportDropped(DROP_REASON.SHUTDOWN_TIMEOUT, unsentSpans);
   const what = unsent.length > 0 ? unsent.map((u) => `${u.count} span(s) for the ${u.exporter} exporter`).join(', ') : 'pending metric exports';

@@ -56,6 +56,8 @@ function createSpanExporter(name: ResolvedConfig['tracesExporters'][number], con
 class CountingSpanExporter implements SpanExporter {
   /** Spans handed to the inner exporter whose export has not finished. */
   inFlight = 0;
+  /** Set when shutdown gave up: those spans are already counted, a late result must not count them again. */
+  abandoned = false;
 
   constructor(
     private readonly inner: SpanExporter,
@@ -71,7 +73,7 @@ class CountingSpanExporter implements SpanExporter {
       if (finished) return;
       finished = true;
       this.inFlight -= spans.length;
-      if (result.code !== ExportResultCode.SUCCESS) {
+      if (result.code !== ExportResultCode.SUCCESS && !this.abandoned) {
         reportDropped(DROP_REASON.SPAN_EXPORT_FAILED, spans.length, result.error);
         warnExportFailure(this.target, result.error);
       }
@@ -132,8 +134,12 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     this.batch.onEnd(span);
   }
 
-  /** Spans accepted but not yet delivered: still queued, or in an export that has not finished. */
-  unsent(): number {
+  /**
+   * Gives up on what is not delivered yet (still queued, or in an export that has not finished)
+   * and returns how many spans that is; late results of those exports are no longer counted.
+   */
+  abandon(): number {
+    this.counting.abandoned = true;
     return this.queued + this.counting.inFlight;
   }
 

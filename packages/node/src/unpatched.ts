@@ -1,7 +1,7 @@
 import { sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { warnOnce } from './export-warnings.js';
+import { warnOnce } from './warnings.js';
 
 /** What InstrumentationBase keeps per patched module (internal fields, read only). */
 interface ModuleDefinition {
