@@ -61,7 +61,10 @@ const tarballs = join(work, 'tarballs');
 const app = join(work, 'app');
 mkdirSync(tarballs);
 mkdirSync(app);
-const packages = readdirSync(join(root, 'packages')).map((name) => JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')));
+// Published packages only: a private workspace (the Keyv compliance runner) is never packed.
+const packages = readdirSync(join(root, 'packages'))
+  .map((name) => JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')))
+  .filter((manifest) => manifest.private !== true);
 const version = Object.fromEntries(packages.map((p) => [p.name, p.version]));
 
 await check('npm pack every package', () => {
