@@ -18,7 +18,12 @@ export interface TraceBackend {
   /** Where a person can look at the trace. */
   link(traceId: string): string;
   /** Every request body the backend received, when it can tell (the in-process receiver): for byte scans. */
-  readonly bytes?: () => Buffer[];
+  /**
+   * What the backend holds that a privacy scan must read: every OTLP request body the in-process
+   * receiver got; for Jaeger + Prometheus, the trace as the query API returns it and every series
+   * (names and labels, target_info included) Prometheus stored for the app's jobs.
+   */
+  storedBytes(traceId: string): Promise<Buffer[]>;
   close(): Promise<void>;
 }
 
@@ -60,7 +65,7 @@ export async function otlpReceiverBackend(): Promise<TraceBackend> {
       return receiver.latestPoint(name, attributes, service)?.value;
     },
     link: (traceId) => `(in-process receiver) trace ${traceId}`,
-    bytes: () => receiver.bodies(),
+    storedBytes: async () => receiver.bodies(),
     close: () => receiver.close(),
   };
 }
@@ -117,6 +122,12 @@ export function jaegerBackend(base = process.env.JAEGER_QUERY_URL ?? 'http://loc
         .join(',');
       const base = promName(name);
       return prometheusValue(prometheus, `sum({__name__=~"${base}_total|${base}_count",${selector}})`);
+    },
+    async storedBytes(traceId) {
+      const trace = await fetch(`${base}/api/traces/${traceId}`);
+      const series = await fetch(`${prometheus}/api/v1/series?match[]=${encodeURIComponent('{job=~"threadline-.*"}')}`);
+      if (!trace.ok || !series.ok) throw new Error(`Jaeger answered ${trace.status}, Prometheus ${series.status}`);
+      return [Buffer.from(await trace.arrayBuffer()), Buffer.from(await series.arrayBuffer())];
     },
     link: (traceId) => `${base}/trace/${traceId}`,
     close: async () => undefined,
