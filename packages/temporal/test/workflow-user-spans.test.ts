@@ -27,7 +27,7 @@ const history = buildHistory({
   workflowType: 'stepped',
   input: 'Ada',
   startHeader: { traceparent: traceparent(PARENT.traceId, PARENT.spanId) },
-  activityResult: 'hello Ada',
+  steps: [{ activity: { type: 'hello', result: 'hello Ada' } }, { activity: { type: 'hello', result: 'hello again' } }],
   outcome: { result: 'unused by replay' },
 });
 
@@ -50,7 +50,7 @@ describe('withSpan inside workflow code (@threadline/temporal/workflow)', () => 
     const run = harness.span('RunWorkflow:stepped');
     const prepare = harness.span('prepare order');
     const call = harness.span('call hello');
-    const start = harness.span('StartActivity:hello');
+    const start = harness.spansNamed('StartActivity:hello').find((s) => s.parentSpanContext?.spanId === call.spanContext().spanId)!;
     expect(run.spanContext().traceId).toBe(PARENT.traceId);
     expect(prepare.kind).toBe(SpanKind.INTERNAL);
     assertChildOf(prepare, run);
@@ -58,6 +58,7 @@ describe('withSpan inside workflow code (@threadline/temporal/workflow)', () => 
     assertChildOf(start, call);
     expect(prepare.attributes['test.step']).toBe('prepare');
     expect(call.attributes['test.step']).toBe('hello');
+    assertChildOf(harness.span('second step'), run);
     // The activity is started under the user's span: its header names StartActivity, whose parent is `call hello`.
     expect(headers[0]?.carrier?.traceparent).toBe(traceparent(PARENT.traceId, start.spanContext().spanId));
   });
@@ -74,12 +75,12 @@ describe('withSpan inside workflow code (@threadline/temporal/workflow)', () => 
   it('makes the same spans (ids, parents, times) when the same history is replayed twice', async () => {
     const first = await replay(true);
     const second = await replay(true);
-    expect(first.map((s) => s.name).sort()).toEqual(['RunWorkflow:stepped', 'StartActivity:hello', 'call hello', 'failing step', 'prepare order']);
+    expect(first.map((s) => s.name).sort()).toEqual(['RunWorkflow:stepped', 'StartActivity:hello', 'StartActivity:hello', 'call hello', 'failing step', 'prepare order', 'second step']);
     expect(ids(second)).toEqual(ids(first));
   });
 
   it('exports nothing while replaying with the default exportDuringReplay: false (no duplicates)', async () => {
     expect(await replay(false)).toEqual([]);
-    expect(headers.length).toBe(1);
+    expect(headers.length).toBe(2);
   });
 });

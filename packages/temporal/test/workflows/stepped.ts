@@ -15,6 +15,9 @@ export async function stepped(name: string): Promise<{ greeting: string; ids: (s
     },
     { attributes: { 'test.step': 'prepare' } },
   );
+  // A second activity: `prepare order` is then finished in an earlier workflow task than the last,
+  // so a worker without a cache replays its whole life on the next task.
+  await withSpan('second step', () => hello('again'));
   const failed = await withSpan('failing step', () => {
     throw new TypeError('step broke');
   }).catch((error: Error) => error.message);
