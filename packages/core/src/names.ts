@@ -83,6 +83,11 @@ export const METRICS = {
   DB_CLIENT_CONNECTION_COUNT: metric('db.client.connection.count', '{connection}', 'updowncounter', 'Connections in the pool by state (used | idle)'),
   DB_CLIENT_CONNECTION_PENDING_REQUESTS: metric('db.client.connection.pending_requests', '{request}', 'updowncounter', 'Requests waiting for a pooled connection'),
   DB_CLIENT_CONNECTION_LIMIT: metric('db.client.connection.limit', '{connection}', 'updowncounter', 'Maximum connections the pool allows'),
+  DB_CLIENT_CONNECTION_WAIT_TIME: metric('db.client.connection.wait_time', 's', 'histogram', 'The time it took to obtain an open connection from the pool'),
+  DB_CLIENT_CONNECTION_USE_TIME: metric('db.client.connection.use_time', 's', 'histogram', 'The time between borrowing a connection and returning it to the pool'),
+  DB_CLIENT_CONNECTION_CREATE_TIME: metric('db.client.connection.create_time', 's', 'histogram', 'The time it took to create a new connection'),
+  DB_CLIENT_CONNECTION_IDLE_MAX: metric('db.client.connection.idle.max', '{connection}', 'updowncounter', 'The maximum number of idle open connections allowed'),
+  DB_CLIENT_CONNECTION_IDLE_MIN: metric('db.client.connection.idle.min', '{connection}', 'updowncounter', 'The minimum number of idle open connections allowed'),
   DB_CLIENT_CONNECTION_TIMEOUTS: metric('db.client.connection.timeouts', '{timeout}', 'counter', 'Connection acquisitions from the pool that timed out or failed'),
 
   KV_OPERATIONS: metric('threadline.kv.operations', '{operation}', 'counter', 'Key-value operations by op and result (hit | miss | ok | error)'),

@@ -1,5 +1,5 @@
 import { collectionName } from './attributes.js';
-import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
+import type { KnexHandler, PoolSnapshot, PoolTiming, QueryEvent } from './handler.js';
 import { isTarnPool, watchPool, type PoolWatcher } from './pool.js';
 import { runTransaction, type TransactionRegistry } from './transactions.js';
 import { hookClient, own, ownPool, type ClientHooks } from './client-hooks.js';
@@ -93,6 +93,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
       onAcquireFail: guard((error: unknown) => handler.acquireFailed(error)),
       onServerSystem: guard((system: string) => handler.serverSystem(system)),
       onSample: guard((snapshot: PoolSnapshot) => handler.poolChanged(snapshot)),
+      onTiming: guard((timing: PoolTiming, seconds: number) => handler.poolTimed(timing, seconds)),
     });
   };
 

@@ -2,7 +2,7 @@ import { context, SpanKind, trace, type Attributes, type Context, type Span, typ
 import { ATTR, ERROR_TYPE_OTHER, SPAN_NAMES, TelemetryBoundary, countDropped, errorType, safeHook } from '@threadline/core';
 import { maskLiterals, type ConnectionFacts } from './attributes.js';
 import { markFailed, responseStatusCode } from './errors.js';
-import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
+import type { KnexHandler, PoolSnapshot, PoolTiming, QueryEvent } from './handler.js';
 import { SeriesCache } from './metrics.js';
 import { QueryShapes, type QueryShape } from './query-shapes.js';
 import { KNEX_ATTR, TRANSACTION_SPAN_NAME, type TransactionOutcome } from './semconv.js';
@@ -149,6 +149,13 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     series.idle.set(pool.idle);
     series.pending.set(pool.pending);
     series.limit.set(pool.max);
+    // tarn reaps idle connections down to `min` and lets up to `max` sit idle.
+    series.idleMax.set(pool.max);
+    series.idleMin.set(pool.min);
+  }
+
+  poolTimed(timing: PoolTiming, seconds: number): void {
+    this.series.poolSeries(this.facts.poolName).timings[timing].record(seconds);
   }
 
   serverSystem(system: string): void {
