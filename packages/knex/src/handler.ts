@@ -47,6 +47,8 @@ export interface KnexHandler<Q, TX> {
   inTransaction<T>(tx: TX, fn: () => T): T;
   transactionStatement(tx: TX, outcome: TransactionOutcome): void;
   transactionEnded(tx: TX, error: unknown, failed: boolean): void;
+  /** W3C traceparent of the query's span, for the SQL commenter; undefined without a span. */
+  traceparent(query: Q): string | undefined;
   poolChanged(pool: PoolSnapshot): void;
   /** A wait for, use of, or creation of a pooled connection ended after `seconds`. */
   poolTimed(timing: PoolTiming, seconds: number): void;

@@ -1,4 +1,4 @@
-import { context, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, isSpanContextValid, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { ATTR, ERROR_TYPE_OTHER, SPAN_NAMES, TelemetryBoundary, countDropped, errorType, safeHook } from '@threadline/core';
 import { maskLiterals, type ConnectionFacts } from './attributes.js';
 import { markFailed, responseStatusCode } from './errors.js';
@@ -141,6 +141,12 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     if (outcome) tx.span.setAttribute(KNEX_ATTR.TRANSACTION_OUTCOME, outcome);
     if (failed) markFailed(tx.span, errorType(error), error);
     tx.span.end();
+  }
+
+  traceparent(op: QueryOp): string | undefined {
+    const span = op.span?.spanContext();
+    if (!span || !isSpanContextValid(span)) return undefined;
+    return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
   }
 
   poolChanged(pool: PoolSnapshot): void {

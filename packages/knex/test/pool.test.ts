@@ -36,7 +36,7 @@ describe('pool gauges from tarn events', () => {
   });
 
   it('reports, at each acquire and release, the state tarn leaves (queued acquires included)', async () => {
-    pool = new TarnPool({ create: async () => ({}), destroy: () => undefined, min: 0, max: 2, min: 0 });
+    pool = new TarnPool({ create: async () => ({}), destroy: () => undefined, min: 0, max: 2 });
     samples.length = 0;
     watcher = watchPool(pool, {
       occupancy: true,
@@ -81,7 +81,7 @@ describe('pool gauges from tarn events', () => {
   });
 
   it('poolMetrics off (occupancy: false) reports nothing but still forwards releases', async () => {
-    pool = new TarnPool({ create: async () => ({}), destroy: () => undefined, min: 0, max: 2, min: 0 });
+    pool = new TarnPool({ create: async () => ({}), destroy: () => undefined, min: 0, max: 2 });
     samples.length = 0;
     const released: unknown[] = [];
     watcher = watchPool(pool, {
