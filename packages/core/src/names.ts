@@ -96,6 +96,8 @@ export const METRICS = {
 
   CDC_CHANGES: metric('threadline.cdc.changes', '{change}', 'counter', 'Row changes delivered to the CDC handler by table and op'),
   CDC_ERRORS: metric('threadline.cdc.errors', '{error}', 'counter', 'CDC errors by error.type'),
+  BULLMQ_QUEUE_JOBS: metric('threadline.bullmq.queue.jobs', '{job}', 'gauge', 'Jobs in a BullMQ queue by state, polled (semconv has no backlog metric yet)'),
+  BULLMQ_QUEUE_OLDEST_WAITING_AGE: metric('threadline.bullmq.queue.oldest_waiting.age', 's', 'gauge', 'Age of the oldest waiting job of a BullMQ queue (since it became due), polled; 0 when none waits'),
   CDC_LAG: metric('threadline.cdc.lag', 's', 'gauge', 'Seconds between a change commit and its processing'),
   CDC_LAG_BYTES: metric('threadline.cdc.lag_bytes', 'By', 'gauge', 'WAL bytes between the server position and the slot confirmed flush position'),
   CDC_RETAINED_WAL: metric('threadline.cdc.retained_wal', 'By', 'gauge', 'WAL bytes retained by the replication slot'),

@@ -85,18 +85,18 @@ describeWithMariadb('SQL commenter on MariaDB (the processlist shows the tracepa
     const [rows] = await withRoot('request', () => db!.raw<[{ info: string }[]]>(OWN_MARIADB_TEXT));
     const span = harness.spans().find((s) => String(s.attributes['db.query.text'] ?? '').includes('processlist'));
     const { traceId, spanId } = span!.spanContext();
-    expect(rows[0]?.info).toBe(`${OWN_MARIADB_TEXT} /*traceparent='00-${traceId}-${spanId}-01'*/`);
+    expect(rows?.[0]?.info).toBe(`${OWN_MARIADB_TEXT} /*traceparent='00-${traceId}-${spanId}-01'*/`);
 
     // A statement prepared once on the connection, executed many times (each EXECUTE commented).
     await db.raw("PREPARE threadline_stmt FROM 'SELECT ? + 1 AS n'");
     for (const n of [1, 2, 3]) {
       await db.raw('SET @threadline_n = ?', [n]);
       const [result] = await db.raw<[{ n: number }[]]>('EXECUTE threadline_stmt USING @threadline_n');
-      expect(Number(result[0]?.n)).toBe(n + 1);
+      expect(Number(result?.[0]?.n)).toBe(n + 1);
     }
     await db.raw('DEALLOCATE PREPARE threadline_stmt');
 
     const [hashed] = await db.raw<[{ info: string }[]]>(`${OWN_MARIADB_TEXT} # mine`);
-    expect(hashed[0]?.info).toBe(`${OWN_MARIADB_TEXT} # mine`);
+    expect(hashed?.[0]?.info).toBe(`${OWN_MARIADB_TEXT} # mine`);
   });
 });

@@ -78,6 +78,7 @@ export const ATTRIBUTE_CATALOG: readonly NameInfo[] = Object.freeze([
     'threadline.bullmq.job.attempt': '1-based attempt number',
     'threadline.bullmq.job.outcome': 'How the attempt settled (`completed` | `retry` | `failed`)',
     'threadline.bullmq.job.stalled_count': 'Times the job stalled so far',
+    'threadline.bullmq.job.state': 'Queue state a depth count is for (`waiting` | `active` | `delayed` | `prioritized` | `waiting-children` | `failed` | `completed`)',
     'threadline.bullmq.job.stalled': 'Event on the first attempt after a stall',
     'threadline.cdc.slot': 'Replication slot',
     'threadline.cdc.table': 'Qualified table of a change (`schema.table`)',
