@@ -1,6 +1,6 @@
 import { describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchQueueDepth, type QueueDepthSource } from '../src/index.js';
+import { BullMQInstrumentation, watchQueueDepth, type QueueDepthSource } from '../src/index.js';
 import { connection, LINES, Resources, sleep } from './helpers.js';
 
 const harness = setupTelemetry();
@@ -64,6 +64,31 @@ describeWithRedis.each(LINES)('queue depth gauges ($line, real Redis)', ({ lib }
       await watch.poll();
     } finally {
       watch.stop();
+    }
+  });
+});
+
+describeWithRedis.each(LINES)('queueDepthIntervalMs on BullMQInstrumentation ($line)', ({ lib }) => {
+  const resources = new Resources();
+  afterEach(() => resources.cleanup());
+
+  it('watches each queue the app opened once it is used; off by default', async () => {
+    harness.reset();
+    const off = new BullMQInstrumentation({ enabled: false });
+    expect(off.queueDepth).toBeUndefined();
+    const instrumentation = new BullMQInstrumentation({ enabled: false, queueDepthIntervalMs: 60_000 });
+    instrumentation.enable();
+    instrumentation.patch(lib);
+    try {
+      const name = resources.name();
+      const queue = resources.queue(new lib.Queue(name, { connection }));
+      await queue.add('one', {});
+      await queue.add('two', {});
+      await instrumentation.queueDepth!.poll();
+      expect(await depth(name, 'waiting')).toBe(2);
+    } finally {
+      instrumentation.unpatch(lib);
+      instrumentation.disable();
     }
   });
 });
