@@ -232,11 +232,11 @@ describeWithCluster('pg-cdc spans and metrics', () => {
     try {
       await tracer.startActiveSpan('unprivileged', async (span) => {
         await client.query('BEGIN');
-        await emitTraceContext(client);
+        expect(await emitTraceContext(client)).toBe(false);
         await client.query(`INSERT INTO ${table} (id) VALUES (5)`);
         await client.query('COMMIT');
         await client.query('BEGIN READ ONLY');
-        await emitTraceContext(client);
+        expect(await emitTraceContext(client)).toBe(false);
         expect((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows).toEqual([{ n: 1 }]);
         await client.query('COMMIT');
         span.end();
@@ -248,6 +248,8 @@ describeWithCluster('pg-cdc spans and metrics', () => {
       await admin.query(`DROP ROLE ${role}`);
     }
     expect((await admin.query(`SELECT id FROM ${table}`)).rows).toEqual([{ id: 5 }]);
+    // Both refusals are counted, not silent.
+    expect((await harness.metricPoint(METRICS.TELEMETRY_DROPPED.name, { 'threadline.telemetry.drop_reason': 'cdc_emit_refused' })).value).toBe(2);
 
     const broken = { query: () => Promise.reject(new Error('connection reset')) };
     await tracer.startActiveSpan('broken', async (span) => {
