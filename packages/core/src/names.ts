@@ -98,6 +98,7 @@ export const METRICS = {
   CDC_ERRORS: metric('threadline.cdc.errors', '{error}', 'counter', 'CDC errors by error.type'),
   BULLMQ_QUEUE_JOBS: metric('threadline.bullmq.queue.jobs', '{job}', 'gauge', 'Jobs in a BullMQ queue by state, polled (semconv has no backlog metric yet)'),
   BULLMQ_QUEUE_OLDEST_WAITING_AGE: metric('threadline.bullmq.queue.oldest_waiting.age', 's', 'gauge', 'Age of the oldest waiting job of a BullMQ queue (since it became due), polled; 0 when none waits'),
+  CDC_RECEIVE_LAG: metric('threadline.cdc.receive_lag', 's', 'gauge', 'Seconds between a change commit and its arrival at the consumer (before the handler runs)'),
   CDC_LAG: metric('threadline.cdc.lag', 's', 'gauge', 'Seconds between a change commit and its processing'),
   CDC_LAG_BYTES: metric('threadline.cdc.lag_bytes', 'By', 'gauge', 'WAL bytes between the server position and the slot confirmed flush position'),
   CDC_RETAINED_WAL: metric('threadline.cdc.retained_wal', 'By', 'gauge', 'WAL bytes retained by the replication slot'),

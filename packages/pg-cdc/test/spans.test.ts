@@ -85,6 +85,29 @@ describeWithCluster('pg-cdc spans and metrics', () => {
     expect((await harness.metricPoint(METRICS.CDC_CONNECTED.name, slotLabel)).value).toBe(0);
   });
 
+  it('reports lag by stage: receive lag (commit → received) stays small while a slow handler grows the handler lag', async () => {
+    let done = false;
+    consumer = createCdcConsumer({
+      connection: connectionOf(info!),
+      slot: fixture.slot,
+      publications: [fixture.publication],
+      handler: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1200));
+        done = true;
+      },
+    });
+    await consumer.start();
+    await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (1)`);
+    await eventually(() => done, 'the slow handler');
+    const slotLabel = { [ATTR.CDC_SLOT]: fixture.slot };
+    await eventually(async () => (await harness.findMetricPoint(METRICS.CDC_LAG.name, slotLabel)) !== undefined, 'the handler lag');
+    const handlerLag = (await harness.metricPoint<number>(METRICS.CDC_LAG.name, slotLabel)).value;
+    const receiveLag = (await harness.metricPoint<number>(METRICS.CDC_RECEIVE_LAG.name, slotLabel)).value;
+    expect(handlerLag).toBeGreaterThanOrEqual(1.1);
+    expect(receiveLag).toBeGreaterThanOrEqual(0);
+    expect(receiveLag).toBeLessThan(handlerLag - 1);
+  });
+
   it('continues the writer trace through a knex transaction: root span → SQL write → CDC span', async () => {
     const db = knex({ client: 'pg', connection: info!.url });
     consumer = createCdcConsumer({ connection: connectionOf(info!), slot: fixture.slot, publications: [fixture.publication], handler: () => undefined });
