@@ -1,6 +1,7 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import { BullMQTelemetryAdapter, isThreadlineAdapter } from './hook.js';
 import { withNodeOptions } from './flow.js';
+import { watchQueueDepth, type QueueDepthSource, type QueueDepthWatch } from './queue-depth.js';
 import { createRuntime } from './runtime.js';
 import type { BullMQInstrumentationConfig, JobLike } from './types.js';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './version.js';
@@ -25,15 +26,31 @@ type AnyFn = (...args: unknown[]) => unknown;
  */
 export class BullMQInstrumentation extends InstrumentationBase<BullMQInstrumentationConfig> {
   private adapter: BullMQTelemetryAdapter;
+  private depth: QueueDepthWatch | undefined;
+  // Instances already handed to the depth watch: one WeakSet lookup per traced call after that.
+  private readonly depthSeen = new WeakSet<object>();
 
   constructor(config: BullMQInstrumentationConfig = {}) {
     super(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION, config);
     this.adapter = this.buildAdapter(config);
+    this.depth = this.buildDepthWatch(config);
   }
 
   override setConfig(config: BullMQInstrumentationConfig = {}): void {
     super.setConfig(config);
     this.adapter = this.buildAdapter(config);
+    this.depth?.stop();
+    this.depth = this.buildDepthWatch(config);
+  }
+
+  override disable(): void {
+    super.disable();
+    this.depth?.stop();
+  }
+
+  /** The queue-depth watch (`queueDepthIntervalMs`), e.g. to `poll()` now; undefined when off. */
+  get queueDepth(): QueueDepthWatch | undefined {
+    return this.depth;
   }
 
   /** The adapter this instrumentation injects; also usable directly as a `telemetry` option. */
@@ -58,12 +75,19 @@ export class BullMQInstrumentation extends InstrumentationBase<BullMQInstrumenta
     // The wrappers run with BullMQ's `this`; they read the current adapter through these.
     const current = () => this.adapter;
     const enabled = () => this._enabled;
+    const seen = (instance: object) => {
+      const depth = this.depth;
+      if (depth === undefined || this.depthSeen.has(instance)) return;
+      this.depthSeen.add(instance);
+      depth.add(instance as QueueDepthSource);
+    };
     const queueBase = moduleExports.QueueBase?.prototype as { trace?: AnyFn } | undefined;
     if (queueBase && typeof queueBase.trace === 'function' && !isWrapped(queueBase.trace)) {
       this._wrap(queueBase, 'trace', (original) =>
         function (this: WithOpts, ...args: unknown[]) {
           // Queue and Worker copy their options, so setting the field touches only this instance.
           if (enabled() && this.opts && this.opts.telemetry === undefined) this.opts.telemetry = current();
+          if (enabled()) seen(this);
           return (original as AnyFn).apply(this, args);
         } as never,
       );
@@ -106,8 +130,13 @@ export class BullMQInstrumentation extends InstrumentationBase<BullMQInstrumenta
     }
   }
 
+  private buildDepthWatch(config: BullMQInstrumentationConfig): QueueDepthWatch | undefined {
+    const intervalMs = config.queueDepthIntervalMs;
+    return intervalMs === undefined ? undefined : watchQueueDepth([], { intervalMs });
+  }
+
   private buildAdapter(config: BullMQInstrumentationConfig): BullMQTelemetryAdapter {
-    const { enabled: _enabled, ...options } = config;
+    const { enabled: _enabled, queueDepthIntervalMs: _depth, ...options } = config;
     return new BullMQTelemetryAdapter(createRuntime(options, () => this.tracer));
   }
 }

@@ -55,4 +55,11 @@ export interface BullMQTelemetryOptions extends ErrorMessageOptions {
 }
 
 /** Options of `new BullMQInstrumentation(...)`: the adapter's options plus OTel's `enabled`. */
-export interface BullMQInstrumentationConfig extends InstrumentationConfig, Omit<BullMQTelemetryOptions, 'tracerProvider'> {}
+export interface BullMQInstrumentationConfig extends InstrumentationConfig, Omit<BullMQTelemetryOptions, 'tracerProvider'> {
+  /**
+   * Poll the depth of every Queue and Worker the app opens (once it first uses it) every this many
+   * ms (≥ 1000): `threadline.bullmq.queue.jobs` by state and `.oldest_waiting.age`, one Redis
+   * script call per queue per interval, on a timer of its own. Default: off.
+   */
+  queueDepthIntervalMs?: number;
+}

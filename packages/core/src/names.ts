@@ -83,6 +83,11 @@ export const METRICS = {
   DB_CLIENT_CONNECTION_COUNT: metric('db.client.connection.count', '{connection}', 'updowncounter', 'Connections in the pool by state (used | idle)'),
   DB_CLIENT_CONNECTION_PENDING_REQUESTS: metric('db.client.connection.pending_requests', '{request}', 'updowncounter', 'Requests waiting for a pooled connection'),
   DB_CLIENT_CONNECTION_LIMIT: metric('db.client.connection.limit', '{connection}', 'updowncounter', 'Maximum connections the pool allows'),
+  DB_CLIENT_CONNECTION_WAIT_TIME: metric('db.client.connection.wait_time', 's', 'histogram', 'The time it took to obtain an open connection from the pool'),
+  DB_CLIENT_CONNECTION_USE_TIME: metric('db.client.connection.use_time', 's', 'histogram', 'The time between borrowing a connection and returning it to the pool'),
+  DB_CLIENT_CONNECTION_CREATE_TIME: metric('db.client.connection.create_time', 's', 'histogram', 'The time it took to create a new connection'),
+  DB_CLIENT_CONNECTION_IDLE_MAX: metric('db.client.connection.idle.max', '{connection}', 'updowncounter', 'The maximum number of idle open connections allowed'),
+  DB_CLIENT_CONNECTION_IDLE_MIN: metric('db.client.connection.idle.min', '{connection}', 'updowncounter', 'The minimum number of idle open connections allowed'),
   DB_CLIENT_CONNECTION_TIMEOUTS: metric('db.client.connection.timeouts', '{timeout}', 'counter', 'Connection acquisitions from the pool that timed out or failed'),
 
   KV_OPERATIONS: metric('threadline.kv.operations', '{operation}', 'counter', 'Key-value operations by op and result (hit | miss | ok | error)'),
@@ -91,6 +96,9 @@ export const METRICS = {
 
   CDC_CHANGES: metric('threadline.cdc.changes', '{change}', 'counter', 'Row changes delivered to the CDC handler by table and op'),
   CDC_ERRORS: metric('threadline.cdc.errors', '{error}', 'counter', 'CDC errors by error.type'),
+  BULLMQ_QUEUE_JOBS: metric('threadline.bullmq.queue.jobs', '{job}', 'gauge', 'Jobs in a BullMQ queue by state, polled (semconv has no backlog metric yet)'),
+  BULLMQ_QUEUE_OLDEST_WAITING_AGE: metric('threadline.bullmq.queue.oldest_waiting.age', 's', 'gauge', 'Age of the oldest waiting job of a BullMQ queue (since it became due), polled; 0 when none waits'),
+  CDC_RECEIVE_LAG: metric('threadline.cdc.receive_lag', 's', 'gauge', 'Seconds between a change commit and its arrival at the consumer (before the handler runs)'),
   CDC_LAG: metric('threadline.cdc.lag', 's', 'gauge', 'Seconds between a change commit and its processing'),
   CDC_LAG_BYTES: metric('threadline.cdc.lag_bytes', 'By', 'gauge', 'WAL bytes between the server position and the slot confirmed flush position'),
   CDC_RETAINED_WAL: metric('threadline.cdc.retained_wal', 'By', 'gauge', 'WAL bytes retained by the replication slot'),

@@ -6,6 +6,8 @@ export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 /** Options checked and turned into what the hot path wants (sets, one predicate). */
 export interface ResolvedOptions {
   readonly ignore: ((request: FetchRequestInfo) => boolean) | undefined;
+  readonly skipPropagation: ((request: FetchRequestInfo) => boolean) | undefined;
+  readonly isErrorStatus: ((statusCode: number) => boolean) | undefined;
   readonly requireParentSpan: boolean;
   readonly requestHook: FetchInstrumentationOptions['requestHook'];
   readonly responseHook: FetchInstrumentationOptions['responseHook'];
@@ -41,14 +43,20 @@ function patternsToPredicate(patterns: ReadonlyArray<unknown>): (request: FetchR
   return ({ url }) => prefixes.some((p) => url.startsWith(p)) || regexps.some((r) => r.test(url));
 }
 
+function requestPredicate(value: unknown, option: string): ((request: FetchRequestInfo) => boolean) | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'function') return value as (request: FetchRequestInfo) => boolean;
+  if (Array.isArray(value)) return value.length > 0 ? patternsToPredicate(value) : undefined;
+  return fail(`${option} must be a function (request) => boolean or an array of URL prefixes / RegExps`);
+}
+
 /** Validates user options; a mistake throws here, at construction, saying what to change. */
 export function resolveOptions(options: FetchInstrumentationOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== 'object') fail('options must be an object');
-  const { ignore, requestHook, responseHook, bodyTimeoutMs = DEFAULT_BODY_TIMEOUT_MS } = options;
-  let ignorePredicate: ResolvedOptions['ignore'];
-  if (typeof ignore === 'function') ignorePredicate = ignore;
-  else if (Array.isArray(ignore)) ignorePredicate = ignore.length > 0 ? patternsToPredicate(ignore) : undefined;
-  else if (ignore !== undefined) fail('ignore must be a function (request) => boolean or an array of URL prefixes / RegExps');
+  const { ignore, skipPropagation, isErrorStatus, requestHook, responseHook, bodyTimeoutMs = DEFAULT_BODY_TIMEOUT_MS } = options;
+  const ignorePredicate = requestPredicate(ignore, 'ignore');
+  const skipPropagationPredicate = requestPredicate(skipPropagation, 'skipPropagation');
+  if (isErrorStatus !== undefined && typeof isErrorStatus !== 'function') fail('isErrorStatus must be a function (statusCode) => boolean');
   if (requestHook !== undefined && typeof requestHook !== 'function') fail('requestHook must be a function (span, request) => void');
   if (responseHook !== undefined && typeof responseHook !== 'function') fail('responseHook must be a function (span, response, request) => void');
   if (typeof bodyTimeoutMs !== 'number' || !Number.isFinite(bodyTimeoutMs) || bodyTimeoutMs < 0) {
@@ -57,6 +65,8 @@ export function resolveOptions(options: FetchInstrumentationOptions = {}): Resol
   const redacted = resolveRedactedQueryParams(options.redactedQueryParams, '@threadline/fetch');
   return {
     ignore: ignorePredicate,
+    skipPropagation: skipPropagationPredicate,
+    isErrorStatus,
     requireParentSpan: options.requireParentSpan === true,
     requestHook,
     responseHook,

@@ -1,6 +1,5 @@
 import {
   context,
-  diag,
   isSpanContextValid,
   propagation,
   SpanKind,
@@ -24,6 +23,7 @@ import { addRequestHeader, hasRequestHeader, responseHeaderValues, type UndiciRe
 import { recordDuration } from './metrics.js';
 import { RedirectHops } from './redirects.js';
 import type { ResolvedOptions } from './options.js';
+import { guardedPredicate, guardedStatusRule, semconvErrorStatus } from './guards.js';
 import { FETCH_ATTR, METHOD_OTHER, SUPPRESS_TRACING_KEY } from './semconv.js';
 import type { FetchRequestInfo } from './types.js';
 
@@ -60,6 +60,8 @@ export class FetchTelemetry implements UndiciRequestHandlers {
   private readonly requestHook: (span: Span, info: FetchRequestInfo) => void;
   private readonly responseHook: (span: Span, response: { statusCode: number; response: UndiciResponse }, info: FetchRequestInfo) => void;
   private readonly ignore: ((info: FetchRequestInfo) => boolean) | undefined;
+  private readonly skipPropagation: ((info: FetchRequestInfo) => boolean) | undefined;
+  private readonly isErrorStatus: (statusCode: number) => boolean;
   private readonly needsInfo: boolean;
 
   constructor(
@@ -69,8 +71,10 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     this.deadline = options.bodyTimeoutMs > 0 ? new BodyDeadline(options.bodyTimeoutMs, (entry) => this.expireBody(entry)) : undefined;
     this.requestHook = safeHook(options.requestHook, 'fetch requestHook');
     this.responseHook = safeHook(options.responseHook, 'fetch responseHook');
-    this.ignore = options.ignore && guardedPredicate(options.ignore);
-    this.needsInfo = Boolean(options.ignore || options.requestHook || options.responseHook);
+    this.ignore = options.ignore && guardedPredicate(options.ignore, 'ignore predicate', 'traced');
+    this.skipPropagation = options.skipPropagation && guardedPredicate(options.skipPropagation, 'skipPropagation predicate', 'propagated');
+    this.isErrorStatus = options.isErrorStatus ? guardedStatusRule(options.isErrorStatus) : semconvErrorStatus;
+    this.needsInfo = Boolean(options.ignore || options.skipPropagation || options.requestHook || options.responseHook);
   }
 
   onCreate(request: UndiciRequest): void {
@@ -109,7 +113,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
       if (this.options.requestHeaders.length > 0) span.setAttributes(captureRequestHeaders(request, this.options.requestHeaders));
       requestContext = trace.setSpan(parent, span);
     }
-    injectHeaders(request, requestContext);
+    if (!this.skipPropagation?.(info as FetchRequestInfo)) injectHeaders(request, requestContext);
     if (span && info) this.requestHook(span, info);
     const entry = new InFlight(request, span, origin, method, info, performance.now());
     entry.hop = hop;
@@ -180,7 +184,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     const status = entry.statusCode;
     let errorType: string | undefined;
     if (error !== undefined) errorType = coreErrorType(error);
-    else if (status !== undefined && status >= 400) errorType = String(status);
+    else if (status !== undefined && this.isErrorStatus(status)) errorType = String(status);
     const span = entry.span;
     if (span) {
       if (status !== undefined) span.setAttribute(ATTR.HTTP_RESPONSE_STATUS_CODE, status);
@@ -222,18 +226,3 @@ function injectHeaders(request: UndiciRequest, ctx: Context): void {
 }
 
 /** The user's ignore predicate, guarded: a throw counts as "trace it", counted and reported once. */
-function guardedPredicate(predicate: (info: FetchRequestInfo) => boolean): (info: FetchRequestInfo) => boolean {
-  let reported = false;
-  return (info) => {
-    try {
-      return predicate(info) === true;
-    } catch (error) {
-      countDropped('hook_error');
-      if (!reported) {
-        reported = true;
-        diag.warn('threadline: fetch ignore predicate threw; the request is traced (reported once)', error);
-      }
-      return false;
-    }
-  };
-}

@@ -25,6 +25,18 @@ export type FetchIgnore = ((request: FetchRequestInfo) => boolean) | ReadonlyArr
 export interface FetchInstrumentationOptions {
   /** Requests to leave alone: no span, no metric, no header injection. A throwing predicate counts as "don't ignore". */
   ignore?: FetchIgnore;
+  /**
+   * Requests that keep their span and metric but get no trace-context headers (third-party APIs
+   * that reject unknown headers, or that should not learn your trace ids). Same shape as `ignore`.
+   * A throwing predicate counts as "propagate".
+   */
+  skipPropagation?: FetchIgnore;
+  /**
+   * Which response status codes make the span an error (status ERROR, `error.type` = the code) and
+   * put `error.type` on the metric. Default: semconv's client rule, every 4xx and 5xx
+   * (`status >= 400`). A throwing function falls back to the default for that response.
+   */
+  isErrorStatus?: (statusCode: number) => boolean;
   /** Only trace requests made while a span is active. Untraced requests still record the metric. Default false. */
   requireParentSpan?: boolean;
   /** Called after the span starts, before headers are sent. Errors are counted and swallowed. */

@@ -261,3 +261,56 @@ describe('configuration mistakes throw at construction', () => {
     expect(() => subscribeFetch(options as never)).toThrow(message);
   });
 });
+
+describe('skipPropagation', () => {
+  it('keeps the span and metric but sends no trace headers to matching origins', async () => {
+    instrument({ skipPropagation: [`${server.origin}/partner`] });
+    await get('/partner/api');
+    await get('/own');
+    expect(harness.spans().map((s) => s.attributes[ATTR.URL_FULL])).toEqual([`${server.origin}/partner/api`, `${server.origin}/own`]);
+    expect(server.seen.map((s) => s.traceparent !== undefined)).toEqual([false, true]);
+    const point = await harness.metricPoint<{ count: number }>(METRICS.HTTP_CLIENT_REQUEST_DURATION.name);
+    expect(point.value.count).toBe(2);
+  });
+
+  it('accepts a predicate; a throwing one propagates and is counted', async () => {
+    instrument({ skipPropagation: ({ path }) => (path === '/boom' ? (() => { throw new Error('bad predicate'); })() : path.startsWith('/third')) });
+    await get('/third-party');
+    await get('/boom');
+    expect(server.seen.map((s) => s.traceparent !== undefined)).toEqual([false, true]);
+    expect(harness.spans()).toHaveLength(2);
+    expect(await droppedHookErrors()).toBe(1);
+  });
+
+  it('rejects a wrong shape at construction', () => {
+    expect(() => new FetchInstrumentation({ skipPropagation: 'x' as never })).toThrow(/skipPropagation must be/);
+  });
+});
+
+describe('isErrorStatus', () => {
+  it('defaults to semconv (4xx and 5xx are errors)', async () => {
+    instrument({});
+    await get('/status/404');
+    expect(harness.span('GET').attributes[ATTR.ERROR_TYPE]).toBe('404');
+  });
+
+  it('decides which codes are errors on the span and the metric; a throwing rule falls back to the default', async () => {
+    instrument({ isErrorStatus: (code) => (code === 418 ? (() => { throw new Error('bad rule'); })() : code >= 500) });
+    await get('/status/404');
+    await get('/status/503');
+    await get('/status/418');
+    const [notFound, unavailable, teapot] = harness.spansNamed('GET');
+    expect(notFound?.attributes[ATTR.ERROR_TYPE]).toBeUndefined();
+    expect(notFound?.status.code).toBe(0);
+    expect(unavailable?.attributes[ATTR.ERROR_TYPE]).toBe('503');
+    expect(teapot?.attributes[ATTR.ERROR_TYPE]).toBe('418');
+    const notFoundPoint = await harness.metricPoint(METRICS.HTTP_CLIENT_REQUEST_DURATION.name, { [ATTR.HTTP_RESPONSE_STATUS_CODE]: '404' });
+    expect(notFoundPoint.attributes[ATTR.ERROR_TYPE]).toBeUndefined();
+    expect(await harness.findMetricPoint(METRICS.HTTP_CLIENT_REQUEST_DURATION.name, { [ATTR.ERROR_TYPE]: '503' })).toBeDefined();
+    expect(await droppedHookErrors()).toBe(1);
+  });
+
+  it('rejects a non-function at construction', () => {
+    expect(() => new FetchInstrumentation({ isErrorStatus: 404 as never })).toThrow(/isErrorStatus must be/);
+  });
+});

@@ -17,6 +17,8 @@ export interface ClientHooks {
   emitted(event: string, a: unknown, b: unknown): void;
   stream(original: AnyFn, client: object, args: unknown[]): unknown;
   transaction(original: AnyFn, client: object, args: unknown[]): unknown;
+  /** The dialect's `_query(connection, queryObject)`, wrapped only for the SQL commenter. */
+  sendQuery?(original: AnyFn, client: object, args: unknown[]): unknown;
 }
 
 interface ClientShape {
@@ -63,8 +65,23 @@ export function hookClient(client: object, hooks: ClientHooks): () => void {
   ownPool((client as ClientShape).pool, hooks);
   const prototype = Object.getPrototypeOf(client) as object | null;
   if (prototype === null) return () => undefined;
-  return useWrappedPrototype(prototype, CLIENT_WRAPPERS);
+  const release = useWrappedPrototype(prototype, CLIENT_WRAPPERS);
+  if (!hooks.sendQuery) return release;
+  // Only apps that opt into the commenter pay for a wrapper on the query path.
+  const releaseQuery = useWrappedPrototype(prototype, QUERY_WRAPPERS);
+  return () => {
+    releaseQuery();
+    release();
+  };
 }
+
+const QUERY_WRAPPERS: Record<string, (original: AnyFn) => AnyFn> = {
+  _query: (original) =>
+    function threadlineQuery(this: object, ...args: unknown[]) {
+      const owner = ownerOf(this);
+      return owner?.sendQuery === undefined ? original.apply(this, args) : owner.sendQuery(original, this, args);
+    },
+};
 
 const CLIENT_WRAPPERS: Record<string, (original: AnyFn) => AnyFn> = {
   emit: (original) =>

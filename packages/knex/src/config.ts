@@ -1,7 +1,7 @@
 import type { KnexInstrumentationConfig } from './types.js';
 
 const FUNCTION_OPTIONS = ['sanitizer', 'requestHook', 'responseHook'] as const;
-const BOOLEAN_OPTIONS = ['requireParentSpan', 'poolMetrics', 'enabled'] as const;
+const BOOLEAN_OPTIONS = ['requireParentSpan', 'poolMetrics', 'sqlCommenter', 'enabled'] as const;
 
 /** Throws at construction, naming the option to change, instead of misbehaving at query time. */
 export function validateConfig(config: KnexInstrumentationConfig | undefined): KnexInstrumentationConfig {

@@ -19,7 +19,13 @@ export interface PoolSnapshot {
   readonly idle: number;
   readonly pending: number;
   readonly max: number;
+  /** tarn's `min`: connections it keeps open even when idle. */
+  readonly min: number;
 }
+
+/** Pool durations tarn's events bound (semconv db.client.connection.wait_time / use_time / create_time). */
+export const POOL_TIMING = { WAIT: 0, USE: 1, CREATE: 2 } as const;
+export type PoolTiming = (typeof POOL_TIMING)[keyof typeof POOL_TIMING];
 
 /**
  * What the knex hook reports, as plain calls. The hook knows knex and nothing of OTel; the
@@ -41,7 +47,11 @@ export interface KnexHandler<Q, TX> {
   inTransaction<T>(tx: TX, fn: () => T): T;
   transactionStatement(tx: TX, outcome: TransactionOutcome): void;
   transactionEnded(tx: TX, error: unknown, failed: boolean): void;
+  /** W3C traceparent of the query's span, for the SQL commenter; undefined without a span. */
+  traceparent(query: Q): string | undefined;
   poolChanged(pool: PoolSnapshot): void;
+  /** A wait for, use of, or creation of a pooled connection ended after `seconds`. */
+  poolTimed(timing: PoolTiming, seconds: number): void;
   /** The server identified itself (MariaDB behind the mysql / mysql2 client). */
   serverSystem(system: string): void;
   /** An internal fault of ours: the implementer reports it and turns itself off. */

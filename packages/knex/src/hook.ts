@@ -1,9 +1,10 @@
 import { collectionName } from './attributes.js';
-import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
+import type { KnexHandler, PoolSnapshot, PoolTiming, QueryEvent } from './handler.js';
 import { isTarnPool, watchPool, type PoolWatcher } from './pool.js';
 import { runTransaction, type TransactionRegistry } from './transactions.js';
 import { hookClient, own, ownPool, type ClientHooks } from './client-hooks.js';
 import type { AnyFn } from './prototype-hook.js';
+import { commentedSql, mayComment } from './sql-comment.js';
 
 /** The part of a knex instance the hook touches: its client (never the instance's own events). */
 export interface KnexLike {
@@ -43,13 +44,16 @@ const TX_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET TRANSACTION
  * pool's events (occupancy, acquire failures, releases), and the client's `stream` and
  * `transaction` calls for what knex has no event for. Returns a detach function.
  */
-export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, options: { readonly poolMetrics: boolean }): () => void {
+export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, options: { readonly poolMetrics: boolean; readonly sqlCommenter?: boolean }): () => void {
   const client = knex.client as ClientLike;
   // Queries in flight per connection, oldest first: a connection answers in order.
   const inFlight = new Map<unknown, Q[]>();
   const transactions: TransactionRegistry<TX> = new Map();
   const transactionOnConnection = new Map<unknown, string>();
   let startedBuilder: unknown;
+  // The query knex announced last: its dialect `_query` call follows synchronously (commenter only).
+  let announcedUid: unknown;
+  let announcedHandle: Q | undefined;
   let streamCapture: { handle: Q | undefined } | undefined;
   let watchedPool: unknown;
   let poolWatcher: PoolWatcher | undefined;
@@ -93,6 +97,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
       onAcquireFail: guard((error: unknown) => handler.acquireFailed(error)),
       onServerSystem: guard((system: string) => handler.serverSystem(system)),
       onSample: guard((snapshot: PoolSnapshot) => handler.poolChanged(snapshot)),
+      onTiming: guard((timing: PoolTiming, seconds: number) => handler.poolTimed(timing, seconds)),
     });
   };
 
@@ -132,6 +137,10 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     const event = eventOf(q, builder);
     const handle = handler.queryStarted(event);
     if (handle === undefined) return;
+    if (options.sqlCommenter) {
+      announcedUid = q.__knexQueryUid;
+      announcedHandle = handle;
+    }
     if (streamCapture) {
       streamCapture.handle = handle;
       return;
@@ -174,6 +183,21 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     return result;
   };
 
+  const hashComments = /mysql/i.test(String((client as { dialect?: unknown }).dialect ?? ''));
+  const sendQuery = (original: AnyFn, target: object, args: unknown[]) => {
+    const [connection, obj] = args as [unknown, KnexQueryObject & { options?: unknown } | undefined];
+    let commented: string | undefined;
+    if (handler.enabled && obj && typeof obj === 'object' && obj.__knexQueryUid !== undefined && obj.__knexQueryUid === announcedUid && announcedHandle !== undefined) {
+      const handle = announcedHandle;
+      announcedHandle = undefined;
+      guard(() => {
+        if (mayComment(obj)) commented = commentedSql(obj.sql, handler.traceparent(handle), hashComments);
+      })();
+    }
+    // A copy: knex's own query object (and so what its events report) keeps the SQL as built.
+    return commented === undefined ? original.apply(target, args) : original.call(target, connection, { ...obj, sql: commented }, ...args.slice(2));
+  };
+
   let active = true;
   const hooks: ClientHooks = {
     get active() {
@@ -187,6 +211,7 @@ export function attachKnex<Q, TX>(knex: KnexLike, handler: KnexHandler<Q, TX>, o
     },
     stream,
     transaction: (original, target, args) => runTransaction(original, target, args, transactions, handler, (trxClient) => own(trxClient, hooks)),
+    ...(options.sqlCommenter ? { sendQuery } : {}),
   };
   const release = hookClient(client, hooks);
   if (handler.enabled) guard(ensurePoolWatched)();

@@ -38,7 +38,7 @@ export function attach(knex: unknown, source: TelemetrySource): KnexInstrumentat
     return existing;
   }
   const telemetry = new KnexTelemetry(source, connectionFacts(knex.client, source.config.dbSystemName));
-  const detach = attachKnex(knex, telemetry, { poolMetrics: source.config.poolMetrics !== false });
+  const detach = attachKnex(knex, telemetry, { poolMetrics: source.config.poolMetrics !== false, sqlCommenter: source.config.sqlCommenter === true });
   const handle: KnexInstrumentationHandle = {
     uninstrument() {
       if (attached.get(client) !== handle) return;

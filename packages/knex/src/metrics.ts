@@ -1,6 +1,7 @@
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 import {
   ATTR,
+  DB_SECONDS_BUCKETS,
   METRICS,
   RESULT,
   SHARED_INSTRUMENTS,
@@ -25,6 +26,12 @@ export const knexMetrics = defineMetrics((collector) => ({
   pending: collector.upDownCounter({ ...METRICS.DB_CLIENT_CONNECTION_PENDING_REQUESTS, labelKeys: POOL }),
   limit: collector.upDownCounter({ ...METRICS.DB_CLIENT_CONNECTION_LIMIT, labelKeys: POOL }),
   timeouts: collector.counter({ ...METRICS.DB_CLIENT_CONNECTION_TIMEOUTS, labelKeys: POOL }),
+  // Pool waits and connects are ms-scale, like queries: the same advice boundaries as the query duration.
+  waitTime: collector.histogram({ ...METRICS.DB_CLIENT_CONNECTION_WAIT_TIME, labelKeys: POOL, boundaries: DB_SECONDS_BUCKETS }),
+  useTime: collector.histogram({ ...METRICS.DB_CLIENT_CONNECTION_USE_TIME, labelKeys: POOL, boundaries: DB_SECONDS_BUCKETS }),
+  createTime: collector.histogram({ ...METRICS.DB_CLIENT_CONNECTION_CREATE_TIME, labelKeys: POOL, boundaries: DB_SECONDS_BUCKETS }),
+  idleMax: collector.upDownCounter({ ...METRICS.DB_CLIENT_CONNECTION_IDLE_MAX, labelKeys: POOL }),
+  idleMin: collector.upDownCounter({ ...METRICS.DB_CLIENT_CONNECTION_IDLE_MIN, labelKeys: POOL }),
 }), { name: PACKAGE_NAME, version: PACKAGE_VERSION });
 
 export type KnexMetrics = ReturnType<typeof knexMetrics>;
@@ -56,7 +63,11 @@ export interface PoolSeries {
   readonly idle: PoolLevel;
   readonly pending: PoolLevel;
   readonly limit: PoolLevel;
+  readonly idleMax: PoolLevel;
+  readonly idleMin: PoolLevel;
   readonly timeouts: CounterSeries;
+  /** Indexed by PoolTiming: one bound series each, so a timing records without allocating. */
+  readonly timings: readonly [HistogramSeries, HistogramSeries, HistogramSeries];
 }
 
 /** Binds the series one knex instance records into; a new collector rebinds them. */
@@ -99,7 +110,10 @@ export class SeriesCache {
       idle: new PoolLevel(metrics.connections.bind({ ...pool, [ATTR.DB_CLIENT_CONNECTION_STATE]: 'idle' })),
       pending: new PoolLevel(metrics.pending.bind(pool)),
       limit: new PoolLevel(metrics.limit.bind(pool)),
+      idleMax: new PoolLevel(metrics.idleMax.bind(pool)),
+      idleMin: new PoolLevel(metrics.idleMin.bind(pool)),
       timeouts: metrics.timeouts.bind(pool),
+      timings: [metrics.waitTime.bind(pool), metrics.useTime.bind(pool), metrics.createTime.bind(pool)] as const,
     };
     this.pool = { metrics, series };
     return series;

@@ -1,4 +1,5 @@
-import type { PoolSnapshot } from './handler.js';
+import type { PoolSnapshot, PoolTiming } from './handler.js';
+import { PoolTimer } from './pool-timing.js';
 import { useWrappedPrototype, type AnyFn } from './prototype-hook.js';
 import { DB_SYSTEM } from './semconv.js';
 
@@ -9,6 +10,7 @@ interface TarnPoolLike {
   numFree(): number;
   numPendingAcquires(): number;
   readonly max?: number;
+  readonly min?: number;
 }
 
 export function isTarnPool(pool: unknown): pool is TarnPoolLike {
@@ -27,6 +29,7 @@ export interface PoolWatch {
   onAcquireFail(error: unknown): void;
   onServerSystem(system: string): void;
   onSample(snapshot: PoolSnapshot): void;
+  onTiming(timing: PoolTiming, seconds: number): void;
 }
 
 export interface PoolWatcher {
@@ -47,8 +50,11 @@ export function watchPool(pool: TarnPoolLike, watch: PoolWatch): PoolWatcher {
   let attached = true;
   const report = (used: number, idle: number, pending: number) => {
     if (!attached) return;
-    watch.onSample({ used, idle, pending, max: typeof pool.max === 'number' ? pool.max : 0 });
+    watch.onSample({ used, idle, pending, max: typeof pool.max === 'number' ? pool.max : 0, min: typeof pool.min === 'number' ? pool.min : 0 });
   };
+  const timer = new PoolTimer((timing, seconds) => {
+    if (attached) watch.onTiming(timing, seconds);
+  });
   const takeSample = () => report(pool.numUsed(), pool.numFree(), pool.numPendingAcquires());
   const sample = () => {
     scheduled = false;
@@ -78,16 +84,29 @@ export function watchPool(pool: TarnPoolLike, watch: PoolWatch): PoolWatcher {
 
   const occupancy = watch.occupancy;
   const listeners: Record<string, (a: unknown, b: unknown) => void> = {
-    ...(occupancy ? { acquireRequest: afterAcquireRequest } : {}),
+    ...(occupancy
+      ? {
+          acquireRequest: (eventId) => {
+            timer.acquireRequested(eventId);
+            afterAcquireRequest();
+          },
+          acquireSuccess: (eventId, connection) => timer.acquired(eventId, connection),
+          createRequest: (eventId) => timer.createRequested(eventId),
+        }
+      : {}),
     acquireFail: (_eventId, error) => {
       watch.onAcquireFail(error);
       if (occupancy) sampleSoon();
     },
     release: (connection) => {
       watch.onRelease(connection);
-      if (occupancy) afterRelease();
+      if (occupancy) {
+        timer.released(connection);
+        afterRelease();
+      }
     },
-    createSuccess: (_eventId, connection) => {
+    createSuccess: (eventId, connection) => {
+      if (occupancy) timer.created(eventId);
       if ((connection as { _isMariaDB?: unknown } | null)?._isMariaDB === true) watch.onServerSystem(DB_SYSTEM.MARIADB);
       // The new connection serves the acquire waiting for it a few promise hops later (rare: once per connection).
       if (occupancy) setImmediate(takeSample);
@@ -133,7 +152,7 @@ function observePool(pool: TarnPoolLike, observer: PoolObserver): () => void {
   };
 }
 
-const POOL_EVENTS = ['acquireRequest', 'acquireFail', 'release', 'createSuccess', 'destroySuccess'];
+const POOL_EVENTS = ['acquireRequest', 'acquireSuccess', 'acquireFail', 'release', 'createRequest', 'createSuccess', 'destroySuccess'];
 
 const POOL_WRAPPERS: Record<string, (original: AnyFn) => AnyFn> = {
   _executeEventHandlers: (original) =>

@@ -6,27 +6,39 @@
 
 export type AnyFn = (...args: unknown[]) => unknown;
 
-const installed = new WeakMap<object, { users: number; restore: () => void }>();
+type Wrappers = Record<string, (original: AnyFn) => AnyFn>;
+interface Installed {
+  users: number;
+  restore: () => void;
+}
+
+// Per prototype, per wrapper set: the same prototype can carry several independent sets.
+const installed = new WeakMap<object, Map<Wrappers, Installed>>();
 
 /**
  * Wraps `names` on `prototype` (first user only) and returns the release of this user; the last
  * release restores the prototype unless something re-wrapped it meanwhile.
  */
-export function useWrappedPrototype(prototype: object, wrappers: Record<string, (original: AnyFn) => AnyFn>): () => void {
-  let entry = installed.get(prototype);
+export function useWrappedPrototype(prototype: object, wrappers: Wrappers): () => void {
+  let sets = installed.get(prototype);
+  if (sets === undefined) {
+    sets = new Map();
+    installed.set(prototype, sets);
+  }
+  let entry = sets.get(wrappers);
   if (entry === undefined) {
     const restores = Object.entries(wrappers).map(([name, wrap]) => replace(prototype, name, wrap));
     entry = { users: 0, restore: () => restores.forEach((restore) => restore()) };
-    installed.set(prototype, entry);
+    sets.set(wrappers, entry);
   }
   entry.users++;
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    const current = installed.get(prototype);
+    const current = installed.get(prototype)?.get(wrappers);
     if (current === undefined || --current.users > 0) return;
-    installed.delete(prototype);
+    installed.get(prototype)?.delete(wrappers);
     current.restore();
   };
 }

@@ -1,8 +1,8 @@
-import { context, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, isSpanContextValid, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { ATTR, ERROR_TYPE_OTHER, SPAN_NAMES, TelemetryBoundary, countDropped, errorType, safeHook } from '@threadline/core';
 import { maskLiterals, type ConnectionFacts } from './attributes.js';
 import { markFailed, responseStatusCode } from './errors.js';
-import type { KnexHandler, PoolSnapshot, QueryEvent } from './handler.js';
+import type { KnexHandler, PoolSnapshot, PoolTiming, QueryEvent } from './handler.js';
 import { SeriesCache } from './metrics.js';
 import { QueryShapes, type QueryShape } from './query-shapes.js';
 import { KNEX_ATTR, TRANSACTION_SPAN_NAME, type TransactionOutcome } from './semconv.js';
@@ -143,12 +143,25 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     tx.span.end();
   }
 
+  traceparent(op: QueryOp): string | undefined {
+    const span = op.span?.spanContext();
+    if (!span || !isSpanContextValid(span)) return undefined;
+    return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
+  }
+
   poolChanged(pool: PoolSnapshot): void {
     const series = this.series.poolSeries(this.facts.poolName);
     series.used.set(pool.used);
     series.idle.set(pool.idle);
     series.pending.set(pool.pending);
     series.limit.set(pool.max);
+    // tarn reaps idle connections down to `min` and lets up to `max` sit idle.
+    series.idleMax.set(pool.max);
+    series.idleMin.set(pool.min);
+  }
+
+  poolTimed(timing: PoolTiming, seconds: number): void {
+    this.series.poolSeries(this.facts.poolName).timings[timing].record(seconds);
   }
 
   serverSystem(system: string): void {

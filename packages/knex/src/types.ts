@@ -40,6 +40,15 @@ export interface KnexInstrumentationConfig extends InstrumentationConfig {
   requestHook?: (span: Span, info: KnexQueryInfo) => void;
   /** Called with the query span before it ends successfully; errors are caught, counted and ignored. */
   responseHook?: (span: Span, info: KnexResponseInfo) => void;
+  /**
+   * Append the query span's W3C traceparent to the SQL sent to the server, as a sqlcommenter
+   * comment (`select 1 /*traceparent='00-…-01'*\/`), so server-side logs and activity views tie
+   * back to the trace. Default false. Never added to statements that already hold a comment, to
+   * several statements, to named (prepared-by-name) pg statements, or to streams and knex's own
+   * BEGIN / COMMIT. Trade-off: every statement text becomes unique, so caches keyed by the text
+   * (client statement caches, poolers' prepared-statement maps, MySQL's old query cache) stop hitting.
+   */
+  sqlCommenter?: boolean;
   /** Record the pool gauges (`db.client.connection.*`). Default true. */
   poolMetrics?: boolean;
   /**

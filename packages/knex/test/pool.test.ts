@@ -28,7 +28,7 @@ describe('pool gauges from tarn events', () => {
   let watcher: PoolWatcher;
   const samples: PoolSnapshot[] = [];
   const last = () => samples[samples.length - 1];
-  const actual = () => ({ used: pool.numUsed(), idle: pool.numFree(), pending: pool.numPendingAcquires(), max: 2 });
+  const actual = () => ({ used: pool.numUsed(), idle: pool.numFree(), pending: pool.numPendingAcquires(), max: 2, min: 0 });
 
   afterEach(async () => {
     watcher.detach();
@@ -45,37 +45,38 @@ describe('pool gauges from tarn events', () => {
       onDestroy: () => undefined,
       onAcquireFail: () => undefined,
       onServerSystem: () => undefined,
+      onTiming: () => undefined,
     });
     await nextTurn();
-    expect(last()).toEqual({ used: 0, idle: 0, pending: 0, max: 2 });
+    expect(last()).toEqual({ used: 0, idle: 0, pending: 0, max: 2, min: 0 });
 
     // New connections: the sample waits until the connection served its acquire.
     const a = await pool.acquire().promise;
     const b = await pool.acquire().promise;
     await nextTurn();
-    expect(last()).toEqual({ used: 2, idle: 0, pending: 0, max: 2 });
+    expect(last()).toEqual({ used: 2, idle: 0, pending: 0, max: 2, min: 0 });
 
     // Pool full: the acquire queues; reported synchronously, at the event.
     const waiting = pool.acquire().promise;
-    expect(last()).toEqual({ used: 2, idle: 0, pending: 1, max: 2 });
+    expect(last()).toEqual({ used: 2, idle: 0, pending: 1, max: 2, min: 0 });
     expect(last()).toEqual(actual());
 
     // A release with a waiter hands the connection over: still two used, nothing pending.
     pool.release(a);
-    expect(last()).toEqual({ used: 2, idle: 0, pending: 0, max: 2 });
+    expect(last()).toEqual({ used: 2, idle: 0, pending: 0, max: 2, min: 0 });
     expect(last()).toEqual(actual());
     const c = await waiting;
 
     // Releases without waiters free connections; an acquire with a free connection takes it at once.
     pool.release(b);
-    expect(last()).toEqual({ used: 1, idle: 1, pending: 0, max: 2 });
+    expect(last()).toEqual({ used: 1, idle: 1, pending: 0, max: 2, min: 0 });
     expect(last()).toEqual(actual());
     const d = pool.acquire().promise;
-    expect(last()).toEqual({ used: 2, idle: 0, pending: 0, max: 2 });
+    expect(last()).toEqual({ used: 2, idle: 0, pending: 0, max: 2, min: 0 });
     expect(last()).toEqual(actual());
     pool.release(await d);
     pool.release(c);
-    expect(last()).toEqual({ used: 0, idle: 2, pending: 0, max: 2 });
+    expect(last()).toEqual({ used: 0, idle: 2, pending: 0, max: 2, min: 0 });
     expect(last()).toEqual(actual());
   });
 
@@ -90,6 +91,7 @@ describe('pool gauges from tarn events', () => {
       onDestroy: () => undefined,
       onAcquireFail: () => undefined,
       onServerSystem: () => undefined,
+      onTiming: () => undefined,
     });
     const a = await pool.acquire().promise;
     pool.release(a);

@@ -12,6 +12,7 @@ export const cdcMetrics = defineMetrics((collector) => ({
   errors: collector.counter({ ...METRICS.CDC_ERRORS, labelKeys: [SLOT, ATTR.ERROR_TYPE] }),
   duration: collector.histogram({ ...METRICS.MESSAGING_PROCESS_DURATION, labelKeys: PROCESS_LABELS, optionalLabelKeys: [ATTR.ERROR_TYPE] }),
   lag: collector.gauge({ ...METRICS.CDC_LAG, labelKeys: [SLOT] }),
+  receiveLag: collector.gauge({ ...METRICS.CDC_RECEIVE_LAG, labelKeys: [SLOT] }),
   lagBytes: collector.gauge({ ...METRICS.CDC_LAG_BYTES, labelKeys: [SLOT] }),
   retainedWal: collector.gauge({ ...METRICS.CDC_RETAINED_WAL, labelKeys: [SLOT] }),
   connected: collector.gauge({ ...METRICS.CDC_CONNECTED, labelKeys: [SLOT] }),
@@ -72,6 +73,10 @@ export class SlotMetrics {
     this.series().lag.set(Math.max(0, seconds));
   }
 
+  receiveLagSeconds(seconds: number): void {
+    this.series().receiveLag.set(Math.max(0, seconds));
+  }
+
   slotState(lagBytes: number, retainedBytes: number): void {
     const s = this.series();
     s.lagBytes.set(lagBytes);
@@ -94,6 +99,7 @@ function bindSlot(metrics: ReturnType<typeof cdcMetrics>, slot: string) {
     metrics,
     duration: metrics.duration.bind(processLabels(slot)),
     lag: metrics.lag.bind(labels),
+    receiveLag: metrics.receiveLag.bind(labels),
     lagBytes: metrics.lagBytes.bind(labels),
     retainedWal: metrics.retainedWal.bind(labels),
     connected: metrics.connected.bind(labels),

@@ -45,10 +45,11 @@ export class CdcTelemetry {
     );
   }
 
-  /** Counts the changes of a transaction as delivered (Debezium TotalNumberOfEventsSeen). */
+  /** Counts the changes of a transaction as delivered (Debezium TotalNumberOfEventsSeen); commit → received lag. */
   delivered(assembled: AssembledTransaction): void {
     if (!this.options.enabled()) return;
     this.boundary.run(() => {
+      this.metrics.receiveLagSeconds((assembled.receivedAt - assembled.transaction.commitTime.getTime()) / 1000);
       for (const change of assembled.transaction.changes) this.metrics.change(qualifiedTable(change), change.op);
     }, undefined);
   }

@@ -21,6 +21,8 @@ export interface AssembledTransaction {
   readonly transaction: CdcTransaction;
   readonly endLsn: bigint;
   readonly carriers: readonly string[];
+  /** Wall-clock ms when the COMMIT arrived from the server (receive lag = this − commit time). */
+  readonly receivedAt: number;
 }
 
 const decoder = new TextDecoder();
@@ -90,7 +92,7 @@ export class TransactionAssembler {
       messages: open.messages,
       attempt: 1,
     };
-    return { transaction, endLsn, carriers: open.carriers };
+    return { transaction, endLsn, carriers: open.carriers, receivedAt: Date.now() };
   }
 }
 

@@ -16,6 +16,10 @@ export interface EmitTraceContextOptions {
 // a standby) costs the carrier, never the app's transaction. Function
 // privileges are checked when a statement is initialised, so a guarding CASE would not help.
 const BODY_TAG = '$threadline_emit$';
+// The handler records a refusal in a transaction-local setting, read back by a SELECT in the same
+// simple query, so a refusal is counted instead of silent and still costs one round trip.
+const REFUSED_SETTING = 'threadline.emit_refused';
+const REFUSED_COLUMN = 'threadline_emit_refused';
 
 /** Dollar-quotes `text` with a tag that cannot occur in it (no escaping rules involved). */
 function dollarQuote(text: string): string {
@@ -26,15 +30,26 @@ function dollarQuote(text: string): string {
 }
 
 function emitSql(prefix: string, content: string): string {
-  return `DO ${BODY_TAG} BEGIN PERFORM pg_logical_emit_message(true, ${dollarQuote(prefix)}, ${dollarQuote(content)}); EXCEPTION WHEN OTHERS THEN NULL; END ${BODY_TAG}`;
+  return (
+    `DO ${BODY_TAG} BEGIN PERFORM set_config('${REFUSED_SETTING}', '0', true); ` +
+    `PERFORM pg_logical_emit_message(true, ${dollarQuote(prefix)}, ${dollarQuote(content)}); ` +
+    `EXCEPTION WHEN OTHERS THEN PERFORM set_config('${REFUSED_SETTING}', '1', true); END ${BODY_TAG}; ` +
+    `SELECT current_setting('${REFUSED_SETTING}', true) AS ${REFUSED_COLUMN}`
+  );
+}
+
+/** pg answers a two-statement query with one result per statement; knex's raw passes that through. */
+function refused(result: unknown): boolean {
+  const results = Array.isArray(result) ? result : [result];
+  return results.some((r) => (r as { rows?: Array<Record<string, unknown>> } | null)?.rows?.[0]?.[REFUSED_COLUMN] === '1');
 }
 
 /**
  * Writes the active trace context into the WAL of the current transaction, where the CDC
  * consumer's span for that transaction picks it up. Call it inside the writing transaction.
- * Resolves true when the statement ran (a refusal inside it is swallowed by the database: the
- * carrier is then missing, the transaction unaffected); false, never a rejection, when there was
- * no trace to carry or the call failed (counted as dropped telemetry).
+ * Resolves true when the message was written; false, never a rejection, when there was no trace
+ * to carry, the database refused the message (EXECUTE revoked, a read-only transaction, a standby:
+ * counted as `cdc_emit_refused`, the transaction unaffected) or the call failed (`cdc_emit_error`).
  */
 export async function emitTraceContext(client: TraceWriterClient, options: EmitTraceContextOptions = {}): Promise<boolean> {
   const ctx = options.context ?? otelContext.active();
@@ -50,9 +65,10 @@ export async function emitTraceContext(client: TraceWriterClient, options: EmitT
   const sql = emitSql(prefix, content);
   try {
     // No bindings: knex would read a `?` inside the carrier as a placeholder.
-    if ('raw' in client && typeof client.raw === 'function') await client.raw(sql);
-    else await (client as { query(text: string): Promise<unknown> }).query(sql);
-    return true;
+    const result = 'raw' in client && typeof client.raw === 'function' ? await client.raw(sql) : await (client as { query(text: string): Promise<unknown> }).query(sql);
+    if (!refused(result)) return true;
+    countDropped('cdc_emit_refused');
+    return false;
   } catch {
     countDropped('cdc_emit_error');
     return false;

@@ -85,6 +85,29 @@ describeWithCluster('pg-cdc spans and metrics', () => {
     expect((await harness.metricPoint(METRICS.CDC_CONNECTED.name, slotLabel)).value).toBe(0);
   });
 
+  it('reports lag by stage: receive lag (commit → received) stays small while a slow handler grows the handler lag', async () => {
+    let done = false;
+    consumer = createCdcConsumer({
+      connection: connectionOf(info!),
+      slot: fixture.slot,
+      publications: [fixture.publication],
+      handler: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1200));
+        done = true;
+      },
+    });
+    await consumer.start();
+    await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES (1)`);
+    await eventually(() => done, 'the slow handler');
+    const slotLabel = { [ATTR.CDC_SLOT]: fixture.slot };
+    await eventually(async () => (await harness.findMetricPoint(METRICS.CDC_LAG.name, slotLabel)) !== undefined, 'the handler lag');
+    const handlerLag = (await harness.metricPoint<number>(METRICS.CDC_LAG.name, slotLabel)).value;
+    const receiveLag = (await harness.metricPoint<number>(METRICS.CDC_RECEIVE_LAG.name, slotLabel)).value;
+    expect(handlerLag).toBeGreaterThanOrEqual(1.1);
+    expect(receiveLag).toBeGreaterThanOrEqual(0);
+    expect(receiveLag).toBeLessThan(handlerLag - 1);
+  });
+
   it('continues the writer trace through a knex transaction: root span → SQL write → CDC span', async () => {
     const db = knex({ client: 'pg', connection: info!.url });
     consumer = createCdcConsumer({ connection: connectionOf(info!), slot: fixture.slot, publications: [fixture.publication], handler: () => undefined });
@@ -232,11 +255,11 @@ describeWithCluster('pg-cdc spans and metrics', () => {
     try {
       await tracer.startActiveSpan('unprivileged', async (span) => {
         await client.query('BEGIN');
-        await emitTraceContext(client);
+        expect(await emitTraceContext(client)).toBe(false);
         await client.query(`INSERT INTO ${table} (id) VALUES (5)`);
         await client.query('COMMIT');
         await client.query('BEGIN READ ONLY');
-        await emitTraceContext(client);
+        expect(await emitTraceContext(client)).toBe(false);
         expect((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows).toEqual([{ n: 1 }]);
         await client.query('COMMIT');
         span.end();
@@ -248,6 +271,8 @@ describeWithCluster('pg-cdc spans and metrics', () => {
       await admin.query(`DROP ROLE ${role}`);
     }
     expect((await admin.query(`SELECT id FROM ${table}`)).rows).toEqual([{ id: 5 }]);
+    // Both refusals are counted, not silent.
+    expect((await harness.metricPoint(METRICS.TELEMETRY_DROPPED.name, { 'threadline.telemetry.drop_reason': 'cdc_emit_refused' })).value).toBe(2);
 
     const broken = { query: () => Promise.reject(new Error('connection reset')) };
     await tracer.startActiveSpan('broken', async (span) => {

@@ -1,20 +1,33 @@
-import { SpanKind } from '@opentelemetry/api';
+import { isSpanContextValid, SpanKind, trace } from '@opentelemetry/api';
 import type { Context as ActivityContext } from '@temporalio/activity';
-import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptors, Next } from '@temporalio/worker';
+import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptors, ActivityOutboundCallsInterceptor, GetLogAttributesInput, Next } from '@temporalio/worker';
 import { ATTR, countDropped, recordSpanError, RESULT, runOperation, type Operation, type RecordErrorOptions } from '@threadline/core';
 import { failureType, isBenign } from './failure.js';
 import { contextFromHeaders } from './header.js';
 import type { TemporalInstrumentation } from './instrumentation.js';
 import { temporalMetrics } from './metrics.js';
-import { SPAN_PREFIX, TEMPORAL_ATTR, spanName } from './semconv.js';
+import { logCorrelation, SPAN_PREFIX, TEMPORAL_ATTR, spanName } from './semconv.js';
 
 /**
  * RunActivity: a SERVER span, child of the StartActivity span in the `_tracer-data` header, active
  * while the activity body runs so its fetch / SQL / queue calls nest under it.
  */
 export function activityInterceptorsFactory(instrumentation: TemporalInstrumentation): (ctx: ActivityContext) => ActivityInterceptors {
-  return (ctx) => ({ inbound: new TracingActivityInbound(instrumentation, ctx) });
+  return (ctx) => ({ inbound: new TracingActivityInbound(instrumentation, ctx), outbound: LOG_CORRELATION });
 }
+
+/** Activity logger records carry the ids of the active span (RunActivity or the user's own). */
+const LOG_CORRELATION: ActivityOutboundCallsInterceptor = {
+  getLogAttributes(input: GetLogAttributesInput, next: Next<ActivityOutboundCallsInterceptor, 'getLogAttributes'>): Record<string, unknown> {
+    const attributes = next(input);
+    try {
+      const span = trace.getActiveSpan()?.spanContext();
+      return span && isSpanContextValid(span) ? { ...attributes, ...logCorrelation(span.traceId, span.spanId, span.traceFlags) } : attributes;
+    } catch {
+      return attributes;
+    }
+  },
+};
 
 class TracingActivityInbound implements ActivityInboundCallsInterceptor {
   constructor(

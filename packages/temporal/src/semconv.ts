@@ -62,3 +62,13 @@ export const TEMPORAL_METRICS = {
 
 /** OTel SpanKind values, spelled out so the sandbox needs no @opentelemetry/api. */
 export const KIND = { INTERNAL: 0, SERVER: 1, CLIENT: 2 } as const;
+
+/**
+ * Log-record fields tying a log line to its span, as the OTel spec names them for non-OTLP log
+ * formats ("Trace Context in Non-OTLP Log Formats"): trace_id, span_id, trace_flags.
+ */
+export const LOG_FIELD = { TRACE_ID: 'trace_id', SPAN_ID: 'span_id', TRACE_FLAGS: 'trace_flags' } as const;
+
+export function logCorrelation(traceId: string, spanId: string, traceFlags: number): Record<string, string> {
+  return { [LOG_FIELD.TRACE_ID]: traceId, [LOG_FIELD.SPAN_ID]: spanId, [LOG_FIELD.TRACE_FLAGS]: (traceFlags & 0xff).toString(16).padStart(2, '0') };
+}

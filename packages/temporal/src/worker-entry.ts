@@ -3,5 +3,6 @@
 export { createWorkerTelemetry, type WorkerTelemetry } from './worker.js';
 export { installTemporalMetricsBridge, type TemporalMetricsBridge } from './metrics-bridge.js';
 export { TemporalInstrumentation } from './instrumentation.js';
-export type { WorkerTelemetryOptions } from './types.js';
+export { TemporalPlugin } from './plugin.js';
+export type { TemporalPluginOptions, WorkerTelemetryOptions } from './types.js';
 export type { MetricsBridgeOptions } from './worker-types.js';

@@ -18,8 +18,11 @@ export interface WorkerTelemetry {
  * (bundled into the sandbox) and the sink that turns sandbox spans into real spans.
  */
 export function createWorkerTelemetry(options: WorkerTelemetryOptions | TemporalInstrumentation = {}): WorkerTelemetry {
-  const instrumentation = instrumentationFrom(options);
-  const workerOptions: WorkerTelemetryOptions = options instanceof TemporalInstrumentation ? {} : options;
+  return workerTelemetryFor(instrumentationFrom(options), options instanceof TemporalInstrumentation ? {} : options);
+}
+
+/** createWorkerTelemetry with the instrumentation given apart (the plugin shares one with its client side). */
+export function workerTelemetryFor(instrumentation: TemporalInstrumentation, workerOptions: WorkerTelemetryOptions): WorkerTelemetry {
   if (workerOptions.exportDuringReplay !== undefined && typeof workerOptions.exportDuringReplay !== 'boolean') {
     throw new TypeError(`@threadline/temporal: "exportDuringReplay" must be a boolean, got ${typeof workerOptions.exportDuringReplay}`);
   }

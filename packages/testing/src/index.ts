@@ -2,7 +2,18 @@ export { setupTelemetry, type HarnessOptions, type TelemetryHarness } from './ha
 export { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace } from './assertions.js';
 export { runApp, type AppRun, type RunAppOptions } from './esm.js';
 export { describeWithServices, isPortOpen, requireService, SERVICES, uniqueName, waitForPort, type ServiceSpec } from './services.js';
-export { findPostgresBin, freePort, startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateService } from './private-services.js';
+export {
+  findPostgresBin,
+  freePort,
+  startPrivatePostgres,
+  startPrivateRedis,
+  startPrivateTemporal,
+  temporalAvailable,
+  temporalBinary,
+  type PrivatePostgres,
+  type PrivateService,
+  type PrivateTemporal,
+} from './private-services.js';
 export type { ReadableSpan } from '@opentelemetry/sdk-trace';
 export type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedMetricPoint, type ReceivedSpan, type ReceivedSpanKind } from './otlp-receiver.js';

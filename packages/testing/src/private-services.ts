@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForPort } from './services.js';
 
@@ -91,6 +91,77 @@ export async function startPrivateRedis(): Promise<PrivateService> {
   child.once('error', () => undefined);
   await waitForPort('127.0.0.1', port, 10_000, child);
   return { host: '127.0.0.1', port, stop: () => stopChild(child, 'SIGTERM'), kill: () => stopChild(child, 'SIGKILL') };
+}
+
+export interface PrivateTemporal extends PrivateService {
+  /** `127.0.0.1:<port>`, for NativeConnection / Connection `address`. */
+  readonly address: string;
+  readonly namespace: 'default';
+}
+
+const BUILD_HINT = 'build it with `bash scripts/e2e-build.sh`';
+
+/** The Temporal CLI binary: THREADLINE_TEMPORAL_BIN, else the one scripts/e2e-build.sh builds. */
+export function temporalBinary(): string {
+  return process.env.THREADLINE_TEMPORAL_BIN || join(homedir(), '.cache', 'threadline', 'e2e', 'temporal-v1.5.1', 'temporal');
+}
+
+/**
+ * Whether a private Temporal dev server can start here. With CI=true a missing binary throws (a
+ * missing service is a failure); elsewhere it warns once and the caller skips.
+ */
+export function temporalAvailable(): boolean {
+  const bin = temporalBinary();
+  if (existsSync(bin)) return true;
+  const message = `Temporal CLI not found at ${bin}: ${BUILD_HINT}, or set THREADLINE_TEMPORAL_BIN`;
+  if (process.env.CI === 'true') throw new Error(`${message} (CI=true, where a missing service fails the run)`);
+  console.warn(`[threadline/testing] ${message}; the suites that need it are skipped`);
+  return false;
+}
+
+/**
+ * Starts a throwaway `temporal server start-dev` (headless, SQLite in a temp dir, free ports for
+ * gRPC; HTTP and metrics pick their own) and waits until the cluster reports healthy.
+ */
+export async function startPrivateTemporal(timeoutMs = 60_000): Promise<PrivateTemporal> {
+  const bin = temporalBinary();
+  if (!existsSync(bin)) throw new Error(`Temporal CLI not found at ${bin}: ${BUILD_HINT}`);
+  const dir = mkdtempSync(join(tmpdir(), 'threadline-temporal-'));
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', join(dir, 't.sqlite'), '--log-level', 'warn'];
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (stderr.length < 8192) stderr += chunk.toString();
+  });
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    await waitHealthy(bin, address, child, timeoutMs);
+  } catch (error) {
+    await stopChild(child, 'SIGKILL');
+    cleanup();
+    throw new Error(`${(error as Error).message}\n${stderr}`);
+  }
+  return {
+    host: '127.0.0.1',
+    port,
+    address,
+    namespace: 'default',
+    stop: () => stopChild(child, 'SIGTERM').then(cleanup),
+    kill: () => stopChild(child, 'SIGKILL').then(cleanup),
+  };
+}
+
+async function waitHealthy(bin: string, address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode}`);
+    const health = spawnSync(bin, ['operator', 'cluster', 'health', '--address', address], { encoding: 'utf8', timeout: 5_000 });
+    if (health.status === 0 && /SERVING/.test(health.stdout)) return;
+    if (Date.now() > deadline) throw new Error(`temporal server on ${address} not healthy within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {

@@ -2,6 +2,7 @@ import {
   workflowInfo,
   type ActivityInput,
   type ContinueAsNewInput,
+  type GetLogAttributesInput,
   type LocalActivityInput,
   type Next,
   type QueryInput,
@@ -14,7 +15,7 @@ import {
   type WorkflowInternalsInterceptor,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
-import { KIND, SPAN_PREFIX, TEMPORAL_ATTR, spanName } from '../semconv.js';
+import { KIND, logCorrelation, SPAN_PREFIX, TEMPORAL_ATTR, spanName } from '../semconv.js';
 import { traced, withHeader } from './traced.js';
 import type { SandboxSpan, WorkflowTracer } from './tracer.js';
 
@@ -109,6 +110,17 @@ export class TracingOutbound implements WorkflowOutboundCallsInterceptor {
       },
       (span) => next({ ...input, headers: withHeader(t, input.headers, span) }),
     );
+  }
+
+  /** Workflow logger records carry the ids of the span the code runs under (log correlation). */
+  getLogAttributes(input: GetLogAttributesInput, next: Next<WorkflowOutboundCallsInterceptor, 'getLogAttributes'>): Record<string, unknown> {
+    const attributes = next(input);
+    try {
+      const ref = this.tracer.active();
+      return ref ? { ...attributes, ...logCorrelation(ref.traceId, ref.spanId, ref.traceFlags) } : attributes;
+    } catch {
+      return attributes;
+    }
   }
 
   private activity(type: string, local: boolean, call: (span: SandboxSpan | undefined) => Promise<unknown>): Promise<unknown> {

@@ -17,6 +17,8 @@ const MAX_HEADER_BYTES = 16384;
 /** One span inside the sandbox; ends once, then goes to the worker through the sink. */
 export class SandboxSpan {
   readonly ref: ParentRef;
+  /** Started by a query handler (or inside one): ids come from the query stream, absent from history. */
+  readonly query: boolean;
   private ended = false;
 
   constructor(
@@ -27,7 +29,9 @@ export class SandboxSpan {
     readonly attributes: Attributes,
     readonly startTime: number,
     ids: { traceId: string; spanId: string },
+    query = false,
   ) {
+    this.query = query;
     this.ref = {
       traceId: ids.traceId,
       spanId: ids.spanId,
@@ -76,7 +80,12 @@ export class WorkflowTracer {
     const stream = forQuery ? QUERY_STREAM : HISTORY_STREAM;
     const traceId = parent?.traceId ?? this.randomHex(stream, 16);
     // Date.now() is the workflow clock here: identical on every replay.
-    return new SandboxSpan(this, name, kind, parent, attributes, Date.now(), { traceId, spanId: this.randomHex(stream, 8) });
+    return new SandboxSpan(this, name, kind, parent, attributes, Date.now(), { traceId, spanId: this.randomHex(stream, 8) }, forQuery);
+  }
+
+  /** Whether code runs inside a query handler's span, whose ids must not draw from the history stream. */
+  inQuery(): boolean {
+    return this.als.getStore()?.query === true;
   }
 
   run<T>(span: SandboxSpan, fn: () => T): T {

@@ -32,15 +32,18 @@ export const BULLMQ_NAMES: PackageNames = {
     { ...METRICS.MESSAGING_SETTLED_MESSAGES, attributes: [...base, required(ATTR.RESULT), failed, jobNameLabel] },
     { ...METRICS.MESSAGING_PROCESS_IN_FLIGHT, attributes: [...base, jobNameLabel] },
     { ...METRICS.MESSAGING_QUEUE_WAIT, attributes: [...base, jobNameLabel] },
+    { ...METRICS.BULLMQ_QUEUE_JOBS, attributes: [required(ATTR.MESSAGING_SYSTEM), required(ATTR.MESSAGING_DESTINATION_NAME), required('threadline.bullmq.job.state')] },
+    { ...METRICS.BULLMQ_QUEUE_OLDEST_WAITING_AGE, attributes: [required(ATTR.MESSAGING_SYSTEM), required(ATTR.MESSAGING_DESTINATION_NAME)] },
   ],
   events: [
     EXCEPTION_EVENT,
     { name: 'threadline.bullmq.job.stalled', description: 'On the first attempt after the job stalled', attributes: [required('threadline.bullmq.job.stalled_count')] },
   ],
-  customValues: { [ATTR.MESSAGING_SYSTEM]: ['bullmq'] },
+  customValues: { [ATTR.MESSAGING_SYSTEM]: ['bullmq'], 'threadline.bullmq.job.state': ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] },
   deviations: [
     '`messaging.system.name` is `bullmq`: semconv lists no value for BullMQ (the attribute is an open enum).',
     '`server.address` / `server.port` are not set: BullMQ\'s telemetry interface does not expose the Redis connection.',
+    'Queue depth (`threadline.bullmq.queue.*`) is threadline-owned: semconv has no backlog metric yet (its `messaging.consumer.lag` proposal is open).',
     'The `process` span is a child of the producer span by default (semconv allows this for single messages); `consumerContext: \'link\'` gives the semconv default.',
   ],
 };

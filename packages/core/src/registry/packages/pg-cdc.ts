@@ -34,6 +34,7 @@ export const PG_CDC_NAMES: PackageNames = {
     { ...METRICS.CDC_ERRORS, attributes: [SLOT, required(ATTR.ERROR_TYPE)] },
     { ...METRICS.CDC_TRANSACTIONS, attributes: [SLOT, required(ATTR.RESULT)] },
     { ...METRICS.CDC_LAG, attributes: [SLOT] },
+    { ...METRICS.CDC_RECEIVE_LAG, attributes: [SLOT] },
     { ...METRICS.CDC_LAG_BYTES, attributes: [SLOT] },
     { ...METRICS.CDC_RETAINED_WAL, attributes: [SLOT] },
     { ...METRICS.CDC_CONNECTED, attributes: [SLOT] },

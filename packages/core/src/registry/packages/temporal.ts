@@ -37,7 +37,11 @@ const TYPE = (name: string) => required(T + name);
 export const TEMPORAL_NAMES: PackageNames = {
   package: '@threadline/temporal',
   scopes: ['@threadline/temporal'],
-  spans: SPANS.map(([prefix, kind, description]) => ({ pattern: `${prefix}:{type}`, kind, description, attributes: spanAttributes })),
+  spans: [
+    ...SPANS.map(([prefix, kind, description]) => ({ pattern: `${prefix}:{type}`, kind, description, attributes: spanAttributes })),
+    // The user names these and sets their attributes, like core's traced().
+    { pattern: '{name}', kind: 'INTERNAL', description: 'A `withSpan(name, fn)` step in workflow code (`@threadline/temporal/workflow`)', attributes: [conditional(ATTR.ERROR_TYPE, 'if the step threw')], callerAttributes: true },
+  ],
   metrics: [
     { name: 'threadline.temporal.workflow.runs', unit: '{run}', instrument: 'counter', description: 'Workflow executions finished on this worker, by workflow type and result', attributes: [TYPE('workflow.type'), required(ATTR.RESULT), conditional(ATTR.ERROR_TYPE, 'if the run failed')] },
     { name: 'threadline.temporal.workflow.run.duration', unit: 's', instrument: 'histogram', description: 'Workflow execution time in workflow time (first task to completion), by workflow type', attributes: [TYPE('workflow.type')] },
