@@ -1,5 +1,6 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonLogsSerializer, JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ export interface FileExporterOptions {
 
 export const TRACES_FILE = 'traces.jsonl';
 export const METRICS_FILE = 'metrics.jsonl';
+export const LOGS_FILE = 'logs.jsonl';
 
 const decoder = new TextDecoder();
 
@@ -70,6 +72,27 @@ export class FileMetricExporter implements PushMetricExporter {
 
   selectAggregationTemporality(): AggregationTemporality {
     return AggregationTemporality.CUMULATIVE;
+  }
+
+  forceFlush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.writer.close();
+  }
+}
+
+/** Log records as `LogsData` JSON lines in `<directory>/logs.jsonl`, rotated by size. */
+export class FileLogExporter implements LogRecordExporter {
+  private readonly writer: RotatingFileWriter;
+
+  constructor(options: FileExporterOptions) {
+    this.writer = new RotatingFileWriter({ ...options, path: join(options.directory, LOGS_FILE) });
+  }
+
+  export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    writeLine(this.writer, serialize(JsonLogsSerializer, records), resultCallback);
   }
 
   forceFlush(): Promise<void> {
