@@ -29,7 +29,7 @@ async function exportThreeBatches(options: TelemetryOptions): Promise<TelemetryH
   return handle;
 }
 
-const dropped = (h: TelemetryHandle) => findPoint(h.collector, 'threadline.telemetry.dropped', { reason: 'span_export_failed' })?.value;
+const dropped = (h: TelemetryHandle) => findPoint(h.collector, 'threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'span_export_failed' })?.value;
 
 describe('export failures warn once at the default log level, naming what to change', () => {
   it('file exporter directory that cannot be written', async () => {

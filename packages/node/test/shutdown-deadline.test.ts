@@ -41,7 +41,7 @@ it('with the OTLP endpoint refusing connections, shutdown() resolves by its dead
     expect(took).toBeGreaterThanOrEqual(790);
     expect(took).toBeLessThan(2000);
     expect(report).toEqual({ timedOut: true, unsentSpans: 25 });
-    expect(findPoint(handle.collector, 'threadline.telemetry.dropped', { reason: 'shutdown_timeout' })?.value).toBe(25);
+    expect(findPoint(handle.collector, 'threadline.telemetry.dropped', { 'threadline.telemetry.drop_reason': 'shutdown_timeout' })?.value).toBe(25);
     await nextWarnings();
     const shutdownWarnings = capture.warnings.filter((w) => w.code === 'THREADLINE_SHUTDOWN_TIMEOUT');
     expect(shutdownWarnings).toHaveLength(1);

@@ -54,7 +54,7 @@ describe('privacy scan', () => {
   });
 
   it('finds a marker in a metric label', async () => {
-    harness.collector.counter({ name: 'privacy.test.count', unit: '{call}', labelKeys: ['kv.namespace'] }).bind({ 'kv.namespace': MARKER }).add(1);
+    harness.collector.counter({ name: 'test.privacy.count', unit: '{call}', labelKeys: ['kv.namespace'] }).bind({ 'kv.namespace': MARKER }).add(1);
     await expect(expectNoMarkers(harness, [MARKER])).rejects.toThrow(/metrics\[0\]\.points\[0\]\["kv\.namespace"\]/);
   });
 

@@ -1,4 +1,4 @@
-import { isWrapped, type InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import type { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
 import { OtelLogsTransport } from './winston-transport.js';
 
@@ -10,9 +10,12 @@ interface LoggerModule {
   prototype: { configure: Configure };
 }
 
+/** Our `configure` wrappers → what they wrap, so unpatching restores exactly the contrib's patch. */
+const wrapped = new WeakMap<Configure, Configure>();
+
 /** Every `configure` (which `createLogger` calls too) gets our transport beside the app's own. */
 function withLogsTransport(original: Configure): Configure {
-  return function configure(this: unknown, options?: WinstonOptions, ...rest: unknown[]) {
+  const configure = function configure(this: unknown, options?: WinstonOptions, ...rest: unknown[]) {
     if (options && typeof options === 'object') {
       const given = options.transports;
       const transports = Array.isArray(given) ? [...(given as unknown[])] : given ? [given] : [];
@@ -20,6 +23,8 @@ function withLogsTransport(original: Configure): Configure {
     }
     return original.call(this, options, ...rest);
   };
+  wrapped.set(configure, original);
+  return configure;
 }
 
 /**
@@ -38,13 +43,15 @@ export class WinstonLogsInstrumentation extends WinstonInstrumentation {
     for (const file of winston3?.files ?? []) {
       const patch = file.patch;
       const unpatch = file.unpatch;
+      // Plain assignment, not shimmer: the contrib patch unwraps `configure` itself and would meet our wrapper.
       file.patch = (exports: LoggerModule, version?: string) => {
         const patched = patch(exports, version) as LoggerModule;
-        this._wrap(patched.prototype, 'configure', withLogsTransport);
+        patched.prototype.configure = withLogsTransport(patched.prototype.configure);
         return patched;
       };
       file.unpatch = (exports?: LoggerModule, version?: string) => {
-        if (exports && isWrapped(exports.prototype.configure)) this._unwrap(exports.prototype, 'configure');
+        const inner = exports && wrapped.get(exports.prototype.configure);
+        if (exports && inner) exports.prototype.configure = inner;
         unpatch(exports, version);
       };
     }
