@@ -12,6 +12,7 @@ export {
   type UpDownCounter,
 } from './collector/instrument.js';
 export { CounterSeries, GaugeSeries, HistogramSeries, UpDownCounterSeries, type AnySeries, type LabelValues } from './collector/series.js';
+export type { Exemplar } from './collector/exemplars.js';
 export { NOOP_COLLECTOR } from './collector/noop.js';
 export { defineMetrics, getCollector, setCollector } from './collector/global.js';
 export { createOtelMetricProducer, type CollectorMetricProducer } from './collector/otel-producer.js';

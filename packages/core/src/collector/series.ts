@@ -3,6 +3,8 @@
  * object: no allocation, no hashing, no lookup.
  */
 
+import { ExemplarSlots, type Exemplar } from './exemplars.js';
+
 export type LabelValues = Readonly<Record<string, string>>;
 
 abstract class SeriesBase {
@@ -44,14 +46,22 @@ export class HistogramSeries extends SeriesBase {
   count = 0;
   min = Infinity;
   max = -Infinity;
+  private readonly exemplarSlots: ExemplarSlots | undefined;
 
   constructor(
     labels: LabelValues,
     startTimeMs: number,
     readonly boundaries: readonly number[],
+    exemplars = true,
   ) {
     super(labels, startTimeMs);
     this.counts = new Float64Array(boundaries.length + 1);
+    this.exemplarSlots = exemplars ? new ExemplarSlots(boundaries.length + 1) : undefined;
+  }
+
+  /** The latest exemplar per bucket (values recorded while a sampled span was active). */
+  exemplars(): Exemplar[] {
+    return this.exemplarSlots?.list() ?? [];
   }
 
   record(value: number): void {
@@ -65,6 +75,7 @@ export class HistogramSeries extends SeriesBase {
     this.count++;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
+    this.exemplarSlots?.offer(bucket, value);
   }
 }
 

@@ -1,0 +1,57 @@
+import { TraceFlags, trace } from '@opentelemetry/api';
+
+/** The latest value recorded into one histogram bucket while a sampled span was active. */
+export interface Exemplar {
+  /** Index of the bucket (0 … boundaries.length; the last is +Inf). */
+  readonly bucket: number;
+  readonly value: number;
+  /** Wall-clock milliseconds. */
+  readonly timeMs: number;
+  readonly traceId: string;
+  readonly spanId: string;
+}
+
+/**
+ * One exemplar slot per bucket, overwritten by the next sampled record: bounded by the bucket
+ * count. The slots are allocated on the first sampled record, so a series that never sees a
+ * sampled span costs nothing, and writing a slot stores numbers and existing id strings only.
+ */
+export class ExemplarSlots {
+  private values: Float64Array | undefined;
+  private times: Float64Array | undefined;
+  private traceIds: (string | undefined)[] = [];
+  private spanIds: (string | undefined)[] = [];
+
+  constructor(private readonly buckets: number) {}
+
+  /** Keeps `value` as the bucket's exemplar when the active span is sampled; otherwise does nothing. */
+  offer(bucket: number, value: number): void {
+    const span = trace.getActiveSpan();
+    if (span === undefined) return;
+    const context = span.spanContext();
+    if ((context.traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.values === undefined) {
+      this.values = new Float64Array(this.buckets);
+      this.times = new Float64Array(this.buckets);
+      this.traceIds = new Array<string | undefined>(this.buckets).fill(undefined);
+      this.spanIds = new Array<string | undefined>(this.buckets).fill(undefined);
+    }
+    this.values[bucket] = value;
+    (this.times as Float64Array)[bucket] = Date.now();
+    this.traceIds[bucket] = context.traceId;
+    this.spanIds[bucket] = context.spanId;
+  }
+
+  /** The kept exemplars, lowest bucket first (a copy: read at export time, not on the hot path). */
+  list(): Exemplar[] {
+    const out: Exemplar[] = [];
+    if (this.values === undefined) return out;
+    for (let bucket = 0; bucket < this.buckets; bucket++) {
+      const traceId = this.traceIds[bucket];
+      const spanId = this.spanIds[bucket];
+      if (traceId === undefined || spanId === undefined) continue;
+      out.push({ bucket, value: this.values[bucket] as number, timeMs: (this.times as Float64Array)[bucket] as number, traceId, spanId });
+    }
+    return out;
+  }
+}
