@@ -68,7 +68,8 @@ describe('histogram exemplars', () => {
     const series = collector.histogram(spec).bind({ 'test.op': 'get' });
     collector.counter({ name: 'test.exemplar.calls', unit: '{call}', labelKeys: [] }).bind({}).add(2);
     const ids = inSpan('op', (ids) => (series.record(0.2), ids));
-    const openMetrics = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+    const openMetrics = new Registry();
+    openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as never);
     const text = new Registry();
     registerPromClientSink(collector, openMetrics);
     registerPromClientSink(collector, text);
