@@ -89,24 +89,32 @@ function family(metric: MetricData): { name: string; type: string; samples: stri
 /**
  * The OpenMetrics text of one collection, with the collector's exemplars on their bucket lines.
  * Names and labels (scope labels, `target_info`) are the ones the OTel Prometheus exporter writes,
- * so a scraper switching format sees the same series; a family name seen twice keeps the first.
+ * so a scraper switching format sees the same series; same-named metrics of several scopes share one family.
  */
 export function serializeOpenMetrics(resourceMetrics: ResourceMetrics): string {
   scopeLabels = {};
-  const lines = ['# TYPE target_info gauge', `target_info${labels(resourceMetrics.resource.attributes)} 1`];
-  const seen = new Set<string>(['target_info']);
+  const families = new Map<string, { type: string; help: string; samples: string[] }>();
+  families.set('target_info', { type: 'gauge', help: '', samples: [`target_info${labels(resourceMetrics.resource.attributes)} 1`] });
   for (const scope of resourceMetrics.scopeMetrics) {
     scopeLabels = { otel_scope_name: scope.scope.name, ...(scope.scope.version ? { otel_scope_version: scope.scope.version } : {}) };
     for (const metric of scope.metrics) {
       const f = family(metric);
-      if (!f || seen.has(f.name) || f.samples.length === 0) continue;
-      seen.add(f.name);
-      lines.push(`# TYPE ${f.name} ${f.type}`);
-      if (metric.descriptor.description) lines.push(`# HELP ${f.name} ${metric.descriptor.description.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
-      lines.push(...f.samples);
+      if (!f) continue;
+      // One family per name: scopes that share a name (the http instrumentation and @threadline/fetch) are told apart by their scope labels.
+      const existing = families.get(f.name);
+      if (existing && existing.type !== f.type) continue;
+      if (existing) existing.samples.push(...f.samples);
+      else families.set(f.name, { type: f.type, help: metric.descriptor.description, samples: f.samples });
     }
   }
   scopeLabels = {};
+  const lines: string[] = [];
+  for (const [name, f] of families) {
+    if (f.samples.length === 0) continue;
+    lines.push(`# TYPE ${name} ${f.type}`);
+    if (f.help) lines.push(`# HELP ${name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
+    lines.push(...f.samples);
+  }
   lines.push('# EOF');
   return `${lines.join('\n')}\n`;
 }

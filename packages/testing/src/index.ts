@@ -3,6 +3,7 @@ export { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace } from './as
 export { runApp, type AppRun, type RunAppOptions } from './esm.js';
 export { describeWithServices, isPortOpen, requireService, SERVICES, uniqueName, waitForPort, type ServiceSpec } from './services.js';
 export { findPostgresBin, freePort, startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateService } from './private-services.js';
+export { findPrometheusBin, startPrivatePrometheus, type PrivatePrometheus } from './prometheus.js';
 export type { ReadableSpan } from '@opentelemetry/sdk-trace';
 export type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedLogRecord, type ReceivedMetricPoint, type ReceivedSpan, type ReceivedSpanKind } from './otlp-receiver.js';

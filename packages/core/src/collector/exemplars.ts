@@ -1,4 +1,4 @@
-import { TraceFlags, trace } from '@opentelemetry/api';
+import { TraceFlags, trace, type Span } from '@opentelemetry/api';
 
 /** The latest value recorded into one histogram bucket while a sampled span was active. */
 export interface Exemplar {
@@ -24,9 +24,8 @@ export class ExemplarSlots {
 
   constructor(private readonly buckets: number) {}
 
-  /** Keeps `value` as the bucket's exemplar when the active span is sampled; otherwise does nothing. */
-  offer(bucket: number, value: number): void {
-    const span = trace.getActiveSpan();
+  /** Keeps `value` as the bucket's exemplar when `span` (default: the active span) is sampled; otherwise does nothing. */
+  offer(bucket: number, value: number, span: Pick<Span, 'spanContext'> | undefined = trace.getActiveSpan()): void {
     if (span === undefined) return;
     const context = span.spanContext();
     if ((context.traceFlags & TraceFlags.SAMPLED) === 0) return;

@@ -3,6 +3,7 @@
  * object: no allocation, no hashing, no lookup.
  */
 
+import type { Span } from '@opentelemetry/api';
 import { ExemplarSlots, type Exemplar } from './exemplars.js';
 
 export type LabelValues = Readonly<Record<string, string>>;
@@ -64,7 +65,11 @@ export class HistogramSeries extends SeriesBase {
     return this.exemplarSlots?.list() ?? [];
   }
 
-  record(value: number): void {
+  /**
+   * Counts `value`. Its exemplar comes from `span` when given (a duration recorded as its span ends,
+   * outside that span's context), else from the active span.
+   */
+  record(value: number, span?: Pick<Span, 'spanContext'>): void {
     if (!Number.isFinite(value)) return;
     const boundaries = this.boundaries;
     let bucket = 0;
@@ -75,7 +80,7 @@ export class HistogramSeries extends SeriesBase {
     this.count++;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
-    this.exemplarSlots?.offer(bucket, value);
+    this.exemplarSlots?.offer(bucket, value, span);
   }
 }
 
