@@ -70,6 +70,11 @@ const HistogramPoint: Schema = {
   5: { name: 'sum', type: 'double' },
   6: { name: 'bucketCounts', type: 'fixed64', repeated: true },
   7: { name: 'explicitBounds', type: 'double', repeated: true },
+  8: {
+    name: 'exemplars',
+    repeated: true,
+    type: { 2: { name: 'timeUnixNano', type: 'fixed64' }, 3: { name: 'asDouble', type: 'double' }, 6: { name: 'asInt', type: 'sfixed64' }, 4: { name: 'spanId', type: 'hex' }, 5: { name: 'traceId', type: 'hex' } },
+  },
   11: { name: 'min', type: 'double' },
   12: { name: 'max', type: 'double' },
 };

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { decodeOtlpJsonLogs, decodeOtlpJsonSpans, otlpAttributes, type OtlpJsonLogRecord, otlpServiceName, type InstrumentKind, type OtlpJsonSpan, type OtlpSpanKind } from '@threadline/core';
+import { decodeOtlpJsonLogs, decodeOtlpJsonSpans, otlpAttributes, otlpIdToHex, type OtlpJsonLogRecord, otlpServiceName, type InstrumentKind, type OtlpJsonSpan, type OtlpSpanKind } from '@threadline/core';
 import { recordMetric, recordSpan } from './conformance/recorder.js';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';
 
@@ -24,6 +24,8 @@ export interface ReceivedMetricPoint {
   readonly sum?: number;
   readonly bucketCounts?: readonly number[];
   readonly explicitBounds?: readonly number[];
+  /** Histogram exemplars: the value and the ids of the span it was recorded in. */
+  readonly exemplars?: readonly { traceId: string; spanId: string; value: number }[];
 }
 
 export interface OtlpReceiver {
@@ -127,6 +129,11 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
                     sum: Number(p.sum ?? 0),
                     bucketCounts: ((p.bucketCounts as unknown[] | undefined) ?? []).map(Number),
                     explicitBounds: ((p.explicitBounds as unknown[] | undefined) ?? []).map(Number),
+                    exemplars: ((p.exemplars as JsonArray | undefined) ?? []).map((e) => ({
+                      traceId: otlpIdToHex(e.traceId),
+                      spanId: otlpIdToHex(e.spanId),
+                      value: Number(e.asDouble ?? e.asInt ?? 0),
+                    })),
                   }
                 : {}),
             });

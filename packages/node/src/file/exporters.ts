@@ -4,6 +4,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { join } from 'node:path';
+import { withExemplars } from '../otlp-exemplars.js';
 import { RotatingFileWriter } from './writer.js';
 
 export interface FileExporterOptions {
@@ -67,7 +68,7 @@ export class FileMetricExporter implements PushMetricExporter {
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    writeLine(this.writer, serialize(JsonMetricsSerializer, metrics), resultCallback);
+    writeLine(this.writer, serialize({ serializeRequest: (m: ResourceMetrics) => withExemplars(JsonMetricsSerializer.serializeRequest(m), m) }, metrics), resultCallback);
   }
 
   selectAggregationTemporality(): AggregationTemporality {
