@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     const env = {
       OTEL_TRACES_EXPORTER: 'file',
       OTEL_METRICS_EXPORTER: 'file',
+      OTEL_LOGS_EXPORTER: 'file',
       THREADLINE_FILE_DIRECTORY: outDir,
       OTEL_BSP_SCHEDULE_DELAY: '200',
       DATABASE_URL: services.databaseUrl,

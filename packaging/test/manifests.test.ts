@@ -7,7 +7,10 @@ import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const packageDirs = readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name));
+// Published packages only: a private workspace package (keyv-compliance) is never packed.
+const packageDirs = readdirSync(join(root, 'packages'))
+  .map((name) => join(root, 'packages', name))
+  .filter((dir) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { private?: boolean }).private !== true);
 
 interface Manifest {
   name: string;
