@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   log(`telemetry written to ${outDir}\n`);
   const cli = createRequire(import.meta.url).resolve('@threadline/node/package.json').replace(/package\.json$/, 'dist/cli.js');
   const view = spawnSync(process.execPath, [cli, 'traces', outDir, '--limit', '3'], { stdio: 'inherit' });
+  spawnSync(process.execPath, [cli, 'metrics', outDir], { stdio: 'inherit' });
   log(`done (npx threadline traces ${outDir} prints them again)`);
   process.exitCode = view.status ?? 1;
 }

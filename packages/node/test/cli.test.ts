@@ -135,3 +135,28 @@ describe('log records in the CLI (files written by a real pino + winston run)', 
     expect(out).toBe(`${INSIDE_PINO}${INSIDE_WINSTON}`);
   });
 });
+
+describe('threadline metrics (files written by a real run: four exports, three of them rotated)', () => {
+  const recordedMetrics = join(here, 'fixtures', 'recorded-metrics');
+  const TABLE = `service  operation                                         calls   rate/s  err %       p50       p95       p99      time  trend
+shop     threadline.function checkout                         40    40.00   20.0   25.0 ms   47.5 ms   49.5 ms  834.2 ms  ▆▆█▅
+shop     threadline.function search                           20    20.00    0.0   2.63 ms   5.00 ms   22.0 ms   58.2 ms  █▇▁▁
+`;
+
+  it('per operation: calls, rate, error %, percentiles from the buckets, time spent, trend; most time first; a half-written last line is skipped', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tl-metrics-'));
+    for (const name of ['metrics.3.jsonl', 'metrics.2.jsonl', 'metrics.1.jsonl', 'metrics.jsonl']) {
+      await writeFile(join(dir, name), await readFile(join(recordedMetrics, name), 'utf8'));
+    }
+    await appendFile(join(dir, 'metrics.jsonl'), '{"resourceMetrics":[{"resource":');
+    const { code, out, err } = await cli('metrics', dir);
+    expect(code).toBe(0);
+    expect(out).toBe(TABLE);
+    expect(err).toBe('threadline: skipped 1 malformed line(s) (e.g. a line still being written)\n');
+  });
+
+  it('--since keeps the recent window only; a bad duration is a usage error', async () => {
+    expect(await cli('metrics', recordedMetrics, '--since', '1s')).toMatchObject({ code: 0, out: '', err: expect.stringMatching(/no duration metrics/) });
+    expect(await cli('metrics', recordedMetrics, '--since', 'soon')).toMatchObject({ code: 2, err: expect.stringMatching(/--since needs a duration such as 30s, 5m or 1h/) });
+  });
+});
