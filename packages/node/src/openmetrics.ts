@@ -28,10 +28,8 @@ function number(value: number): string {
   return String(value);
 }
 
-/** The scope labels the OTel Prometheus exporter adds, so both formats name the same series. */
-let scopeLabels: Record<string, string> = {};
-
-function labels(attributes: object, extra?: [string, string]): string {
+/** Labels of one sample: its attributes, then the scope labels the OTel Prometheus exporter adds (so both formats name the same series). */
+function labels(attributes: object, scopeLabels: Readonly<Record<string, string>>, extra?: [string, string]): string {
   const parts = Object.entries({ ...attributes, ...scopeLabels }).map(([key, value]) => `${sanitize(key)}="${escapeValue(value)}"`);
   if (extra) parts.push(`${extra[0]}="${extra[1]}"`);
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
@@ -48,7 +46,7 @@ function exemplarIn(exemplars: readonly PointExemplar[], lower: number, upper: n
   return exemplars.find((e) => e.value > lower && e.value <= upper);
 }
 
-function histogramLines(family: string, metric: MetricData): string[] {
+function histogramLines(family: string, metric: MetricData, scope: Readonly<Record<string, string>>): string[] {
   const lines: string[] = [];
   for (const point of metric.dataPoints) {
     const value = point.value as Histogram;
@@ -59,28 +57,28 @@ function histogramLines(family: string, metric: MetricData): string[] {
     const bounds = [...value.buckets.boundaries, Infinity];
     bounds.forEach((upper, i) => {
       cumulative += value.buckets.counts[i] ?? 0;
-      lines.push(`${family}_bucket${labels(attributes, ['le', number(upper)])} ${cumulative}${exemplarSuffix(exemplarIn(exemplars, lower, upper))}`);
+      lines.push(`${family}_bucket${labels(attributes, scope, ['le', number(upper)])} ${cumulative}${exemplarSuffix(exemplarIn(exemplars, lower, upper))}`);
       lower = upper;
     });
-    lines.push(`${family}_count${labels(attributes)} ${value.count}`, `${family}_sum${labels(attributes)} ${number(value.sum ?? 0)}`);
+    lines.push(`${family}_count${labels(attributes, scope)} ${value.count}`, `${family}_sum${labels(attributes, scope)} ${number(value.sum ?? 0)}`);
   }
   return lines;
 }
 
 /** One metric family, or none for kinds OpenMetrics here does not carry (exponential histograms). */
-function family(metric: MetricData): { name: string; type: string; samples: string[] } | undefined {
+function family(metric: MetricData, scope: Readonly<Record<string, string>>): { name: string; type: string; samples: string[] } | undefined {
   const base = sanitize(metric.descriptor.name);
   switch (metric.dataPointType) {
     case DataPointType.SUM:
       if (metric.isMonotonic) {
         const name = base.replace(/_total$/, '');
-        return { name, type: 'counter', samples: metric.dataPoints.map((p) => `${name}_total${labels(p.attributes)} ${number(p.value as number)}`) };
+        return { name, type: 'counter', samples: metric.dataPoints.map((p) => `${name}_total${labels(p.attributes, scope)} ${number(p.value as number)}`) };
       }
-      return { name: base, type: 'gauge', samples: metric.dataPoints.map((p) => `${base}${labels(p.attributes)} ${number(p.value as number)}`) };
+      return { name: base, type: 'gauge', samples: metric.dataPoints.map((p) => `${base}${labels(p.attributes, scope)} ${number(p.value as number)}`) };
     case DataPointType.GAUGE:
-      return { name: base, type: 'gauge', samples: metric.dataPoints.map((p) => `${base}${labels(p.attributes)} ${number(p.value as number)}`) };
+      return { name: base, type: 'gauge', samples: metric.dataPoints.map((p) => `${base}${labels(p.attributes, scope)} ${number(p.value as number)}`) };
     case DataPointType.HISTOGRAM:
-      return { name: base, type: 'histogram', samples: histogramLines(base, metric) };
+      return { name: base, type: 'histogram', samples: histogramLines(base, metric, scope) };
     default:
       return undefined;
   }
@@ -92,13 +90,12 @@ function family(metric: MetricData): { name: string; type: string; samples: stri
  * so a scraper switching format sees the same series; same-named metrics of several scopes share one family.
  */
 export function serializeOpenMetrics(resourceMetrics: ResourceMetrics): string {
-  scopeLabels = {};
   const families = new Map<string, { type: string; help: string; samples: string[] }>();
-  families.set('target_info', { type: 'gauge', help: '', samples: [`target_info${labels(resourceMetrics.resource.attributes)} 1`] });
+  families.set('target_info', { type: 'gauge', help: '', samples: [`target_info${labels(resourceMetrics.resource.attributes, {})} 1`] });
   for (const scope of resourceMetrics.scopeMetrics) {
-    scopeLabels = { otel_scope_name: scope.scope.name, ...(scope.scope.version ? { otel_scope_version: scope.scope.version } : {}) };
+    const scopeLabels = { otel_scope_name: scope.scope.name, ...(scope.scope.version ? { otel_scope_version: scope.scope.version } : {}) };
     for (const metric of scope.metrics) {
-      const f = family(metric);
+      const f = family(metric, scopeLabels);
       if (!f) continue;
       // One family per name: scopes that share a name (the http instrumentation and @threadline/fetch) are told apart by their scope labels.
       const existing = families.get(f.name);
@@ -107,7 +104,6 @@ export function serializeOpenMetrics(resourceMetrics: ResourceMetrics): string {
       else families.set(f.name, { type: f.type, help: metric.descriptor.description, samples: f.samples });
     }
   }
-  scopeLabels = {};
   const lines: string[] = [];
   for (const [name, f] of families) {
     if (f.samples.length === 0) continue;

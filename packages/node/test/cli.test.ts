@@ -155,6 +155,17 @@ shop     threadline.function search                           20    20.00    0.0
     expect(err).toBe('threadline: skipped 1 malformed line(s) (e.g. a line still being written)\n');
   });
 
+  it('--follow prints the table again as exports arrive, until stopped', async () => {
+    const controller = new AbortController();
+    let out = '';
+    const running = runCli(['metrics', recordedMetrics, '--follow'], { out: (t) => (out += t), err: () => {}, env: {}, signal: controller.signal });
+    const deadline = Date.now() + 6000;
+    while (out.split('trend').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    controller.abort();
+    expect(await running).toBe(0);
+    expect(out.startsWith(`${TABLE}\n${TABLE}`)).toBe(true);
+  });
+
   it('--since keeps the recent window only; a bad duration is a usage error', async () => {
     expect(await cli('metrics', recordedMetrics, '--since', '1s')).toMatchObject({ code: 0, out: '', err: expect.stringMatching(/no duration metrics/) });
     expect(await cli('metrics', recordedMetrics, '--since', 'soon')).toMatchObject({ code: 2, err: expect.stringMatching(/--since needs a duration such as 30s, 5m or 1h/) });
