@@ -3,14 +3,13 @@ import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
-import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import { jsonMetricExporterWithExemplars } from './otlp-exemplars.js';
+import { httpMetricExporterWithExemplars } from './otlp-exemplars.js';
 import type { OtlpSignalConfig } from './types.js';
 
 /** The grpc exporter decides TLS from the URL scheme, so `insecure` is expressed through it. */
@@ -57,9 +56,8 @@ export function otlpMetricExporter(config: OtlpSignalConfig): PushMetricExporter
     case 'grpc':
       return new GrpcMetricExporter({ url: grpcUrl(config), metadata: grpcMetadata(config.headers), timeoutMillis: config.timeoutMillis });
     case 'http/json':
-      return jsonMetricExporterWithExemplars(http);
     case 'http/protobuf':
-      return new ProtoMetricExporter(http);
+      return httpMetricExporterWithExemplars(config.protocol, http);
   }
 }
 

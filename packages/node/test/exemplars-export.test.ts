@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { startTelemetry } from '../src/index.js';
 
-it('exemplars leave as OTLP-JSON exemplars: over OTLP http/json and in metrics.jsonl (the SDK serializer alone drops them)', async () => {
+it.each(['http/json', 'http/protobuf'] as const)('exemplars leave as OTLP exemplars over %s and in metrics.jsonl (the SDK serializers alone drop them)', async (otlpProtocol) => {
   const receiver = await startOtlpReceiver();
   const fileDirectory = await mkdtemp(join(tmpdir(), 'tl-exemplars-'));
   try {
@@ -14,7 +14,7 @@ it('exemplars leave as OTLP-JSON exemplars: over OTLP http/json and in metrics.j
       serviceName: 'exemplars',
       fileDirectory,
       metricsExporter: ['otlp', 'file'],
-      otlpProtocol: 'http/json',
+      otlpProtocol,
       otlpEndpoint: receiver.endpoint,
       http: false,
       env: {},
