@@ -1,11 +1,16 @@
 import './telemetry';
 import { Worker } from 'bullmq';
+import pino from 'pino';
 import { announceReady, config } from './config';
+
+// The app's own logger: records written while a job runs carry its trace ids (and reach the logs pipeline).
+const logger = pino();
 
 /** Consumes order jobs in its own process and notifies the downstream service over fetch. */
 const worker = new Worker<{ orderId: string }>(
   config.queueName,
   async (job) => {
+    logger.info({ orderId: job.data.orderId }, 'notifying downstream');
     const response = await fetch(`${config.downstreamUrl}/notify`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     const env = {
       OTEL_TRACES_EXPORTER: 'file',
       OTEL_METRICS_EXPORTER: 'file',
+      OTEL_LOGS_EXPORTER: 'file',
       THREADLINE_FILE_DIRECTORY: outDir,
       OTEL_BSP_SCHEDULE_DELAY: '200',
       DATABASE_URL: services.databaseUrl,
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   log(`telemetry written to ${outDir}\n`);
   const cli = createRequire(import.meta.url).resolve('@threadline/node/package.json').replace(/package\.json$/, 'dist/cli.js');
   const view = spawnSync(process.execPath, [cli, 'traces', outDir, '--limit', '3'], { stdio: 'inherit' });
+  spawnSync(process.execPath, [cli, 'metrics', outDir], { stdio: 'inherit' });
   log(`done (npx threadline traces ${outDir} prints them again)`);
   process.exitCode = view.status ?? 1;
 }

@@ -41,6 +41,7 @@ export async function otlpReceiverBackend(): Promise<TraceBackend> {
       ...FAST_EXPORT,
       OTEL_TRACES_EXPORTER: 'otlp',
       OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_LOGS_EXPORTER: 'otlp',
       // The SDK's default wire format, decoded by the receiver.
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
@@ -87,6 +88,7 @@ export function jaegerBackend(base = process.env.JAEGER_QUERY_URL ?? 'http://loc
       ...FAST_EXPORT,
       OTEL_TRACES_EXPORTER: 'otlp',
       OTEL_METRICS_EXPORTER: 'prometheus',
+      OTEL_LOGS_EXPORTER: 'none',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318',
     },

@@ -15,7 +15,10 @@ export interface Stack {
  * `backend`. Postgres: DATABASE_URL when given (make otel-e2e: the compose service), else a private
  * wal_level=logical cluster. Redis: the shared one (REDIS_HOST / REDIS_PORT).
  */
-export async function startStack(backend: TraceBackend): Promise<Stack> {
+/** Extra environment per app process, over what the backend sets. */
+export type AppEnv = Partial<Record<'downstream' | 'worker' | 'server' | 'cdc', Record<string, string>>>;
+
+export async function startStack(backend: TraceBackend, appEnv: AppEnv = {}): Promise<Stack> {
   const { name, host, port, start } = SERVICES.redis;
   // The single trace runs through the queue: without Redis there is nothing to prove, CI or not.
   if (!(await requireService(SERVICES.redis))) throw new Error(`${name} is required on ${host}:${port}. Start it: ${start}`);
@@ -37,13 +40,13 @@ export async function startStack(backend: TraceBackend): Promise<Stack> {
   const metricsEnv = (port: number | undefined): Record<string, string> => (jaeger ? (port ? { OTEL_EXPORTER_PROMETHEUS_PORT: String(port) } : { OTEL_METRICS_EXPORTER: 'none' }) : {});
   const processes: AppProcess[] = [];
   try {
-    const downstream = await startApp('downstream', { ...common, ...metricsEnv(undefined), OTEL_SERVICE_NAME: 'threadline-downstream' });
+    const downstream = await startApp('downstream', { ...common, ...metricsEnv(undefined), OTEL_SERVICE_NAME: 'threadline-downstream', ...appEnv.downstream });
     processes.push(downstream);
     const downstreamUrl = `http://127.0.0.1:${downstream.ready.port as number}`;
-    processes.push(await startApp('worker', { ...common, ...metricsEnv(9465), OTEL_SERVICE_NAME: 'threadline-worker', DOWNSTREAM_URL: downstreamUrl }));
-    const api = await startApp('server', { ...common, ...metricsEnv(9464), OTEL_SERVICE_NAME: 'threadline-api' });
+    processes.push(await startApp('worker', { ...common, ...metricsEnv(9465), OTEL_SERVICE_NAME: 'threadline-worker', DOWNSTREAM_URL: downstreamUrl, ...appEnv.worker }));
+    const api = await startApp('server', { ...common, ...metricsEnv(9464), OTEL_SERVICE_NAME: 'threadline-api', ...appEnv.server });
     processes.push(api);
-    processes.push(await startApp('cdc', { ...common, ...metricsEnv(undefined), OTEL_SERVICE_NAME: 'threadline-cdc' }));
+    processes.push(await startApp('cdc', { ...common, ...metricsEnv(undefined), OTEL_SERVICE_NAME: 'threadline-cdc', ...appEnv.cdc }));
     return {
       apiUrl: `http://127.0.0.1:${api.ready.port as number}`,
       queue,

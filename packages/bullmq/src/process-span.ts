@@ -116,12 +116,12 @@ export class ProcessSpan extends WrappedSpan {
       recordSpanError(this.span, error, type, this.rt.recordError);
       const byType = series.failed(type);
       byType.nack.add(1);
-      byType.process.record(seconds);
+      byType.process.record(seconds, this.span);
     } else {
       // No outcome: the job went back to wait / delayed on the processor's request (DelayedError,
       // WaitingChildrenError, rate limit); it was neither acked nor nacked.
       if (this.outcome === OUTCOME.COMPLETED) series.ack.add(1);
-      series.processOk.record(seconds);
+      series.processOk.record(seconds, this.span);
     }
     if (counted) series.inFlight.add(-1);
     this.span.end(endTime);

@@ -12,6 +12,7 @@ export {
   type UpDownCounter,
 } from './collector/instrument.js';
 export { CounterSeries, GaugeSeries, HistogramSeries, UpDownCounterSeries, type AnySeries, type LabelValues } from './collector/series.js';
+export type { Exemplar } from './collector/exemplars.js';
 export { NOOP_COLLECTOR } from './collector/noop.js';
 export { defineMetrics, getCollector, setCollector } from './collector/global.js';
 export { createOtelMetricProducer, type CollectorMetricProducer } from './collector/otel-producer.js';
@@ -28,6 +29,7 @@ export { countDropped } from './self-metrics.js';
 export { Operation, isThenable, runOperation, startOperation, type OperationEnd, type OperationOptions } from './operation.js';
 export { traced, type TracedOptions } from './traced.js';
 export { decodeOtlpJsonSpans, otlpAttributes, otlpIdToHex, otlpServiceName, type OtlpJsonSpan, type OtlpSpanKind } from './otlp-json.js';
+export { decodeOtlpJsonLogs, type OtlpJsonLogRecord } from './otlp-json-logs.js';
 export {
   ATTRIBUTE_CATALOG,
   SEMCONV_METRICS,

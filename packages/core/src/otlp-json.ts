@@ -27,7 +27,7 @@ type Json = Record<string, unknown>;
 const KINDS: readonly OtlpSpanKind[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 const STATUS = ['UNSET', 'OK', 'ERROR'] as const;
 
-function list(value: unknown): Json[] {
+export function list(value: unknown): Json[] {
   return Array.isArray(value) ? (value.filter((item) => item !== null && typeof item === 'object') as Json[]) : [];
 }
 
@@ -38,7 +38,7 @@ export function otlpIdToHex(id: unknown): string {
   return Buffer.from(id, 'base64').toString('hex');
 }
 
-function anyValue(value: Json | undefined): unknown {
+export function anyValue(value: Json | undefined): unknown {
   if (!value) return undefined;
   if ('stringValue' in value) return value.stringValue;
   if ('boolValue' in value) return value.boolValue;
@@ -63,7 +63,7 @@ export function otlpServiceName(resource: unknown): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-function nanos(value: unknown): bigint {
+export function nanos(value: unknown): bigint {
   try {
     return BigInt(typeof value === 'number' ? Math.trunc(value) : String(value ?? 0));
   } catch {

@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './semconv.js';
 import { ATTR, defineMetrics, METRICS, type HistogramSeries } from '@threadline/core';
 import type { OriginInfo } from './attributes.js';
@@ -53,7 +54,8 @@ export interface LastSeries {
 type FetchMetrics = ReturnType<typeof fetchMetrics>;
 
 /**
- * Records `http.client.request.duration`; labels are host-level only, never the URL. Requests to
+ * Records `http.client.request.duration` (its exemplar from the request's span, which has ended by
+ * now); labels are host-level only, never the URL. Requests to
  * one origin mostly repeat their labels, so the origin's last series is tried first: inside a
  * real request every extra hash lookup is a cache miss or two.
  */
@@ -64,11 +66,12 @@ export function recordDuration(
   statusCode: number | undefined,
   errorType: string | undefined,
   protocol: string | undefined,
+  span?: Span,
 ): void {
   const metrics = fetchMetrics();
   const last = origin.lastSeries;
   if (last && last.metrics === metrics && last.method === method && last.statusCode === statusCode && last.errorType === errorType && last.protocol === protocol) {
-    last.series.record(seconds);
+    last.series.record(seconds, span);
     return;
   }
   const series = lookupSeries(metrics, origin, method, statusCode, errorType, protocol);
@@ -82,7 +85,7 @@ export function recordDuration(
   } else {
     origin.lastSeries = { metrics, method, statusCode, errorType, protocol, series };
   }
-  series.record(seconds);
+  series.record(seconds, span);
 }
 
 function lookupSeries(

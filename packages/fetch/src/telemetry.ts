@@ -197,7 +197,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
       // A performance.now() value: the SDK reads it on the span's own anchored clock.
       span.end(atHeaders ? endedAt : undefined);
     }
-    recordDuration((endedAt - entry.startedAt) / 1000, entry.origin, entry.method, status, errorType, entry.protocol);
+    recordDuration((endedAt - entry.startedAt) / 1000, entry.origin, entry.method, status, errorType, entry.protocol, span);
   }
 }
 

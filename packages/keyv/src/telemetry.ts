@@ -157,15 +157,15 @@ export class KeyvTelemetry implements CallOwner {
       if (failed) {
         const type = errorType(error);
         series.error.add(keyCount(op, firstArg));
-        series.errorDuration(type).record(seconds);
+        series.errorDuration(type).record(seconds, span);
         // Stores and drivers quote the key in their messages: keep the type, never the text.
         if (span !== undefined) recordSpanError(span, error, type, NO_MESSAGE);
       } else {
         const notStored = countResults(op, series, firstArg, value, span);
         if (notStored > 0) {
-          series.errorDuration(ERROR_TYPE_OTHER).record(seconds);
+          series.errorDuration(ERROR_TYPE_OTHER).record(seconds, span);
           if (span !== undefined) recordSpanError(span, undefined, ERROR_TYPE_OTHER, NO_MESSAGE);
-        } else series.duration.record(seconds);
+        } else series.duration.record(seconds, span);
       }
       span?.end();
     } catch (internal) {

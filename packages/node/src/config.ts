@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { resolveRedactedQueryParams } from '@threadline/core';
 import {
+  LOGS_EXPORTERS,
   METRICS_EXPORTERS,
   OTLP_PROTOCOLS,
   PROPAGATORS,
@@ -110,8 +111,10 @@ export function parseKeyValueList(option: string, given: Given<unknown>): Record
   return out;
 }
 
-function otlpSignal(options: TelemetryOptions, env: Env, signal: 'TRACES' | 'METRICS'): OtlpSignalConfig {
-  const path = signal === 'TRACES' ? '/v1/traces' : '/v1/metrics';
+const OTLP_PATHS = { TRACES: '/v1/traces', METRICS: '/v1/metrics', LOGS: '/v1/logs' } as const;
+
+function otlpSignal(options: TelemetryOptions, env: Env, signal: keyof typeof OTLP_PATHS): OtlpSignalConfig {
+  const path = OTLP_PATHS[signal];
   const protocol: OtlpProtocol = oneOf(
     'otlpProtocol',
     pick('otlpProtocol', options.otlpProtocol, env, `OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL'),
@@ -181,9 +184,12 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = options
     redactedQueryParams: redactedQueryParams(options),
     tracesExporters,
     metricsExporters: listOf('metricsExporter', pick('metricsExporter', options.metricsExporter, env, 'OTEL_METRICS_EXPORTER'), METRICS_EXPORTERS, 'file'),
+    logsExporters: listOf('logsExporter', pick('logsExporter', options.logsExporter, env, 'OTEL_LOGS_EXPORTER'), LOGS_EXPORTERS, 'file'),
+    loggers: bool('loggers', pick('loggers', options.loggers, env, 'THREADLINE_LOGGERS'), true),
     propagators: listOf('propagators', pick('propagators', options.propagators, env, 'OTEL_PROPAGATORS'), PROPAGATORS, ['tracecontext', 'baggage']),
     otlpTraces: otlpSignal(options, env, 'TRACES'),
     otlpMetrics: otlpSignal(options, env, 'METRICS'),
+    otlpLogs: otlpSignal(options, env, 'LOGS'),
     sampler,
     samplerArg: samplerArg(options, env, sampler),
     fileDirectory: String(pick('fileDirectory', options.fileDirectory, env, 'THREADLINE_FILE_DIRECTORY')?.value ?? '.threadline'),
@@ -197,6 +203,7 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = options
       60_000,
     ),
     maxQueueSize: positiveInt('maxQueueSize', pick('maxQueueSize', options.maxQueueSize, env, 'OTEL_BSP_MAX_QUEUE_SIZE'), 2048),
+    maxLogQueueSize: positiveInt('maxLogQueueSize', pick('maxLogQueueSize', options.maxLogQueueSize, env, 'OTEL_BLRP_MAX_QUEUE_SIZE'), 2048),
     scheduledDelayMillis: positiveInt(
       'scheduledDelayMillis',
       pick('scheduledDelayMillis', options.scheduledDelayMillis, env, 'OTEL_BSP_SCHEDULE_DELAY'),

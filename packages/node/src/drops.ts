@@ -21,6 +21,8 @@ export function reportDropped(reason: string, count: number, detail?: unknown): 
 export const DROP_REASON = {
   SPAN_QUEUE_FULL: 'span_queue_full',
   SPAN_EXPORT_FAILED: 'span_export_failed',
+  LOG_QUEUE_FULL: 'log_queue_full',
+  LOG_EXPORT_FAILED: 'log_export_failed',
   METRIC_EXPORT_FAILED: 'metric_export_failed',
   FILE_WRITE_FAILED: 'file_write_failed',
   FILE_BUFFER_FULL: 'file_buffer_full',

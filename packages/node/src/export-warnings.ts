@@ -3,14 +3,14 @@ import { warnOnce } from './warnings.js';
 
 /** One configured exporter, described so a warning can name what to change. */
 export interface ExporterTarget {
-  readonly signal: 'traces' | 'metrics';
+  readonly signal: 'traces' | 'metrics' | 'logs';
   readonly exporter: 'otlp' | 'file' | 'console';
   readonly otlp?: OtlpSignalConfig;
   readonly fileDirectory?: string;
 }
 
 export function exporterTarget(signal: ExporterTarget['signal'], exporter: ExporterTarget['exporter'], config: ResolvedConfig): ExporterTarget {
-  if (exporter === 'otlp') return { signal, exporter, otlp: signal === 'traces' ? config.otlpTraces : config.otlpMetrics };
+  if (exporter === 'otlp') return { signal, exporter, otlp: { traces: config.otlpTraces, metrics: config.otlpMetrics, logs: config.otlpLogs }[signal] };
   if (exporter === 'file') return { signal, exporter, fileDirectory: config.fileDirectory };
   return { signal, exporter };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import { withQueryRedaction } from './http-redaction.js';
+import { createLoggerInstrumentations } from './loggers/index.js';
 import type { ResolvedConfig, TelemetryOptions } from './types.js';
 
 /**
@@ -19,9 +20,10 @@ function httpConfig(options: TelemetryOptions, config: ResolvedConfig): HttpInst
   };
 }
 
-/** The http instrumentation (unless `http: false`) first, then the user's instrumentations. */
+/** The http instrumentation (unless `http: false`) first, then pino and winston (unless `loggers: false`), then the user's. */
 export function createInstrumentations(options: TelemetryOptions, config: ResolvedConfig): Instrumentation[] {
   const list = (options.instrumentations ?? []).flat();
+  if (config.loggers) list.unshift(...createLoggerInstrumentations());
   if (options.http !== false) list.unshift(new HttpInstrumentation(httpConfig(options, config)));
   return list;
 }

@@ -1,5 +1,4 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import {
   ConsoleMetricExporter,
   PeriodicExportingMetricReader,
@@ -13,6 +12,7 @@ import { DROP_REASON, reportDropped } from './drops.js';
 import { exporterTarget, warnExportFailure, type ExporterTarget } from './export-warnings.js';
 import { FileMetricExporter } from './file/exporters.js';
 import { otlpMetricExporter } from './otlp.js';
+import { PrometheusEndpoint } from './prometheus-endpoint.js';
 import type { ResolvedConfig } from './types.js';
 
 /** Failed metric exports are counted (diag once); the next cumulative export carries the values again. */
@@ -70,7 +70,7 @@ export function createMetricReaders(config: ResolvedConfig, collector: MetricsCo
   return config.metricsExporters.map((name) => {
     // The core producer is structurally an sdk-metrics MetricProducer (core stays SDK-free).
     const metricProducers = [createOtelMetricProducer(collector) as unknown as MetricProducer];
-    if (name === 'prometheus') return new PrometheusExporter({ port: config.prometheusPort, host: config.prometheusHost, metricProducers });
+    if (name === 'prometheus') return new PrometheusEndpoint({ port: config.prometheusPort, host: config.prometheusHost, metricProducers });
     return new PeriodicExportingMetricReader({
       exporter: new CountingMetricExporter(pushExporter(name, config), exporterTarget('metrics', name, config)),
       exportIntervalMillis: config.metricExportIntervalMillis,

@@ -1,12 +1,15 @@
 import { Metadata } from '@grpc/grpc-js';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
+import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
-import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { httpMetricExporterWithExemplars } from './otlp-exemplars.js';
 import type { OtlpSignalConfig } from './types.js';
 
 /** The grpc exporter decides TLS from the URL scheme, so `insecure` is expressed through it. */
@@ -53,8 +56,19 @@ export function otlpMetricExporter(config: OtlpSignalConfig): PushMetricExporter
     case 'grpc':
       return new GrpcMetricExporter({ url: grpcUrl(config), metadata: grpcMetadata(config.headers), timeoutMillis: config.timeoutMillis });
     case 'http/json':
-      return new JsonMetricExporter(http);
     case 'http/protobuf':
-      return new ProtoMetricExporter(http);
+      return httpMetricExporterWithExemplars(config.protocol, http);
+  }
+}
+
+export function otlpLogExporter(config: OtlpSignalConfig): LogRecordExporter {
+  const http = { url: config.url, headers: config.headers, timeoutMillis: config.timeoutMillis };
+  switch (config.protocol) {
+    case 'grpc':
+      return new GrpcLogExporter({ url: grpcUrl(config), metadata: grpcMetadata(config.headers), timeoutMillis: config.timeoutMillis });
+    case 'http/json':
+      return new JsonLogExporter(http);
+    case 'http/protobuf':
+      return new ProtoLogExporter(http);
   }
 }

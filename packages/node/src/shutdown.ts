@@ -1,7 +1,16 @@
 import { DROP_REASON, reportDropped } from './drops.js';
 import { warnOnce } from './warnings.js';
-import type { BoundedBatchSpanProcessor } from './traces.js';
+import type { ExporterTarget } from './export-warnings.js';
 import type { ShutdownReport } from './types.js';
+
+/** A span or log record processor that can say how much it has not delivered yet. */
+export interface QueueingProcessor {
+  readonly target: ExporterTarget;
+  /** Gives up on what is not delivered yet and says how much that is; late results no longer count. */
+  abandon(): number;
+}
+
+const UNIT = { traces: 'span(s)', logs: 'log record(s)', metrics: 'metric export(s)' } as const;
 
 /**
  * Runs the SDK's shutdown, but resolves by `deadlineMillis` whatever the exporters do (an OTLP
@@ -11,7 +20,7 @@ import type { ShutdownReport } from './types.js';
 export async function shutdownWithin(
   shutdown: () => Promise<void>,
   deadlineMillis: number,
-  processors: readonly BoundedBatchSpanProcessor[],
+  processors: readonly QueueingProcessor[],
 ): Promise<ShutdownReport> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<'expired'>((resolve) => {
@@ -26,10 +35,11 @@ export async function shutdownWithin(
   clearTimeout(timer);
   if (outcome === 'finished') return { timedOut: false, unsentSpans: 0 };
 
-  const unsent = processors.map((p) => ({ exporter: p.target.exporter, count: p.abandon() })).filter((u) => u.count > 0);
-  const unsentSpans = unsent.reduce((sum, u) => sum + u.count, 0);
-  reportDropped(DROP_REASON.SHUTDOWN_TIMEOUT, unsentSpans);
-  const what = unsent.length > 0 ? unsent.map((u) => `${u.count} span(s) for the ${u.exporter} exporter`).join(', ') : 'pending metric exports';
+  const unsent = processors.map((p) => ({ target: p.target, count: p.abandon() })).filter((u) => u.count > 0);
+  const unsentSpans = unsent.reduce((sum, u) => sum + (u.target.signal === 'traces' ? u.count : 0), 0);
+  reportDropped(DROP_REASON.SHUTDOWN_TIMEOUT, unsent.reduce((sum, u) => sum + u.count, 0));
+  const what =
+    unsent.length > 0 ? unsent.map((u) => `${u.count} ${UNIT[u.target.signal]} for the ${u.target.exporter} exporter`).join(', ') : 'pending metric exports';
   warnOnce(
     'shutdown-timeout',
     'THREADLINE_SHUTDOWN_TIMEOUT',

@@ -1,4 +1,4 @@
-import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
+import { context, diag, logs, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
@@ -13,6 +13,7 @@ import { installSignalFlush } from './signals.js';
 import { shutdownWithin } from './shutdown.js';
 import { scheduleUnpatchedCheck } from './unpatched.js';
 import { createSampler, createSpanProcessors } from './traces.js';
+import { createLogRecordProcessors } from './logs.js';
 import type { ResolvedConfig, ShutdownReport, TelemetryHandle, TelemetryOptions } from './types.js';
 
 // On globalThis so the ESM and CommonJS builds in one process see the same running instance.
@@ -40,6 +41,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
 
   const instrumentations = createInstrumentations(options, config);
   const spanProcessors = createSpanProcessors(config);
+  const logRecordProcessors = createLogRecordProcessors(config);
   const metricReaders: IMetricReader[] = createMetricReaders(config, collector);
   const sdk = new NodeSDK({
     autoDetectResources: false,
@@ -50,7 +52,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
     ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
     spanProcessors,
     metricReaders,
-    logRecordProcessors: [],
+    logRecordProcessors,
     instrumentations,
   });
   setCollector(collector);
@@ -60,7 +62,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
   const checkUnpatched = scheduleUnpatchedCheck(instrumentations, config.scheduledDelayMillis);
 
   const forceFlush = async () => {
-    await Promise.all([...spanProcessors.map((p) => p.forceFlush()), ...metricReaders.map((r) => r.forceFlush())]);
+    await Promise.all([...spanProcessors.map((p) => p.forceFlush()), ...logRecordProcessors.map((p) => p.forceFlush()), ...metricReaders.map((r) => r.forceFlush())]);
   };
 
   let shuttingDown: Promise<ShutdownReport> | undefined;
@@ -70,7 +72,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
       removeSignals();
       checkUnpatched();
       try {
-        return await shutdownWithin(() => sdk.shutdown(), config.shutdownTimeoutMillis, spanProcessors);
+        return await shutdownWithin(() => sdk.shutdown(), config.shutdownTimeoutMillis, [...spanProcessors, ...logRecordProcessors]);
       } finally {
         for (const instrumentation of instrumentations) instrumentation.disable();
         syncPatchedBuiltins();
@@ -78,6 +80,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
         // Globals back to no-ops: telemetry stops cleanly and a later startTelemetry can register again.
         trace.disable();
         metrics.disable();
+        logs.disable();
         propagation.disable();
         context.disable();
         slot[RUNNING] = false;
@@ -88,6 +91,6 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
 
   const signals = options.flushOnSignals === true ? (['SIGTERM', 'SIGINT'] as NodeJS.Signals[]) : options.flushOnSignals || [];
   if (signals.length > 0) removeSignals = installSignalFlush(signals, shutdown);
-  diag.debug(`threadline: telemetry started (traces=${config.tracesExporters.join(',') || 'none'}, metrics=${config.metricsExporters.join(',') || 'none'})`);
+  diag.debug(`threadline: telemetry started (traces=${config.tracesExporters.join(',') || 'none'}, metrics=${config.metricsExporters.join(',') || 'none'}, logs=${config.logsExporters.join(',') || 'none'})`);
   return { collector, config, forceFlush, shutdown };
 }

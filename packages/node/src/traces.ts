@@ -1,5 +1,4 @@
 import { TraceFlags, type Context } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -14,7 +13,8 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { DROP_REASON, reportDropped } from './drops.js';
-import { exporterTarget, warnExportFailure, type ExporterTarget } from './export-warnings.js';
+import { CountingExporter } from './counting-exporter.js';
+import { exporterTarget, type ExporterTarget } from './export-warnings.js';
 import { FileSpanExporter } from './file/exporters.js';
 import { otlpSpanExporter } from './otlp.js';
 import type { ResolvedConfig } from './types.js';
@@ -49,59 +49,12 @@ function createSpanExporter(name: ResolvedConfig['tracesExporters'][number], con
 }
 
 /**
- * Failed exports become counted drops (diag once, one default-level warning per failure kind) and
- * a success for the batch processor, so an exporter that stays down neither logs per batch nor
- * makes the app's `shutdown()` reject.
- */
-class CountingSpanExporter implements SpanExporter {
-  /** Spans handed to the inner exporter whose export has not finished. */
-  inFlight = 0;
-  /** Set when shutdown gave up: those spans are already counted, a late result must not count them again. */
-  abandoned = false;
-
-  constructor(
-    private readonly inner: SpanExporter,
-    private readonly target: ExporterTarget,
-    private readonly onHandedOff: (count: number) => void,
-  ) {}
-
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.onHandedOff(spans.length);
-    this.inFlight += spans.length;
-    let finished = false;
-    const done = (result: ExportResult) => {
-      if (finished) return;
-      finished = true;
-      this.inFlight -= spans.length;
-      if (result.code !== ExportResultCode.SUCCESS && !this.abandoned) {
-        reportDropped(DROP_REASON.SPAN_EXPORT_FAILED, spans.length, result.error);
-        warnExportFailure(this.target, result.error);
-      }
-      resultCallback({ code: ExportResultCode.SUCCESS });
-    };
-    try {
-      this.inner.export(spans, done);
-    } catch (error) {
-      done({ code: ExportResultCode.FAILED, error: error as Error });
-    }
-  }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
-
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
-  }
-}
-
-/**
  * A BatchSpanProcessor whose queue bound is enforced here, where a span that does not fit is
  * counted as dropped (the SDK's own drop only reaches diag.debug).
  */
 export class BoundedBatchSpanProcessor implements SpanProcessor {
   private readonly batch: BatchSpanProcessor;
-  private readonly counting: CountingSpanExporter;
+  private readonly counting: CountingExporter<ReadableSpan>;
   private queued = 0;
   private stopped = false;
 
@@ -111,9 +64,9 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     private readonly maxQueueSize: number,
     scheduledDelayMillis: number,
   ) {
-    this.counting = new CountingSpanExporter(exporter, target, (count) => (this.queued = Math.max(0, this.queued - count)));
+    this.counting = new CountingExporter(exporter, target, DROP_REASON.SPAN_EXPORT_FAILED, (count) => (this.queued = Math.max(0, this.queued - count)));
     this.batch = new BatchSpanProcessor({
-      exporter: this.counting,
+      exporter: this.counting as SpanExporter,
       maxQueueSize,
       maxExportBatchSize: Math.min(512, maxQueueSize),
       scheduledDelayMillis,

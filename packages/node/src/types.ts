@@ -6,6 +6,7 @@ import type { MetricsCollector } from '@threadline/core';
 
 export const TRACES_EXPORTERS = ['otlp', 'console', 'file', 'none'] as const;
 export const METRICS_EXPORTERS = ['otlp', 'prometheus', 'console', 'file', 'none'] as const;
+export const LOGS_EXPORTERS = ['otlp', 'console', 'file', 'none'] as const;
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
 export const PROPAGATORS = ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none'] as const;
 export const SAMPLERS = [
@@ -19,6 +20,7 @@ export const SAMPLERS = [
 
 export type TracesExporterName = (typeof TRACES_EXPORTERS)[number];
 export type MetricsExporterName = (typeof METRICS_EXPORTERS)[number];
+export type LogsExporterName = (typeof LOGS_EXPORTERS)[number];
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 export type SamplerName = (typeof SAMPLERS)[number];
 export type PropagatorName = (typeof PROPAGATORS)[number];
@@ -56,6 +58,16 @@ export interface TelemetryOptions {
   /** Where metrics go: one exporter or several. Env: OTEL_METRICS_EXPORTER (comma-separated list). Default `file`. */
   metricsExporter?: MetricsExporterName | readonly MetricsExporterName[];
   /**
+   * Where log records go (pino and winston records, anything written through the OTel logs API):
+   * one exporter or several. Env: OTEL_LOGS_EXPORTER (comma-separated list). Default `file`.
+   */
+  logsExporter?: LogsExporterName | readonly LogsExporterName[];
+  /**
+   * The pino and winston instrumentations: `trace_id` / `span_id` / `trace_flags` on every record
+   * written inside a span, and each record sent through the logs pipeline. Default true.
+   */
+  loggers?: boolean;
+  /**
    * How trace context and baggage travel in headers, in order. Env: OTEL_PROPAGATORS
    * (comma-separated). Default `tracecontext,baggage`.
    */
@@ -63,8 +75,8 @@ export interface TelemetryOptions {
   /** OTLP wire protocol. Env: OTEL_EXPORTER_OTLP_{TRACES_,METRICS_,}PROTOCOL. Default `http/protobuf`. */
   otlpProtocol?: OtlpProtocol;
   /**
-   * OTLP base endpoint (`/v1/traces` and `/v1/metrics` are appended for HTTP). Env:
-   * OTEL_EXPORTER_OTLP_ENDPOINT; per-signal OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT are used as is.
+   * OTLP base endpoint (`/v1/traces`, `/v1/metrics`, `/v1/logs` are appended for HTTP). Env:
+   * OTEL_EXPORTER_OTLP_ENDPOINT; per-signal OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT are used as is.
    * Default `http://localhost:4318` (http) / `http://localhost:4317` (grpc).
    */
   otlpEndpoint?: string;
@@ -99,6 +111,8 @@ export interface TelemetryOptions {
   metricExportIntervalMillis?: number;
   /** Span queue bound; spans past it are dropped and counted. Env: OTEL_BSP_MAX_QUEUE_SIZE. Default 2048. */
   maxQueueSize?: number;
+  /** Log record queue bound; records past it are dropped and counted. Env: OTEL_BLRP_MAX_QUEUE_SIZE. Default 2048. */
+  maxLogQueueSize?: number;
   /** Delay between span batches. Env: OTEL_BSP_SCHEDULE_DELAY. Default 5000 (console: immediate). */
   scheduledDelayMillis?: number;
   /**
@@ -157,10 +171,14 @@ export interface ResolvedConfig {
   readonly tracesExporters: readonly Exclude<TracesExporterName, 'none'>[];
   /** Every configured metric exporter, in order; empty for `none`. */
   readonly metricsExporters: readonly Exclude<MetricsExporterName, 'none'>[];
+  /** Every configured log record exporter, in order; empty for `none`. */
+  readonly logsExporters: readonly Exclude<LogsExporterName, 'none'>[];
+  readonly loggers: boolean;
   /** Every configured propagator, in order; empty for `none`. */
   readonly propagators: readonly Exclude<PropagatorName, 'none'>[];
   readonly otlpTraces: OtlpSignalConfig;
   readonly otlpMetrics: OtlpSignalConfig;
+  readonly otlpLogs: OtlpSignalConfig;
   readonly sampler: SamplerName | Sampler;
   readonly samplerArg: number;
   readonly fileDirectory: string;
@@ -170,6 +188,7 @@ export interface ResolvedConfig {
   readonly prometheusHost: string;
   readonly metricExportIntervalMillis: number;
   readonly maxQueueSize: number;
+  readonly maxLogQueueSize: number;
   readonly scheduledDelayMillis: number;
   readonly shutdownTimeoutMillis: number;
 }

@@ -14,10 +14,11 @@ export {
   type PrivateService,
   type PrivateTemporal,
 } from './private-services.js';
+export { findPrometheusBin, startPrivatePrometheus, type PrivatePrometheus } from './prometheus.js';
 export type { ReadableSpan } from '@opentelemetry/sdk-trace';
 export type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
-export { startOtlpReceiver, type OtlpReceiver, type ReceivedMetricPoint, type ReceivedSpan, type ReceivedSpanKind } from './otlp-receiver.js';
-export { decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';
+export { startOtlpReceiver, type OtlpReceiver, type ReceivedLogRecord, type ReceivedMetricPoint, type ReceivedSpan, type ReceivedSpanKind } from './otlp-receiver.js';
+export { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';
 export { conformance, recordCollector } from './conformance/api.js';
 export { checkTelemetry, violationTable, type CheckInput, type Violation } from './conformance/check.js';
 export { semconvIndex, type SemconvIndex, type SemconvName } from './conformance/semconv-index.js';

@@ -1,5 +1,5 @@
 /**
- * A small decoder for OTLP protobuf export requests (traces and metrics) into the OTLP-JSON shape
+ * A small decoder for OTLP protobuf export requests (traces, metrics and logs) into the OTLP-JSON shape
  * (hex ids, 64-bit integers as decimal strings), so a test receiver can accept the default
  * `http/protobuf` protocol. otlp-transformer 0.300 only encodes; protobufjs is not in the tree.
  */
@@ -70,6 +70,11 @@ const HistogramPoint: Schema = {
   5: { name: 'sum', type: 'double' },
   6: { name: 'bucketCounts', type: 'fixed64', repeated: true },
   7: { name: 'explicitBounds', type: 'double', repeated: true },
+  8: {
+    name: 'exemplars',
+    repeated: true,
+    type: { 2: { name: 'timeUnixNano', type: 'fixed64' }, 3: { name: 'asDouble', type: 'double' }, 6: { name: 'asInt', type: 'sfixed64' }, 4: { name: 'spanId', type: 'hex' }, 5: { name: 'traceId', type: 'hex' } },
+  },
   11: { name: 'min', type: 'double' },
   12: { name: 'max', type: 'double' },
 };
@@ -89,6 +94,26 @@ const MetricsRequest: Schema = {
     name: 'resourceMetrics',
     repeated: true,
     type: { 1: { name: 'resource', type: Resource }, 2: { name: 'scopeMetrics', repeated: true, type: { 1: { name: 'scope', type: Scope }, 2: { name: 'metrics', type: Metric, repeated: true } } } },
+  },
+};
+
+const LogRecord: Schema = {
+  1: { name: 'timeUnixNano', type: 'fixed64' },
+  11: { name: 'observedTimeUnixNano', type: 'fixed64' },
+  2: { name: 'severityNumber', type: 'varint' },
+  3: { name: 'severityText', type: 'string' },
+  5: { name: 'body', type: AnyValue },
+  ...attributes(6),
+  8: { name: 'flags', type: 'fixed32' },
+  9: { name: 'traceId', type: 'hex' },
+  10: { name: 'spanId', type: 'hex' },
+  12: { name: 'eventName', type: 'string' },
+};
+const LogsRequest: Schema = {
+  1: {
+    name: 'resourceLogs',
+    repeated: true,
+    type: { 1: { name: 'resource', type: Resource }, 2: { name: 'scopeLogs', repeated: true, type: { 1: { name: 'scope', type: Scope }, 2: { name: 'logRecords', type: LogRecord, repeated: true } } } },
   },
 };
 
@@ -179,4 +204,9 @@ export function decodeTraceRequest(body: Buffer): Json {
 /** `ExportMetricsServiceRequest` bytes → `{ resourceMetrics: [...] }` as in OTLP-JSON. */
 export function decodeMetricsRequest(body: Buffer): Json {
   return decode(body, MetricsRequest);
+}
+
+/** `ExportLogsServiceRequest` bytes → `{ resourceLogs: [...] }` as in OTLP-JSON. */
+export function decodeLogsRequest(body: Buffer): Json {
+  return decode(body, LogsRequest);
 }

@@ -1,14 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { decodeOtlpJsonSpans, otlpAttributes, otlpServiceName, type InstrumentKind, type OtlpJsonSpan, type OtlpSpanKind } from '@threadline/core';
+import { decodeOtlpJsonLogs, decodeOtlpJsonSpans, otlpAttributes, otlpIdToHex, type OtlpJsonLogRecord, otlpServiceName, type InstrumentKind, type OtlpJsonSpan, type OtlpSpanKind } from '@threadline/core';
 import { recordMetric, recordSpan } from './conformance/recorder.js';
-import { decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';
+import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest } from './otlp-protobuf.js';
 
 export type ReceivedSpanKind = OtlpSpanKind;
 
 /** A span as the receiver decoded it (core's OTLP/JSON reader). */
 export type ReceivedSpan = OtlpJsonSpan;
+
+/** A log record as the receiver decoded it (core's OTLP/JSON reader). */
+export type ReceivedLogRecord = OtlpJsonLogRecord;
 
 export interface ReceivedMetricPoint {
   readonly serviceName: string | undefined;
@@ -21,12 +24,15 @@ export interface ReceivedMetricPoint {
   readonly sum?: number;
   readonly bucketCounts?: readonly number[];
   readonly explicitBounds?: readonly number[];
+  /** Histogram exemplars: the value and the ids of the span it was recorded in. */
+  readonly exemplars?: readonly { traceId: string; spanId: string; value: number }[];
 }
 
 export interface OtlpReceiver {
   /** e.g. http://127.0.0.1:4318 — use as OTEL_EXPORTER_OTLP_ENDPOINT (http/json or http/protobuf). */
   readonly endpoint: string;
   spans(): ReceivedSpan[];
+  logs(): ReceivedLogRecord[];
   /** Every metric point received, newest export last (points are cumulative: read the last). */
   metricPoints(): ReceivedMetricPoint[];
   /** The newest point of `name` whose attributes include `attributes` (optionally from one service). */
@@ -48,6 +54,7 @@ type JsonArray = Json[];
  */
 export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const logRecords: ReceivedLogRecord[] = [];
   const points: ReceivedMetricPoint[] = [];
   const bodies: Buffer[] = [];
   let rejected = 0;
@@ -67,6 +74,7 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
       bodies.push(body);
       const contentType = String(req.headers['content-type'] ?? '');
       const isTraces = req.url?.startsWith('/v1/traces') ?? false;
+      const isLogs = req.url?.startsWith('/v1/logs') ?? false;
       const isProtobuf = contentType.includes('protobuf');
       if (!isProtobuf && !contentType.includes('json')) {
         rejected++;
@@ -76,9 +84,12 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
       const payload = isProtobuf
         ? isTraces
           ? decodeTraceRequest(body)
-          : decodeMetricsRequest(body)
+          : isLogs
+            ? decodeLogsRequest(body)
+            : decodeMetricsRequest(body)
         : (JSON.parse(body.toString('utf8')) as Json);
       if (isTraces) ingestTraces(payload);
+      else if (isLogs) logRecords.push(...decodeOtlpJsonLogs(payload));
       else if (req.url?.startsWith('/v1/metrics')) ingestMetrics(payload);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     } catch {
@@ -118,6 +129,11 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
                     sum: Number(p.sum ?? 0),
                     bucketCounts: ((p.bucketCounts as unknown[] | undefined) ?? []).map(Number),
                     explicitBounds: ((p.explicitBounds as unknown[] | undefined) ?? []).map(Number),
+                    exemplars: ((p.exemplars as JsonArray | undefined) ?? []).map((e) => ({
+                      traceId: otlpIdToHex(e.traceId),
+                      spanId: otlpIdToHex(e.spanId),
+                      value: Number(e.asDouble ?? e.asInt ?? 0),
+                    })),
                   }
                 : {}),
             });
@@ -133,6 +149,7 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     spans: () => [...spans],
+    logs: () => [...logRecords],
     metricPoints: () => [...points],
     bodies: () => [...bodies],
     latestPoint(name, attrs = {}, serviceName) {

@@ -17,6 +17,11 @@ import type { AnySeries } from './series.js';
 export interface CollectorOptions {
   /** Series per instrument before new label sets fold into `_other`. Default 1000. */
   readonly maxSeriesPerInstrument?: number;
+  /**
+   * Histograms keep, per bucket, the latest value recorded while a sampled span was active, with
+   * its trace and span id (exported as OTLP / OpenMetrics exemplars). Default true.
+   */
+  readonly exemplars?: boolean;
 }
 
 export type DeclarationListener = (instrument: AnyInstrument) => void;
@@ -28,6 +33,7 @@ export type DeclarationListener = (instrument: AnyInstrument) => void;
  */
 export class MetricsCollector {
   readonly maxSeriesPerInstrument: number;
+  readonly exemplars: boolean;
   private readonly instrumentsByName = new Map<string, AnyInstrument>();
   private readonly listeners = new Set<DeclarationListener>();
   private readonly overflowCounter: Counter<typeof ATTR.COLLECTOR_INSTRUMENT>;
@@ -38,6 +44,7 @@ export class MetricsCollector {
       throw new TypeError(`maxSeriesPerInstrument must be a positive integer, got ${String(max)}`);
     }
     this.maxSeriesPerInstrument = max;
+    this.exemplars = options.exemplars ?? true;
     this.overflowCounter = this.counter({ ...METRICS.COLLECTOR_OVERFLOW, labelKeys: [ATTR.COLLECTOR_INSTRUMENT] });
   }
 
@@ -113,7 +120,7 @@ export class MetricsCollector {
       kind,
       normalized,
       this,
-      seriesFactory(kind, normalized.boundaries ?? []),
+      seriesFactory(kind, normalized.boundaries ?? [], this.exemplars),
     );
     this.instrumentsByName.set(normalized.name, instrument);
     for (const listener of this.listeners) listener(instrument);

@@ -138,7 +138,7 @@ export type Gauge<K extends string = string> = Instrument<K, GaugeSeries>;
 export type Histogram<K extends string = string> = Instrument<K, HistogramSeries>;
 export type AnyInstrument = Instrument<string, AnySeries>;
 
-export function seriesFactory(kind: InstrumentKind, boundaries: readonly number[]): SeriesFactory<AnySeries> {
+export function seriesFactory(kind: InstrumentKind, boundaries: readonly number[], exemplars = true): SeriesFactory<AnySeries> {
   switch (kind) {
     case 'counter':
       return (labels, start) => new CounterSeries(labels, start);
@@ -147,6 +147,6 @@ export function seriesFactory(kind: InstrumentKind, boundaries: readonly number[
     case 'gauge':
       return (labels, start) => new GaugeSeries(labels, start);
     case 'histogram':
-      return (labels, start) => new HistogramSeries(labels, start, boundaries);
+      return (labels, start) => new HistogramSeries(labels, start, boundaries, exemplars);
   }
 }

@@ -71,14 +71,21 @@ function toMetricData(instrument: AnyInstrument, endTime: HrTime): unknown {
         descriptor,
         aggregationTemporality: CUMULATIVE,
         dataPointType: DATA_POINT_TYPE.HISTOGRAM,
-        dataPoints: (series as HistogramSeries[]).map((s) =>
-          point(s, {
-            buckets: { boundaries: [...s.boundaries], counts: Array.from(s.counts) },
-            sum: s.sum,
-            count: s.count,
-            ...(s.count > 0 ? { min: s.min, max: s.max } : {}),
-          }),
-        ),
+        dataPoints: (series as HistogramSeries[]).map((s) => {
+          const exemplars = s.exemplars();
+          return {
+            ...point(s, {
+              buckets: { boundaries: [...s.boundaries], counts: Array.from(s.counts) },
+              sum: s.sum,
+              count: s.count,
+              ...(s.count > 0 ? { min: s.min, max: s.max } : {}),
+            }),
+            // Exemplars in the shape of the OTel data model; the SDK's own serializers (0.300) drop them, ours write them.
+            ...(exemplars.length > 0
+              ? { exemplars: exemplars.map((e) => ({ filteredAttributes: {}, value: e.value, timestamp: toHrTime(e.timeMs), traceId: e.traceId, spanId: e.spanId })) }
+              : {}),
+          };
+        }),
       };
   }
 }

@@ -12,6 +12,8 @@ interface PromValue {
   value: number;
   labels: Record<string, string | number>;
   metricName?: string;
+  /** Written by prom-client's OpenMetrics registry only (`# {trace_id=..., span_id=...} value seconds`). */
+  exemplar?: { labelSet: Record<string, string>; value: number; timestamp: number };
 }
 
 /** What the OTel Prometheus exporter does to names and label keys: `_` for anything else, no runs of `_`. */
@@ -56,15 +58,17 @@ function toPromMetric(instrument: AnyInstrument) {
   const name = prometheusName(instrument);
   const type = instrument.kind === 'counter' ? 'counter' : instrument.kind === 'histogram' ? 'histogram' : 'gauge';
   const help = instrument.spec.description || instrument.spec.name;
-  return {
+  const metric = {
     name,
     help,
     type,
     aggregator: 'sum',
     labelNames: instrument.spec.labelKeys.map(promLabelName),
     reset() {},
-    get: async () => ({ name, help, type, aggregator: 'sum', values: promValues(instrument, name) }),
+    // An OpenMetrics registry renames counters to their family name (no `_total`) and adds the suffix to samples itself.
+    get: async () => ({ name: metric.name, help, type, aggregator: 'sum', values: promValues(instrument, name) }),
   };
+  return metric;
 }
 
 function promLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
@@ -79,12 +83,17 @@ function promValues(instrument: AnyInstrument, name: string): PromValue[] {
     const labels = promLabels(series.labels);
     if (instrument.kind === 'histogram') {
       const histogram = series as HistogramSeries;
+      const exemplars = new Map(histogram.exemplars().map((e) => [e.bucket, { labelSet: { trace_id: e.traceId, span_id: e.spanId }, value: e.value, timestamp: e.timeMs / 1000 }]));
+      const bucket = (le: number | string, value: number, i: number): PromValue => {
+        const exemplar = exemplars.get(i);
+        return { metricName: `${name}_bucket`, labels: { ...labels, le }, value, ...(exemplar ? { exemplar } : {}) };
+      };
       let cumulative = 0;
       histogram.boundaries.forEach((bound, i) => {
         cumulative += histogram.counts[i] as number;
-        values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: bound }, value: cumulative });
+        values.push(bucket(bound, cumulative, i));
       });
-      values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: histogram.count });
+      values.push(bucket('+Inf', histogram.count, histogram.boundaries.length));
       values.push({ metricName: `${name}_sum`, labels, value: histogram.sum });
       values.push({ metricName: `${name}_count`, labels, value: histogram.count });
     } else if (instrument.kind === 'gauge') {

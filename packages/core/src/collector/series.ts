@@ -3,6 +3,9 @@
  * object: no allocation, no hashing, no lookup.
  */
 
+import type { Span } from '@opentelemetry/api';
+import { ExemplarSlots, type Exemplar } from './exemplars.js';
+
 export type LabelValues = Readonly<Record<string, string>>;
 
 abstract class SeriesBase {
@@ -44,17 +47,29 @@ export class HistogramSeries extends SeriesBase {
   count = 0;
   min = Infinity;
   max = -Infinity;
+  private readonly exemplarSlots: ExemplarSlots | undefined;
 
   constructor(
     labels: LabelValues,
     startTimeMs: number,
     readonly boundaries: readonly number[],
+    exemplars = true,
   ) {
     super(labels, startTimeMs);
     this.counts = new Float64Array(boundaries.length + 1);
+    this.exemplarSlots = exemplars ? new ExemplarSlots(boundaries.length + 1) : undefined;
   }
 
-  record(value: number): void {
+  /** The latest exemplar per bucket (values recorded while a sampled span was active). */
+  exemplars(): Exemplar[] {
+    return this.exemplarSlots?.list() ?? [];
+  }
+
+  /**
+   * Counts `value`. Its exemplar comes from `span` when given (a duration recorded as its span ends,
+   * outside that span's context), else from the active span.
+   */
+  record(value: number, span?: Pick<Span, 'spanContext'>): void {
     if (!Number.isFinite(value)) return;
     const boundaries = this.boundaries;
     let bucket = 0;
@@ -65,6 +80,7 @@ export class HistogramSeries extends SeriesBase {
     this.count++;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
+    this.exemplarSlots?.offer(bucket, value, span);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { MetricsCollector } from './collector.js';
 import type { InstrumentKind } from './instrument.js';
+import type { Exemplar } from './exemplars.js';
 import type { GaugeSeries, HistogramSeries } from './series.js';
 
 export interface HistogramValue {
@@ -9,6 +10,8 @@ export interface HistogramValue {
   readonly count: number;
   readonly min?: number;
   readonly max?: number;
+  /** The latest exemplar per bucket, when a sampled span was active for one of its values. */
+  readonly exemplars?: readonly Exemplar[];
 }
 
 export interface SnapshotPoint {
@@ -32,6 +35,7 @@ export function snapshot(collector: MetricsCollector): SnapshotMetric[] {
     for (const series of instrument.series()) {
       if (instrument.kind === 'histogram') {
         const h = series as HistogramSeries;
+        const exemplars = h.exemplars();
         points.push({
           labels: series.labels,
           value: {
@@ -40,6 +44,7 @@ export function snapshot(collector: MetricsCollector): SnapshotMetric[] {
             sum: h.sum,
             count: h.count,
             ...(h.count > 0 ? { min: h.min, max: h.max } : {}),
+            ...(exemplars.length > 0 ? { exemplars } : {}),
           },
         });
       } else if (instrument.kind === 'gauge') {

@@ -1,8 +1,10 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonLogsSerializer, JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { join } from 'node:path';
+import { withExemplars } from '../otlp-exemplars.js';
 import { RotatingFileWriter } from './writer.js';
 
 export interface FileExporterOptions {
@@ -13,6 +15,7 @@ export interface FileExporterOptions {
 
 export const TRACES_FILE = 'traces.jsonl';
 export const METRICS_FILE = 'metrics.jsonl';
+export const LOGS_FILE = 'logs.jsonl';
 
 const decoder = new TextDecoder();
 
@@ -65,11 +68,32 @@ export class FileMetricExporter implements PushMetricExporter {
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    writeLine(this.writer, serialize(JsonMetricsSerializer, metrics), resultCallback);
+    writeLine(this.writer, serialize({ serializeRequest: (m: ResourceMetrics) => withExemplars(JsonMetricsSerializer.serializeRequest(m), m) }, metrics), resultCallback);
   }
 
   selectAggregationTemporality(): AggregationTemporality {
     return AggregationTemporality.CUMULATIVE;
+  }
+
+  forceFlush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.writer.close();
+  }
+}
+
+/** Log records as `LogsData` JSON lines in `<directory>/logs.jsonl`, rotated by size. */
+export class FileLogExporter implements LogRecordExporter {
+  private readonly writer: RotatingFileWriter;
+
+  constructor(options: FileExporterOptions) {
+    this.writer = new RotatingFileWriter({ ...options, path: join(options.directory, LOGS_FILE) });
+  }
+
+  export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    writeLine(this.writer, serialize(JsonLogsSerializer, records), resultCallback);
   }
 
   forceFlush(): Promise<void> {

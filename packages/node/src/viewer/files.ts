@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import type { ViewLog } from './logs.js';
 import { parseLines, type ParsedLines, type ViewSpan } from './spans.js';
 
 /** `traces.jsonl` and its rotated copies `traces.N.jsonl`, oldest first. */
@@ -37,14 +38,17 @@ export async function traceFiles(target: string): Promise<string[]> {
   return rotationFamily(target, await readdir(dirname(target)).catch(() => []));
 }
 
+/** Every span and log record of `target`'s files. */
 export async function readSpans(target: string): Promise<ParsedLines> {
   const spans: ViewSpan[] = [];
+  const logs: ViewLog[] = [];
   let malformed = 0;
   for (const file of await traceFiles(target)) {
     const text = await readFile(file, 'utf8').catch(() => '');
     const parsed = parseLines(text);
     spans.push(...parsed.spans);
+    logs.push(...parsed.logs);
     malformed += parsed.malformed;
   }
-  return { spans, malformed };
+  return { spans, logs, malformed };
 }

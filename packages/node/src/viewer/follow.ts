@@ -1,8 +1,9 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backupPath } from '../file/writer.js';
+import { formatLogLine, logsBySpan, type ViewLog } from './logs.js';
 import { groupTraces, renderTrace } from './render.js';
-import { parseLines, type ViewSpan } from './spans.js';
+import { parseLines, type ParsedLines, type ViewSpan } from './spans.js';
 
 async function readRange(path: string, from: number, to: number): Promise<string> {
   if (to <= from) return '';
@@ -62,12 +63,9 @@ export interface FollowOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Tails `target` (a file, or every current and future `*.jsonl` head file of a directory). */
-export async function follow(target: string, isDirectory: boolean, options: FollowOptions): Promise<void> {
-  const settleMs = options.settleMs ?? 1000;
+/** Polls `target` (a file, or every current and future `*.jsonl` head file of a directory) and hands each batch of new lines over. */
+async function tailLines(target: string, isDirectory: boolean, options: FollowOptions, onLines: (parsed: ParsedLines, now: number) => void): Promise<void> {
   const tails = new Map<string, FileTail>();
-  const pending = new Map<string, { spans: ViewSpan[]; lastSeen: number }>();
-
   const discover = async (initial: boolean) => {
     const paths = isDirectory
       ? (await readdir(target).catch(() => [] as string[])).filter((n) => n.endsWith('.jsonl') && !/\.\d+\.jsonl$/.test(n)).map((n) => join(target, n))
@@ -85,19 +83,42 @@ export async function follow(target: string, isDirectory: boolean, options: Foll
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
     await discover(false);
     const now = Date.now();
-    for (const tail of tails.values()) {
-      for (const span of parseLines(await tail.read()).spans) {
-        if (options.traceId && span.traceId !== options.traceId) continue;
-        const entry = pending.get(span.traceId) ?? { spans: [], lastSeen: now };
-        entry.spans.push(span);
-        entry.lastSeen = now;
-        pending.set(span.traceId, entry);
-      }
-    }
-    for (const [traceId, entry] of pending) {
-      if (now - entry.lastSeen < settleMs && !options.signal?.aborted) continue;
-      pending.delete(traceId);
-      for (const trace of groupTraces(entry.spans)) options.write(`${renderTrace(trace)}\n\n`);
-    }
+    for (const tail of tails.values()) onLines(parseLines(await tail.read()), now);
+    onLines({ spans: [], logs: [], malformed: 0 }, now);
   }
+}
+
+/** Prints each trace once no new span of it arrived for `settleMs`, with the log lines written in its spans. */
+export async function follow(target: string, isDirectory: boolean, options: FollowOptions): Promise<void> {
+  const settleMs = options.settleMs ?? 1000;
+  const pending = new Map<string, { spans: ViewSpan[]; logs: ViewLog[]; lastSeen: number }>();
+  const entry = (traceId: string, now: number) => {
+    const found = pending.get(traceId) ?? { spans: [], logs: [], lastSeen: now };
+    pending.set(traceId, found);
+    return found;
+  };
+  await tailLines(target, isDirectory, options, ({ spans, logs }, now) => {
+    for (const span of spans) {
+      if (options.traceId && span.traceId !== options.traceId) continue;
+      const e = entry(span.traceId, now);
+      e.spans.push(span);
+      e.lastSeen = now;
+    }
+    for (const log of logs) {
+      if (!log.traceId || (options.traceId && log.traceId !== options.traceId)) continue;
+      entry(log.traceId, now).logs.push(log);
+    }
+    for (const [traceId, e] of pending) {
+      if (e.spans.length === 0 || (now - e.lastSeen < settleMs && !options.signal?.aborted)) continue;
+      pending.delete(traceId);
+      for (const trace of groupTraces(e.spans)) options.write(`${renderTrace(trace, logsBySpan(e.logs))}\n\n`);
+    }
+  });
+}
+
+/** Prints each new log record (of one trace, with `traceId`) as it is written. */
+export async function followLogs(target: string, isDirectory: boolean, options: FollowOptions): Promise<void> {
+  await tailLines(target, isDirectory, options, ({ logs }) => {
+    for (const log of logs) if (!options.traceId || log.traceId === options.traceId) options.write(`${formatLogLine(log)}\n`);
+  });
 }

@@ -1,3 +1,4 @@
+import { formatLogUnderSpan, type ViewLog } from './logs.js';
 import type { ViewSpan } from './spans.js';
 
 export interface Trace {
@@ -51,6 +52,7 @@ function errorMark(span: ViewSpan): string {
 interface Row {
   readonly label: string;
   readonly span: ViewSpan;
+  readonly depth: number;
 }
 
 /** Depth-first rows; spans whose parent is not in the file are shown as extra roots. */
@@ -67,7 +69,7 @@ function rows(trace: Trace): Row[] {
   const out: Row[] = [];
   const visit = (span: ViewSpan, depth: number) => {
     const orphan = depth === 0 && span.parentSpanId ? ' ⤴' : '';
-    out.push({ label: `${'  '.repeat(depth)}${depth > 0 ? '└ ' : ''}${span.name}${orphan}`, span });
+    out.push({ label: `${'  '.repeat(depth)}${depth > 0 ? '└ ' : ''}${span.name}${orphan}`, span, depth });
     for (const child of children.get(span.spanId) ?? []) visit(child, depth + 1);
   };
   for (const root of children.get(undefined) ?? []) visit(root, 0);
@@ -79,8 +81,11 @@ function pad(text: string, width: number): string {
   return chars.length >= width ? chars.slice(0, width - 1).join('') + '…' : text + ' '.repeat(width - chars.length);
 }
 
-/** One trace as an indented tree: name, service, kind, a bar placing the span in the trace, duration, error mark. */
-export function renderTrace(trace: Trace): string {
+/**
+ * One trace as an indented tree: name, service, kind, a bar placing the span in the trace, duration,
+ * error mark; under each span, the log lines written in it (from `logsBySpan`).
+ */
+export function renderTrace(trace: Trace, logs: ReadonlyMap<string, readonly ViewLog[]> = new Map()): string {
   const list = rows(trace);
   const errors = trace.spans.filter((s) => s.error).length;
   const started = new Date(Number(trace.startNs / 1_000_000n)).toISOString();
@@ -89,10 +94,10 @@ export function renderTrace(trace: Trace): string {
     `${trace.spans.length} span${trace.spans.length === 1 ? '' : 's'}${errors > 0 ? `  ✗ ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
   const nameWidth = Math.min(NAME_WIDTH_MAX, Math.max(...list.map((r) => [...r.label].length)) + 2);
   const serviceWidth = Math.max(...list.map((r) => r.span.service.length)) + 2;
-  const lines = list.map(
-    ({ label, span }) =>
-      `  ${pad(label, nameWidth)}${pad(span.service, serviceWidth)}${pad(span.kind, 9)} |${bar(trace, span)}| ` +
+  const lines = list.flatMap(({ label, span, depth }) => [
+    `  ${pad(label, nameWidth)}${pad(span.service, serviceWidth)}${pad(span.kind, 9)} |${bar(trace, span)}| ` +
       `${formatDuration(span.endNs - span.startNs).padStart(9)}${errorMark(span)}`,
-  );
+    ...(logs.get(span.spanId) ?? []).map((log) => `  ${'  '.repeat(depth + 1)}· ${formatLogUnderSpan(log)}`),
+  ]);
   return [header, ...lines].join('\n');
 }

@@ -1,4 +1,5 @@
 import { decodeOtlpJsonSpans, type OtlpSpanKind } from '@threadline/core';
+import { logsOfDocument, type ViewLog } from './logs.js';
 
 /** A span as the viewer needs it, decoded from one OTLP-JSON `TracesData` line. */
 export interface ViewSpan {
@@ -36,12 +37,15 @@ export function spansOfDocument(document: unknown): ViewSpan[] {
 
 export interface ParsedLines {
   readonly spans: ViewSpan[];
+  /** Log records (from `logs.jsonl` lines), oldest first within a file. */
+  readonly logs: ViewLog[];
   /** Lines that are not JSON, e.g. the half-written last line of a file still being appended to. */
   readonly malformed: number;
 }
 
 export function parseLines(text: string): ParsedLines {
   const spans: ViewSpan[] = [];
+  const logs: ViewLog[] = [];
   let malformed = 0;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -53,6 +57,7 @@ export function parseLines(text: string): ParsedLines {
       continue;
     }
     spans.push(...spansOfDocument(document));
+    logs.push(...logsOfDocument(document));
   }
-  return { spans, malformed };
+  return { spans, logs, malformed };
 }
