@@ -3,7 +3,7 @@ import type { NativeConnectionOptions, NativeConnectionPlugin, ReplayWorkerOptio
 import { createClientInterceptors, instrumentationFrom } from './client-interceptors.js';
 import { installTemporalMetricsBridge, type TemporalMetricsBridge } from './metrics-bridge.js';
 import { SINK_NAME } from './span-data.js';
-import type { TemporalPluginOptions } from './types.js';
+import type { TemporalPluginOptions } from './worker-types.js';
 import { workerTelemetryFor, type WorkerTelemetry } from './worker.js';
 
 type ClientConfig = Omit<ClientOptions, 'plugins'>;

@@ -1,6 +1,5 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import type { ErrorMessageOptions } from '@threadline/core';
-import type { MetricsBridgeOptions } from './worker-types.js';
 
 /**
  * `recordErrorMessages` (default true): failed workflow, activity and client spans carry the
@@ -22,12 +21,4 @@ export interface WorkerTelemetryOptions extends TemporalInstrumentationConfig {
   exportDuringReplay?: boolean;
   /** Path of the workflow-interceptor module to bundle; default: the one shipped in this package. */
   workflowModule?: string;
-}
-
-export interface TemporalPluginOptions extends WorkerTelemetryOptions {
-  /**
-   * Install the SDK metrics bridge when the plugin configures a NativeConnection (before the
-   * Runtime exists): `true` for defaults or the bridge's options. Default: no bridge.
-   */
-  metrics?: boolean | MetricsBridgeOptions;
 }

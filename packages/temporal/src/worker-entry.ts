@@ -4,5 +4,5 @@ export { createWorkerTelemetry, type WorkerTelemetry } from './worker.js';
 export { installTemporalMetricsBridge, type TemporalMetricsBridge } from './metrics-bridge.js';
 export { TemporalInstrumentation } from './instrumentation.js';
 export { TemporalPlugin } from './plugin.js';
-export type { TemporalPluginOptions, WorkerTelemetryOptions } from './types.js';
-export type { MetricsBridgeOptions } from './worker-types.js';
+export type { WorkerTelemetryOptions } from './types.js';
+export type { MetricsBridgeOptions, TemporalPluginOptions } from './worker-types.js';
