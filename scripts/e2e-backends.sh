@@ -73,14 +73,8 @@ start_all() {
       exit 1
     fi
   done
-  bash scripts/e2e-build.sh
+  bash scripts/e2e-build.sh   # also installs Debian's prometheus when missing
   eval "$(bash scripts/e2e-build.sh --print)"
-  if ! command -v prometheus >/dev/null; then
-    [[ $(id -u) -eq 0 ]] || { echo "[e2e-backends] no prometheus: sudo apt-get install -y prometheus" >&2; exit 1; }
-    say "installing Debian's prometheus"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/tmp/threadline-apt-prometheus.log 2>&1 \
-      || { tail -n 20 /tmp/threadline-apt-prometheus.log >&2; exit 1; }
-  fi
   stop_all
   mkdir -p "$STATE/prometheus-data"
   trap 'stop_all; exit 1' INT TERM

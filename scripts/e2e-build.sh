@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the e2e backends from their Go modules through the module proxy, into a cache outside
-# the repo, reused when present: Jaeger v2 (all-in-one) and the Temporal CLI (`server start-dev`).
+# the repo, reused when present: Jaeger v2 (all-in-one) and the Temporal CLI (`server start-dev`);
+# installs Debian's prometheus when missing (as root). make test's Temporal and exemplar suites
+# start private instances of the same binaries.
 # Both go.mod files carry `replace` directives, so `go install mod@version` refuses: the module is
 # downloaded and built inside its own directory instead.
 #
@@ -40,3 +42,11 @@ build() { # name module version package output
 
 build Jaeger github.com/jaegertracing/jaeger "$JAEGER_VERSION" cmd/jaeger "$jaeger_bin"
 build "Temporal CLI" github.com/temporalio/cli "$TEMPORAL_CLI_VERSION" cmd/temporal "$temporal_bin"
+
+if ! command -v prometheus >/dev/null; then
+  [[ $(id -u) -eq 0 ]] || { echo "[e2e-build] no prometheus: sudo apt-get install -y prometheus" >&2; exit 1; }
+  echo "[e2e-build] installing Debian's prometheus"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/tmp/threadline-apt-prometheus.log 2>&1 \
+    || { apt-get update -q >>/tmp/threadline-apt-prometheus.log 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >>/tmp/threadline-apt-prometheus.log 2>&1; } \
+    || { tail -n 20 /tmp/threadline-apt-prometheus.log >&2; exit 1; }
+fi
