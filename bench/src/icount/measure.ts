@@ -8,8 +8,8 @@ import type { Role } from './scenario.js';
 import type { Setting } from './settings.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-// Inside the bench workspace, so the bundle's bare imports resolve to its node_modules.
-const BUNDLE_DIR = join(HERE, '..', '..', '.icount');
+// Under the bench workspace's node_modules: its bare imports resolve there, and no linter or git sees it.
+const BUNDLE_DIR = join(HERE, '..', '..', 'node_modules', '.threadline-icount');
 const PROBE_BUNDLE = join(BUNDLE_DIR, 'probe.mjs');
 
 /**
@@ -26,6 +26,8 @@ export interface CountedRow {
   readonly setting: Setting;
   readonly name: string;
   readonly role: Role;
+  readonly floor?: string;
+  readonly anchor?: string;
   /** Instructions per operation of the counted run (all threads of the process). */
   readonly perOp: number;
   /** Spans the SDK recorded during the counted run. */
@@ -53,7 +55,7 @@ interface ProbeReport {
   /** Counted runs per scenario. */
   runs: number;
   node: string;
-  rows: Array<{ setting: Setting; name: string; role: Role; spans: number }>;
+  rows: Array<{ setting: Setting; name: string; role: Role; floor?: string; anchor?: string; spans: number }>;
 }
 
 /**
@@ -120,7 +122,7 @@ export async function measure(jobs: readonly Job[], options: MeasureOptions = {}
       if (first < 0 || first > 1) throw new Error(`${job.group}: ${parts.length} callgrind parts for ${report.rows.length} scenarios`);
       rows[index] = report.rows.map((r, k) => {
         const runs = parts.slice(first + perRow * k + 1, first + perRow * (k + 1));
-        return { group: job.group, setting: r.setting, name: r.name, role: r.role, spans: r.spans, perOp: Math.min(...runs) / report.ops };
+        return { ...r, group: job.group, perOp: Math.min(...runs) / report.ops };
       });
       if (process.env.THREADLINE_ICOUNT_DEBUG) console.error(job, parts);
     }

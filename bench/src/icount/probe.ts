@@ -31,7 +31,7 @@ function planted(scenario: IcountScenario): IcountScenario {
 
 const RUNS = 2;
 const cut = () => process.constrainedMemory();
-const rows: Array<{ setting: Setting; name: string; role: string; spans: number }> = [];
+const rows: Array<{ setting: Setting; name: string; role: string; floor?: string; anchor?: string; spans: number }> = [];
 const counted = scenarios.map(planted);
 // Every row under every setting once, uncounted, before any count: the first setting's rows would
 // otherwise be counted while code the later ones share is still being optimized.
@@ -53,7 +53,7 @@ for (const setting of settings) {
       await scenario.run(group.ops);
       cut();
     }
-    rows.push({ setting, name: scenario.name, role: scenario.role, spans: (recorded.ended - before) / RUNS });
+    rows.push({ setting, name: scenario.name, role: scenario.role, floor: scenario.floor, anchor: scenario.anchor, spans: (recorded.ended - before) / RUNS });
     scenario.after?.();
   }
 }

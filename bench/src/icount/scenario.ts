@@ -5,6 +5,9 @@ export type Role = 'baseline' | 'floor' | 'threadline' | 'anchor';
 export interface IcountScenario {
   readonly name: string;
   readonly role: Role;
+  /** For a threadline row: the floor and anchor rows its added count is compared with. */
+  readonly floor?: string;
+  readonly anchor?: string;
   /** Runs `n` operations; only this call is counted. */
   run(n: number): void | Promise<void>;
   /** Uncounted, around every run (subscribing a channel listener, enabling an instrumentation). */

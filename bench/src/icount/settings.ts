@@ -13,6 +13,10 @@ import { DroppingProcessor } from '../otel-fixtures.js';
 export const SETTINGS = ['sampled', 'ratio-0.1', 'metrics-only'] as const;
 export type Setting = (typeof SETTINGS)[number];
 
+export function isSetting(value: string): value is Setting {
+  return (SETTINGS as readonly string[]).includes(value);
+}
+
 let current: Setting = 'sampled';
 
 /** The tracer a setting's app would get: an SDK tracer (two samplers) or the API's no-op one. */

@@ -28,7 +28,13 @@ export const bullmqGroup: IcountGroup = {
       { name: 'replay, no telemetry option', role: 'baseline', run: replay(undefined, processJob) },
       { name: "replay, BullMQ's telemetry path with an adapter that does nothing (floor)", role: 'floor', run: replay(telemetryPathOnly, processJob) },
       { name: 'replay, semconv minimum: 2 SDK spans + carrier (floor)', role: 'floor', run: replay(semconvMinimum(), processJob) },
-      { name: 'replay, threadline (spans + metrics, processor wrapper)', role: 'threadline', run: replay(threadline as unknown as Telemetry, wrapped) },
+      {
+        name: 'replay, threadline (spans + metrics, processor wrapper)',
+        role: 'threadline',
+        floor: 'replay, semconv minimum: 2 SDK spans + carrier (floor)',
+        anchor: 'replay, bullmq-otel 2.0.1 (spans + metrics)',
+        run: replay(threadline as unknown as Telemetry, wrapped),
+      },
       { name: 'replay, bullmq-otel 2.0.1 (spans + metrics)', role: 'anchor', run: replay(new BullMQOtel({ enableMetrics: true }) as unknown as Telemetry, processJob) },
     ];
   },

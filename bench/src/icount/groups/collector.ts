@@ -25,8 +25,8 @@ export const collectorGroup: IcountGroup = {
     const promHistogram = new PromHistogram({ name: 'bench_prom_duration', help: 'h', labelNames: Object.keys(PROM_LABELS), registers: [new Registry()] });
     return [
       { name: 'empty loop', role: 'baseline', run: (n) => { for (let i = 0; i < n; i++) sink += i & 1; } },
-      { name: 'threadline bound counter.add', role: 'threadline', run: (n) => { for (let i = 0; i < n; i++) counter.add(1); } },
-      { name: 'threadline bound histogram.record', role: 'threadline', run: (n) => { for (let i = 0; i < n; i++) histogram.record(0.0123); } },
+      { name: 'threadline bound counter.add', role: 'threadline', anchor: 'OTel SDK Counter.add', run: (n) => { for (let i = 0; i < n; i++) counter.add(1); } },
+      { name: 'threadline bound histogram.record', role: 'threadline', anchor: 'OTel SDK Histogram.record', run: (n) => { for (let i = 0; i < n; i++) histogram.record(0.0123); } },
       { name: 'OTel SDK Counter.add', role: 'anchor', run: (n) => { for (let i = 0; i < n; i++) otelCounter.add(1, LABELS); } },
       { name: 'OTel SDK Histogram.record', role: 'anchor', run: (n) => { for (let i = 0; i < n; i++) otelHistogram.record(0.0123, LABELS); } },
       { name: 'prom-client labels().observe()', role: 'anchor', run: (n) => { for (let i = 0; i < n; i++) promHistogram.labels(PROM_LABELS).observe(0.0123); } },

@@ -38,7 +38,7 @@ export const fetchGroup: IcountGroup = {
     return [
       row('lifecycle published, no subscriber', 'baseline'),
       row('minimal subscriber: the SDK calls semconv needs (floor)', 'floor', sdkFloorSubscriber(trace.getTracer('bench-floor'))),
-      row('@threadline/fetch', 'threadline', threadline),
+      { ...row('@threadline/fetch', 'threadline', threadline), floor: 'minimal subscriber: the SDK calls semconv needs (floor)', anchor: '@opentelemetry/instrumentation-undici 0.34' },
       row('@opentelemetry/instrumentation-undici 0.34', 'anchor', contrib),
     ];
   },

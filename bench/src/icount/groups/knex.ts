@@ -33,7 +33,7 @@ export const knexGroup: IcountGroup = {
           span.end();
         }, bare),
       },
-      { name: 'replay, threadline', role: 'threadline', run: inRequests(replayOne, instrumented) },
+      { name: 'replay, threadline', role: 'threadline', floor: 'replay + one SDK span with the semconv DB attributes (floor)', run: inRequests(replayOne, instrumented) },
     ];
   },
 };
