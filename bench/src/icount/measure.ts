@@ -9,7 +9,8 @@ import type { Setting } from './settings.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 // Under the bench workspace's node_modules: its bare imports resolve there, and no linter or git sees it.
-const BUNDLE_DIR = join(HERE, '..', '..', 'node_modules', '.threadline-icount');
+// One directory per measuring process: two counts (two Node lines) may run at once.
+const BUNDLE_DIR = join(HERE, '..', '..', 'node_modules', '.threadline-icount', String(process.pid));
 const PROBE_BUNDLE = join(BUNDLE_DIR, 'probe.mjs');
 
 /**
@@ -107,6 +108,14 @@ function totalOf(profile: string): number {
 /** Counts every job's scenarios under callgrind: instructions per op of each counted run. */
 export async function measure(jobs: readonly Job[], options: MeasureOptions = {}): Promise<{ rows: CountedRow[]; node: string }> {
   await bundleProbe();
+  try {
+    return await measureBundled(jobs, options);
+  } finally {
+    rmSync(BUNDLE_DIR, { recursive: true, force: true });
+  }
+}
+
+async function measureBundled(jobs: readonly Job[], options: MeasureOptions): Promise<{ rows: CountedRow[]; node: string }> {
   const queue = [...jobs];
   const rows: CountedRow[][] = [];
   let node = '';
