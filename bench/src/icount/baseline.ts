@@ -43,7 +43,7 @@ export function judge(rows: readonly CountedRow[], node: string, baseline: Basel
     const growth = row.perOp / count - 1;
     const line = `${key}: ${Math.round(row.perOp)} instructions per op, baseline ${count} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%)`;
     lines.push(line);
-    if (growth > MAX_GROWTH) failures.push(`${line}: more than ${MAX_GROWTH * 100}% over the baseline`);
+    if (row.perOp > count * (1 + MAX_GROWTH)) failures.push(`${line}: more than ${MAX_GROWTH * 100}% over the baseline`);
   }
   for (const row of rows) if (row.role === 'threadline' && !(rowKey(row) in baseline.rows)) lines.push(`${rowKey(row)}: not in the baseline yet (${Math.round(row.perOp)} per op)`);
   return { failures, lines };

@@ -44,6 +44,8 @@ const markdown = `${toMarkdown(rows, node, titles)}\nCounted in ${seconds} s (2 
 if ((!values.guard && !values.groups && !values.settings) || values.update) {
   const major = node.replace(/^v/, '').split('.')[0];
   writeFileSync(join(BENCH, 'results', `08-icount-node${major}.md`), `<!-- counted ${new Date().toISOString()} on node ${node} -->\n${markdown}`);
+  // The raw counts beside the table: lines compared across Node versions read these.
+  writeFileSync(join(BENCH, 'results', `08-icount-node${major}.json`), `${JSON.stringify({ node, rows }, null, 1)}\n`);
   writeReadme();
 }
 console.log(markdown);

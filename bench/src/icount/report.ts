@@ -67,6 +67,9 @@ export function toMarkdown(rows: readonly CountedRow[], node: string, titles: Re
       out.push(`- ${name}: ${parts.join('; ')}`);
       const goal = samplingGoal(rows, group, name);
       if (goal) out.push(`  - ${goal}`);
+      const floorName = inGroup.find((r) => r.name === name)!.floor;
+      const floorGoal = floorName === undefined ? undefined : samplingGoal(rows, group, floorName);
+      if (floorGoal) out.push(`  - the floor alone (the SDK calls only): ${floorGoal}`);
     }
     out.push('');
   }
