@@ -33,6 +33,12 @@ whatever else runs, and are what CI guards.
   \`--single-threaded\` (no background compiler or GC threads), a fixed \`--random-seed\` (the SDK's ids,
   and so what a ratio sampler keeps), 64 MB semi-spaces (scavenges rare inside a counted run).
   Garbage collection is thereby mostly outside the counts: allocation shows as its own instructions, not as GC work.
+- Known limit: most rows repeat within ±0.1% run to run, but on 2026-12-02 a run at load average ≈ 19 moved some
+  BullMQ and fetch rows by up to 50% against two runs at load 4–12 (BullMQ threadline sampled 102,936 → 154,243;
+  fetch floor sampled 23,588 → 36,134), most likely V8 heuristics that read the clock (GC scheduling).
+  The committed baseline is the highest of those three runs per row; compare ratios in one run's table.
+- Node 22 / 24 / 26: \`--node\` works, but with this warm-up their counts were not in steady state (Node 22 empty loop
+  600 instructions per turn, baselines 2–3× apart between settings), so no per-line table is committed yet.
 
 `;
 
