@@ -1,4 +1,4 @@
-import { context, createContextKey, INVALID_SPAN_CONTEXT, metrics, propagation, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
@@ -7,92 +7,10 @@ import { bullmqTelemetry } from '@threadline/bullmq';
 import { createOtelMetricProducer, MetricsCollector, setCollector } from '@threadline/core';
 import { Queue, Worker, type Telemetry } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
+import { contextFloor, noopTracer, semconvMinimum, telemetryPathOnly } from './fixtures/bullmq-adapters.js';
 import { compare, row, type Scenario } from './harness.js';
 import { IdleReader, DroppingProcessor } from './otel-fixtures.js';
 
-const NOOP_SPAN = { setSpanOnContext: (ctx: Context) => ctx, setAttribute() {}, setAttributes() {}, addEvent() {}, recordException() {}, end() {} };
-const FLOOR_KEY = createContextKey('bench.floor');
-
-/** An adapter that makes no span and carries no trace; `with` is what tells the floor rows apart. */
-function noSpanAdapter(withContext: <T>(ctx: Context, fn: () => T) => T): Telemetry {
-  return {
-    tracer: { startSpan: () => NOOP_SPAN },
-    contextManager: { with: withContext, active: () => context.active(), getMetadata: () => '', fromMetadata: (ctx: Context) => ctx },
-  } as unknown as Telemetry;
-}
-
-/** BullMQ's own work with a telemetry option set (its `trace()` wrapper per operation), no context switch. */
-const telemetryPathOnly = noSpanAdapter((_ctx, fn) => fn());
-
-/**
- * The least any context-propagating adapter does: run each BullMQ operation in a new active
- * context (AsyncLocalStorage carries it through every promise BullMQ and ioredis make). No spans.
- */
-const contextFloor = noSpanAdapter((ctx, fn) => context.with(ctx.setValue(FLOOR_KEY, true), fn));
-
-/** BullMQ's span as the semconv minimum needs it: the SDK span, put on the context, ended. */
-class MinimalSpan {
-  constructor(readonly span: Span) {}
-  setSpanOnContext(ctx: Context) {
-    return trace.setSpan(ctx, this.span);
-  }
-  setAttribute() {}
-  setAttributes() {}
-  addEvent() {}
-  recordException() {}
-  end() {
-    this.span.end();
-  }
-}
-
-/**
- * Only the SDK calls messaging semconv requires of an adapter on BullMQ's telemetry option: a
- * `send` and a `process` span per job with the attributes semconv wants at creation (sampling),
- * the carrier injected and extracted through the global propagator (a JSON string, as BullMQ
- * stores it), the context switched only when it changes. No metrics, no job details, no guards.
- */
-function semconvMinimum(): Telemetry {
-  const tracer = trace.getTracer('bench-semconv-minimum');
-  const shapes = new Map<string, { name: string; kind: SpanKind; attributes: Attributes } | null>();
-  const shapeOf = (bullmqName: string) => {
-    let shape = shapes.get(bullmqName);
-    if (shape === undefined) {
-      const [operation = '', destination = ''] = bullmqName.split(' ');
-      const queue = destination.split('.')[0] ?? '';
-      const op = operation === 'add' ? 'send' : operation === 'process' ? 'process' : undefined;
-      shape = op
-        ? {
-            name: `${op} ${queue}`,
-            kind: op === 'send' ? SpanKind.PRODUCER : SpanKind.CONSUMER,
-            attributes: { 'messaging.system.name': 'bullmq', 'messaging.operation.name': op, 'messaging.operation.type': op, 'messaging.destination.name': queue },
-          }
-        : null;
-      shapes.set(bullmqName, shape);
-    }
-    return shape;
-  };
-  return {
-    tracer: {
-      startSpan: (name: string, _options: unknown, ctx?: Context) => {
-        const shape = shapeOf(name);
-        return shape ? new MinimalSpan(tracer.startSpan(shape.name, { kind: shape.kind, attributes: shape.attributes }, ctx ?? context.active())) : NOOP_SPAN;
-      },
-    },
-    contextManager: {
-      with: <T>(ctx: Context, fn: () => T) => (ctx === context.active() ? fn() : context.with(ctx, fn)),
-      active: () => context.active(),
-      getMetadata: (ctx: Context) => {
-        const carrier: Record<string, string> = {};
-        propagation.inject(ctx, carrier);
-        return JSON.stringify(carrier);
-      },
-      fromMetadata: (ctx: Context, metadata: string) => propagation.extract(ctx, JSON.parse(metadata) as Record<string, string>),
-    },
-  } as unknown as Telemetry;
-}
-
-/** A tracer whose spans record nothing: threadline's adapter and metrics without SDK span cost. */
-const noopTracer = { startSpan: () => trace.wrapSpanContext(INVALID_SPAN_CONTEXT) } as unknown as Tracer;
 
 const connection = { host: process.env.REDIS_HOST ?? '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) };
 const CONCURRENCY = 10;

@@ -1,4 +1,4 @@
-import { context, metrics, propagation, SpanKind, SpanStatusCode, trace, type Span, type TextMapSetter, type Tracer } from '@opentelemetry/api';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
@@ -9,6 +9,7 @@ import { FetchInstrumentation } from '@threadline/fetch';
 import { spawn } from 'node:child_process';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { once } from 'node:events';
+import { publishOneRequest, sdkFloorSubscriber, type FloorRequest } from './fixtures/fetch-channels.js';
 import { compare, formatNs, row, type ResultRow } from './harness.js';
 import { IdleReader, DroppingProcessor } from './otel-fixtures.js';
 
@@ -23,106 +24,6 @@ async function startServer() {
   const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   return { url: `http://127.0.0.1:${Number(chunk.toString().trim())}/bench`, stop: () => child.kill() };
-}
-
-const channels = {
-  create: diagnosticsChannel.channel('undici:request:create'),
-  sendHeaders: diagnosticsChannel.channel('undici:client:sendHeaders'),
-  headers: diagnosticsChannel.channel('undici:request:headers'),
-  trailers: diagnosticsChannel.channel('undici:request:trailers'),
-};
-const RAW_HEADERS = [Buffer.from('content-length'), Buffer.from('2'), Buffer.from('keep-alive'), Buffer.from('timeout=5')];
-const SOCKET = { alpnProtocol: false, remoteAddress: '127.0.0.1', remotePort: 8080 };
-
-/**
- * One request's life as undici publishes it (create → sendHeaders → headers → trailers), with a
- * request object shaped like undici's, without any I/O: the instrumentation's own CPU cost.
- */
-function publishOneRequest(): void {
-  const request = {
-    method: 'GET',
-    origin: 'http://127.0.0.1:8080',
-    path: '/bench?page=1',
-    headers: ['accept', '*/*', 'user-agent', 'node'],
-    addHeader(name: string, value: string) {
-      this.headers.push(name, value);
-      return this;
-    },
-  };
-  if (channels.create.hasSubscribers) channels.create.publish({ request });
-  if (channels.sendHeaders.hasSubscribers) channels.sendHeaders.publish({ request, headers: '', socket: SOCKET });
-  if (channels.headers.hasSubscribers) channels.headers.publish({ request, response: { statusCode: 200, headers: RAW_HEADERS, statusText: 'OK' } });
-  if (channels.trailers.hasSubscribers) channels.trailers.publish({ request, trailers: [] });
-}
-
-interface FloorRequest {
-  method: string;
-  origin: string;
-  path: string;
-  addHeader(name: string, value: string): unknown;
-}
-
-// The cheapest public-API inject: the propagator writes straight into undici's request.
-const ADD_HEADER: TextMapSetter<FloorRequest> = { set: (request, key, value) => request.addHeader(key, value) };
-
-/**
- * The SDK calls semconv requires of an HTTP client span, from the smallest possible channel
- * subscriber: a CLIENT span with the 4 sampling-relevant Required attributes at start, a context
- * holding it, `propagation.inject` straight into the request, the real status code from the
- * response headers (the only message that carries it), `end()` when the body is done, and an
- * error status on failure. Nothing Recommended or Opt-In (no url.scheme, no protocol version), no
- * metric, no redaction, no options, constant server address/port: the floor under any
- * implementation built on the OTel API.
- */
-function sdkFloorSubscriber(tracer: Tracer) {
-  const open = new WeakMap<object, Span>();
-  const onCreate = (message: unknown) => {
-    const request = (message as { request: FloorRequest }).request;
-    const parent = context.active();
-    const span = tracer.startSpan(
-      request.method,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: { 'http.request.method': request.method, 'url.full': request.origin + request.path, 'server.address': '127.0.0.1', 'server.port': 8080 },
-      },
-      parent,
-    );
-    propagation.inject(trace.setSpan(parent, span), request, ADD_HEADER);
-    open.set(request, span);
-  };
-  const onHeaders = (message: unknown) => {
-    const { request, response } = message as { request: object; response: { statusCode: number } };
-    open.get(request)?.setAttribute('http.response.status_code', response.statusCode);
-  };
-  const onDone = (message: unknown) => {
-    const request = (message as { request: object }).request;
-    const span = open.get(request);
-    if (!span) return;
-    open.delete(request);
-    span.end();
-  };
-  const onError = (message: unknown) => {
-    const request = (message as { request: object }).request;
-    const span = open.get(request);
-    if (!span) return;
-    open.delete(request);
-    span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
-  };
-  const channels: Array<[string, (message: unknown) => void]> = [
-    ['undici:request:create', onCreate],
-    ['undici:request:headers', onHeaders],
-    ['undici:request:trailers', onDone],
-    ['undici:request:error', onError],
-  ];
-  return {
-    enable() {
-      for (const [name, handler] of channels) diagnosticsChannel.subscribe(name, handler);
-    },
-    disable() {
-      for (const [name, handler] of channels) diagnosticsChannel.unsubscribe(name, handler);
-    },
-  };
 }
 
 /** Adds one constant W3C traceparent at `create` and nothing else: what the header alone costs. */

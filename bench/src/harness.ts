@@ -103,7 +103,9 @@ const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results
 function writeResult(options: CompareOptions, rows: readonly ResultRow[], rounds: number): void {
   const markdown = toMarkdown(options, rows, rounds);
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, `${options.id}.md`), `<!-- measured ${new Date().toISOString()} on node ${process.version} -->\n${markdown}`);
+  // Tables of another Node line (`npm run bench -- --node PATH`) sit beside the machine Node's.
+  const suffix = process.env.THREADLINE_BENCH_SUFFIX === 'node' ? `-node${process.versions.node.split('.')[0]}` : '';
+  writeFileSync(join(RESULTS_DIR, `${options.id}${suffix}.md`), `<!-- measured ${new Date().toISOString()} on node ${process.version} -->\n${markdown}`);
   console.log(`\n${markdown}`);
 }
 

@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
@@ -8,6 +8,7 @@ import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { createConnection } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
+import { handMadeGet, semconvSpan, timedGet } from './fixtures/keyv-floors.js';
 import { compare, formatNs, row, type ResultRow, type Scenario } from './harness.js';
 import { DroppingProcessor } from './otel-fixtures.js';
 
@@ -40,50 +41,6 @@ function redisUp(): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/**
- * The least any wrapper that times a call must add: one reaction on the call's promise and a clock
- * read at each end (handlers bound once, no per-call state): the floor under the metrics-only goal.
- */
-function timedGet(keyv: Keyv): () => Promise<unknown> {
-  const clock = { started: 0, elapsed: 0 };
-  const settled = (value: unknown) => {
-    clock.elapsed += performance.now() - clock.started;
-    return value;
-  };
-  const failed = (error: unknown) => {
-    clock.elapsed += performance.now() - clock.started;
-    throw error;
-  };
-  return () => {
-    clock.started = performance.now();
-    return keyv.get('present').then(settled, failed);
-  };
-}
-
-/** The span semconv asks of a KV get, with nothing else: the floor under the with-span goal. */
-function semconvSpan(tracer: Tracer, parent: Context): void {
-  const span = tracer.startSpan('get bench', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'other', 'db.operation.name': 'get' } }, parent);
-  span.setAttribute('db.collection.name', 'bench');
-  span.setAttribute('threadline.result', 'hit');
-  span.end();
-}
-
-/** The same span written by hand around an uninstrumented get: what the with-span goal can at best reach. */
-function handMadeGet(keyv: Keyv, tracer: Tracer, parent: Context): () => Promise<unknown> {
-  const clock = { elapsed: 0 };
-  return () => {
-    const started = performance.now();
-    const span = tracer.startSpan('get bench', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'other', 'db.operation.name': 'get' } }, parent);
-    span.setAttribute('db.collection.name', 'bench');
-    return keyv.get('present').then((value: unknown) => {
-      span.setAttribute('threadline.result', value === undefined ? 'miss' : 'hit');
-      span.end();
-      clock.elapsed += performance.now() - started;
-      return value;
-    });
-  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { MetricsCollector, setCollector } from '@threadline/core';
 import { instrumentKnex, KnexInstrumentation } from '@threadline/knex';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
+import { replayEvents, SEMCONV_ATTRIBUTES } from './fixtures/knex-replay.js';
 import { compare, formatNs, row, type ResultRow, type Scenario } from './harness.js';
 
 type Knex = ReturnType<typeof import('knex').default>;
@@ -58,31 +59,6 @@ function open(factory: KnexFactory): Knex {
   return factory({ client: 'pg', connection: CONNECTION, pool: { min: 1, max: 1 } });
 }
 
-/**
- * What knex emits around one `select ?`, replayed on an instance with no database: isolates the
- * instrumentation's own CPU cost (span, attributes, metrics) from the loopback round trip.
- */
-function replayEvents(db: Knex, n: number): void {
-  // knex's client emits, and the instance re-emits what its client emitted: replay where knex starts.
-  const emitter = db.client as unknown as { emit(event: string, ...args: unknown[]): boolean };
-  const builder = { _single: {}, _method: 'raw' };
-  for (let i = 0; i < n; i++) {
-    const q = { sql: 'select $1 as v', bindings: [i], method: 'raw', __knexQueryUid: 'q', __knexUid: 'c1', __knexTxId: undefined };
-    emitter.emit('start', builder);
-    emitter.emit('query', q);
-    emitter.emit('query-response', [{ v: i }], q, builder);
-  }
-}
-
-/** The attributes threadline puts on that query's span: the floor any semconv instrumentation pays. */
-const SEMCONV_ATTRIBUTES = {
-  'db.system.name': 'postgresql',
-  'db.namespace': 'test',
-  'server.address': '127.0.0.1',
-  'server.port': 5432,
-  'db.operation.name': 'SELECT',
-  'db.query.text': 'select $1 as v',
-};
 
 async function queries(db: Knex, n: number): Promise<void> {
   for (let i = 0; i < n; i++) await db.raw('select ? as v', [i]);

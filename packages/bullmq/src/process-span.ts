@@ -104,12 +104,15 @@ export class ProcessSpan extends WrappedSpan {
     const series = this.bind();
     if (!counted) series.consumed.add(1);
     const failed = this.excepted || this.outcome === OUTCOME.RETRY || this.outcome === OUTCOME.FAILED;
-    const attributes: Attributes = {};
-    if (this.jobId !== undefined) attributes[ATTR.MESSAGING_MESSAGE_ID] = this.jobId;
-    if (this.jobName !== undefined) attributes[BULLMQ_ATTR.JOB_NAME] = this.jobName;
-    if (this.attempt !== undefined) attributes[BULLMQ_ATTR.JOB_ATTEMPT] = this.attempt;
-    if (this.outcome !== undefined) attributes[BULLMQ_ATTR.JOB_OUTCOME] = this.excepted ? OUTCOME.FAILED : this.outcome;
-    this.span.setAttributes(attributes);
+    // An unsampled span records nothing: no attribute object for it (most jobs under a ratio sampler).
+    if (this.span.isRecording()) {
+      const attributes: Attributes = {};
+      if (this.jobId !== undefined) attributes[ATTR.MESSAGING_MESSAGE_ID] = this.jobId;
+      if (this.jobName !== undefined) attributes[BULLMQ_ATTR.JOB_NAME] = this.jobName;
+      if (this.attempt !== undefined) attributes[BULLMQ_ATTR.JOB_ATTEMPT] = this.attempt;
+      if (this.outcome !== undefined) attributes[BULLMQ_ATTR.JOB_OUTCOME] = this.excepted ? OUTCOME.FAILED : this.outcome;
+      this.span.setAttributes(attributes);
+    }
     if (failed) {
       const error = this.failure();
       const type = errorType(error);

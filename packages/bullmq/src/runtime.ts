@@ -16,7 +16,7 @@ export interface Runtime {
   readonly recordError: RecordErrorOptions;
 }
 
-const KNOWN_OPTIONS = new Set(['consumerContext', 'createSpans', 'jobNameLabel', 'internalSpans', 'sendHook', 'processHook', 'tracerProvider', 'recordErrorMessages', 'enabled']);
+const KNOWN_OPTIONS = new Set(['consumerContext', 'jobNameLabel', 'internalSpans', 'sendHook', 'processHook', 'tracerProvider', 'recordErrorMessages', 'enabled']);
 
 /** Checks options once, at construction: a mistake throws with what to change. */
 export function createRuntime(options: BullMQTelemetryOptions, tracer: () => Tracer): Runtime {

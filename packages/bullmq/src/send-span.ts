@@ -62,11 +62,14 @@ export class SendSpan extends WrappedSpan {
   protected finish(endTime: number): void {
     const seconds = (endTime - this.startedAt) / 1000;
     const span = this.span;
-    const attributes: Attributes = {};
-    if (this.jobName !== undefined) attributes[BULLMQ_ATTR.JOB_NAME] = this.jobName;
-    if (this.jobId !== undefined) attributes[ATTR.MESSAGING_MESSAGE_ID] = this.jobId;
-    if (this.bulk) attributes[ATTR.MESSAGING_BATCH_MESSAGE_COUNT] = this.count;
-    span.setAttributes(attributes);
+    // An unsampled span records nothing: no attribute object for it (most jobs under a ratio sampler).
+    if (span.isRecording()) {
+      const attributes: Attributes = {};
+      if (this.jobName !== undefined) attributes[BULLMQ_ATTR.JOB_NAME] = this.jobName;
+      if (this.jobId !== undefined) attributes[ATTR.MESSAGING_MESSAGE_ID] = this.jobId;
+      if (this.bulk) attributes[ATTR.MESSAGING_BATCH_MESSAGE_COUNT] = this.count;
+      span.setAttributes(attributes);
+    }
     const hook = this.rt.sendHook;
     if (hook !== undefined && this.queue !== undefined) hook(span, { queue: this.queue, jobName: this.jobName, jobId: this.jobId, count: this.count });
     let type: string | undefined;

@@ -1,0 +1,65 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { judge, toBaseline, type Baseline } from './baseline.js';
+import { GROUP_IDS, loadGroup } from './groups.js';
+import { measure } from './measure.js';
+import { writeReadme } from '../readme.js';
+import { toMarkdown } from './report.js';
+import { isSetting } from './settings.js';
+
+/**
+ * `npm run perf:icount -- [--node PATH] [--groups a,b]`: counts instructions per op under callgrind
+ * and writes bench/results/08-icount-node<major>.md. `npm run perf:guard`: the same on this Node,
+ * compared with bench/icount-baseline.json (exit 1 when a threadline row grew more than 10%);
+ * `-- --update` re-baselines.
+ */
+const BENCH = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BASELINE_FILE = join(BENCH, 'icount-baseline.json');
+
+const { values } = parseArgs({
+  options: {
+    node: { type: 'string' },
+    groups: { type: 'string' },
+    settings: { type: 'string' },
+    guard: { type: 'boolean', default: false },
+    update: { type: 'boolean', default: false },
+    baseline: { type: 'string', default: BASELINE_FILE },
+  },
+});
+const groups = values.groups ? values.groups.split(',') : GROUP_IDS;
+const settings = values.settings ? values.settings.split(',').filter(isSetting) : undefined;
+if (values.update && (values.groups || values.settings)) throw new Error('--update re-baselines every group and setting: run it without --groups / --settings');
+const started = Date.now();
+const { rows, node } = await measure(
+  groups.map((group) => ({ group, ...(settings ? { settings } : {}) })),
+  values.node ? { node: values.node } : {},
+);
+const seconds = ((Date.now() - started) / 1000).toFixed(0);
+const titles = Object.fromEntries(await Promise.all(groups.map(async (id) => [id, (await loadGroup(id)).title] as const)));
+const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
+const markdown = `${toMarkdown(rows, node, titles)}\nCounted in ${seconds} s (2 probes at a time under valgrind); load average at the end ${load} (counts do not depend on it).\n`;
+
+if ((!values.guard && !values.groups && !values.settings) || values.update) {
+  const major = node.replace(/^v/, '').split('.')[0];
+  writeFileSync(join(BENCH, 'results', `08-icount-node${major}.md`), `<!-- counted ${new Date().toISOString()} on node ${node} -->\n${markdown}`);
+  // The raw counts beside the table: lines compared across Node versions read these.
+  writeFileSync(join(BENCH, 'results', `08-icount-node${major}.json`), `${JSON.stringify({ node, rows }, null, 1)}\n`);
+  writeReadme();
+}
+console.log(markdown);
+if (values.update) {
+  writeFileSync(values.baseline, `${JSON.stringify(toBaseline(rows, node), null, 2)}\n`);
+  console.log(`wrote ${values.baseline}`);
+} else if (values.guard) {
+  const baseline = JSON.parse(readFileSync(values.baseline, 'utf8')) as Baseline;
+  const { failures, lines } = judge(rows, node, baseline);
+  console.log(lines.map((l) => `  ${l}`).join('\n'));
+  if (failures.length > 0) {
+    console.error(`\nperf guard FAILED (${failures.length}):\n${failures.map((f) => `  ${f}`).join('\n')}`);
+    console.error('If the growth is intended, re-baseline: npm run perf:guard -w @threadline/bench -- --update (and commit bench/icount-baseline.json).');
+    process.exit(1);
+  }
+  console.log(`\nperf guard passed: ${lines.length} threadline rows within ${10}% of the baseline (${seconds} s)`);
+}
