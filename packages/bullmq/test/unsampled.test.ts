@@ -45,7 +45,7 @@ describeWithRedis.each(LINES)('$line: unsampled jobs', ({ lib }) => {
     await done;
     const labels = { [ATTR.MESSAGING_DESTINATION_NAME]: name };
     // BullMQ emits `completed` before its process span ends: the ack is counted at that end.
-    await vi.waitFor(async () => expect((await harness.metricPoint(METRIC.consumed, { ...labels, [ATTR.MESSAGING_RESULT]: 'ack' })).value).toBe(1));
+    await vi.waitFor(async () => expect((await harness.metricPoint(METRIC.settled, { ...labels, [ATTR.RESULT]: 'ack' })).value).toBe(1));
     expect(attributeCalls).toEqual([]);
     expect((await harness.metricPoint(METRIC.sent, labels)).value).toBe(1);
   });
