@@ -81,11 +81,11 @@ export class SendSpan extends WrappedSpan {
     const series = queueSeries(this.queue ?? '', this.rt.jobNameLabel && !this.bulk ? this.jobName : undefined);
     if (type === undefined) {
       series.sentOk.add(this.count);
-      series.sendOk.record(seconds);
+      series.sendOk.record(seconds, span);
     } else {
       const failed = series.failed(type);
       failed.sent.add(this.count);
-      failed.send.record(seconds);
+      failed.send.record(seconds, span);
     }
   }
 }

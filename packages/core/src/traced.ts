@@ -68,12 +68,12 @@ export function traced<T>(name: string, fn: () => T, options: TracedOptions = {}
       const seconds = operation.elapsedSeconds();
       if (!failed) {
         series.ok.add(1);
-        series.okDuration.record(seconds);
+        series.okDuration.record(seconds, operation.span);
         return;
       }
       const type = operation.end(error, true);
       series.failed.add(1);
-      metrics.duration.bind({ [ATTR.CODE_FUNCTION_NAME]: name, [ATTR.ERROR_TYPE]: type }).record(seconds);
+      metrics.duration.bind({ [ATTR.CODE_FUNCTION_NAME]: name, [ATTR.ERROR_TYPE]: type }).record(seconds, operation.span);
     },
   );
 }

@@ -1,4 +1,4 @@
-import { context, trace, TraceFlags } from '@opentelemetry/api';
+import { context, trace, TraceFlags, type Span } from '@opentelemetry/api';
 import { setupTelemetry } from '@threadline/testing';
 import { Registry } from 'prom-client';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -10,10 +10,12 @@ beforeEach(() => harness.reset());
 const spec = { name: 'test.exemplar.duration', unit: 's', labelKeys: ['test.op'] } as const;
 const histogramOf = (collector: MetricsCollector) => findPoint(collector, spec.name)?.value as HistogramValue;
 
-function inSpan<T>(name: string, fn: (ids: { traceId: string; spanId: string }) => T): T {
+/** Runs `record` with a sampled span of its own (as a plugin's operation has) and returns that span's ids. */
+function inSpan(name: string, record: (span: Span) => void): { traceId: string; spanId: string } {
   return trace.getTracer('test').startActiveSpan(name, (span) => {
     try {
-      return fn(span.spanContext());
+      record(span);
+      return span.spanContext();
     } finally {
       span.end();
     }
@@ -25,9 +27,9 @@ describe('histogram exemplars', () => {
     const collector = new MetricsCollector();
     const series = collector.histogram(spec).bind({ 'test.op': 'get' });
     series.record(0.003); // no span: no exemplar
-    const first = inSpan('first', (ids) => (series.record(0.004), ids));
-    const latest = inSpan('latest', (ids) => (series.record(0.0045), ids));
-    const slow = inSpan('slow', (ids) => (series.record(2), ids));
+    const first = inSpan('first', (span) => series.record(0.004, span));
+    const latest = inSpan('latest', (span) => series.record(0.0045, span));
+    const slow = inSpan('slow', (span) => series.record(2, span));
     const { exemplars, boundaries } = histogramOf(collector);
     expect(exemplars).toHaveLength(2); // bounded: one per bucket
     const [fast, slowOne] = exemplars!;
@@ -42,13 +44,15 @@ describe('histogram exemplars', () => {
     const collector = new MetricsCollector();
     const series = collector.histogram(spec).bind({ 'test.op': 'get' });
     const unsampled = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.NONE });
-    context.with(trace.setSpan(context.active(), unsampled), () => series.record(0.01));
-    expect(histogramOf(collector).count).toBe(1);
+    context.with(trace.setSpan(context.active(), unsampled), () => series.record(0.01, unsampled));
+    // The span is the caller's to give: an active sampled span alone is never looked up (no cost on the record path).
+    inSpan('active only', () => series.record(0.01));
+    expect(histogramOf(collector).count).toBe(2);
     expect(histogramOf(collector).exemplars).toBeUndefined();
 
     const off = new MetricsCollector({ exemplars: false });
     const offSeries = off.histogram(spec).bind({ 'test.op': 'get' });
-    inSpan('sampled', () => offSeries.record(0.01));
+    inSpan('sampled', (span) => offSeries.record(0.01, span));
     expect(histogramOf(off).count).toBe(1);
     expect(histogramOf(off).exemplars).toBeUndefined();
   });
@@ -56,7 +60,7 @@ describe('histogram exemplars', () => {
   it('the MetricProducer exports them on the data point in the OTel data model shape', async () => {
     const collector = new MetricsCollector();
     const series = collector.histogram(spec).bind({ 'test.op': 'get' });
-    const ids = inSpan('op', (ids) => (series.record(0.2), ids));
+    const ids = inSpan('op', (span) => series.record(0.2, span));
     const { resourceMetrics } = await createOtelMetricProducer(collector).collect();
     const metrics = (resourceMetrics.scopeMetrics as { metrics: { descriptor: { name: string }; dataPoints: { exemplars?: unknown[] }[] }[] }[]).flatMap((s) => s.metrics);
     const point = metrics.find((m) => m.descriptor.name === spec.name)!.dataPoints[0]!;
@@ -67,7 +71,7 @@ describe('histogram exemplars', () => {
     const collector = new MetricsCollector();
     const series = collector.histogram(spec).bind({ 'test.op': 'get' });
     collector.counter({ name: 'test.exemplar.calls', unit: '{call}', labelKeys: [] }).bind({}).add(2);
-    const ids = inSpan('op', (ids) => (series.record(0.2), ids));
+    const ids = inSpan('op', (span) => series.record(0.2, span));
     const openMetrics = new Registry();
     openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as never);
     const text = new Registry();

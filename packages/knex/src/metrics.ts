@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 import {
   ATTR,
@@ -88,9 +89,9 @@ export class SeriesCache {
     return series;
   }
 
-  recordError(shape: QueryShape, errorType: string, statusCode: string | undefined, seconds: number): void {
+  recordError(shape: QueryShape, errorType: string, statusCode: string | undefined, seconds: number, span: Span | undefined): void {
     const metrics = knexMetrics();
-    metrics.duration.bind({ ...shape.metricLabels, [ATTR.ERROR_TYPE]: errorType, [ATTR.DB_RESPONSE_STATUS_CODE]: statusCode }).record(seconds);
+    metrics.duration.bind({ ...shape.metricLabels, [ATTR.ERROR_TYPE]: errorType, [ATTR.DB_RESPONSE_STATUS_CODE]: statusCode }).record(seconds, span);
     const labels = { [ATTR.DB_SYSTEM_NAME]: shape.system, [ATTR.DB_OPERATION_NAME]: shape.operation, [ATTR.DB_COLLECTION_NAME]: shape.collection };
     metrics.operations.bind({ ...labels, [ATTR.RESULT]: RESULT.ERROR }).add(1);
   }

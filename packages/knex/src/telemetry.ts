@@ -91,7 +91,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   queryEnded(op: QueryOp, response: unknown): void {
     const seconds = (performance.now() - op.startedAt) / 1000;
     const series = this.series.okSeries(op.shape);
-    series.duration.record(seconds);
+    series.duration.record(seconds, op.span);
     series.count.add(1);
     if (op.span) {
       if (this.config.responseHook) this.responseHook(op.span, { ...infoOf(op.event), response });
@@ -198,7 +198,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   private fail(op: QueryOp, type: string, error?: unknown): void {
     const seconds = (performance.now() - op.startedAt) / 1000;
     const { shape } = op;
-    this.series.recordError(shape, type, responseStatusCode(error), seconds);
+    this.series.recordError(shape, type, responseStatusCode(error), seconds, op.span);
     if (op.span) {
       markFailed(op.span, type, error);
       op.span.end();

@@ -22,7 +22,7 @@ it.each(['http/json', 'http/protobuf'] as const)('exemplars leave as OTLP exempl
     const series = handle.collector.histogram({ name: 'test.exemplar.duration', unit: 's', labelKeys: ['test.op'] }).bind({ 'test.op': 'get' });
     series.record(3); // no span: counted only
     const ids = trace.getTracer('t').startActiveSpan('sampled', (span) => {
-      series.record(0.02);
+      series.record(0.02, span);
       span.end();
       return span.spanContext();
     });

@@ -61,7 +61,7 @@ it('prometheus: a scraper asking for OpenMetrics gets it, with the exemplar of a
     const series = handle.collector.histogram({ name: 'test.om.duration', unit: 's', description: 'duration', labelKeys: ['test.op'] }).bind({ 'test.op': 'get' });
     series.record(0.5); // outside a span: counted, no exemplar
     const ids = trace.getTracer('t').startActiveSpan('sampled', (span) => {
-      series.record(0.02);
+      series.record(0.02, span);
       span.end();
       return span.spanContext();
     });

@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './semconv.js';
 import { ATTR, defineMetrics, METRICS, RESULT } from '@threadline/core';
 import { CDC_TRANSACTIONS, MESSAGING_SYSTEM_POSTGRES_CDC } from './semconv.js';
@@ -58,10 +59,10 @@ export class SlotMetrics {
   }
 
   /** One handler run (a transaction, or a change in per-change mode). */
-  processed(seconds: number, errorType: string | undefined): void {
+  processed(seconds: number, errorType: string | undefined, span: Span | undefined): void {
     const s = this.series();
-    if (errorType) s.metrics.duration.bind({ ...processLabels(this.slot), [ATTR.ERROR_TYPE]: errorType }).record(seconds);
-    else s.duration.record(seconds);
+    if (errorType) s.metrics.duration.bind({ ...processLabels(this.slot), [ATTR.ERROR_TYPE]: errorType }).record(seconds, span);
+    else s.duration.record(seconds, span);
   }
 
   transaction(ok: boolean): void {

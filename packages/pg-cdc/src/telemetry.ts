@@ -41,7 +41,7 @@ export class CdcTelemetry {
       return;
     }
     await runOperation(this.options.tracer(), operation, handler, (op, error, failed) =>
-      this.boundary.run(() => this.metrics.processed(op.elapsedSeconds(), failed ? errorType(error) : undefined), undefined),
+      this.boundary.run(() => this.metrics.processed(op.elapsedSeconds(), failed ? errorType(error) : undefined, op.span), undefined),
     );
   }
 

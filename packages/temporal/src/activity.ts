@@ -73,5 +73,5 @@ function finishActivity(operation: Operation, type: string, error: unknown, fail
   const metrics = temporalMetrics();
   const result = failed ? RESULT.ERROR : RESULT.OK;
   metrics.activityRuns.bind({ [TEMPORAL_ATTR.ACTIVITY_TYPE]: type, [TEMPORAL_ATTR.RESULT]: result, [ATTR.ERROR_TYPE]: errorType }).add(1);
-  metrics.activityRunDuration.bind({ [TEMPORAL_ATTR.ACTIVITY_TYPE]: type, [TEMPORAL_ATTR.RESULT]: result }).record(operation.elapsedSeconds());
+  metrics.activityRunDuration.bind({ [TEMPORAL_ATTR.ACTIVITY_TYPE]: type, [TEMPORAL_ATTR.RESULT]: result }).record(operation.elapsedSeconds(), operation.span);
 }

@@ -35,7 +35,7 @@ export function workflowClientInterceptor(instrumentation: TemporalInstrumentati
         operation.end(undefined, false);
         temporalMetrics()
           .clientDuration.bind({ [TEMPORAL_ATTR.OPERATION]: operationName, [TEMPORAL_ATTR.RESULT]: failed ? RESULT.ERROR : RESULT.OK, [ATTR.ERROR_TYPE]: type })
-          .record(operation.elapsedSeconds());
+          .record(operation.elapsedSeconds(), operation.span);
       } catch {
         countDropped('internal_error');
       }

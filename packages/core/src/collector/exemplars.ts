@@ -1,4 +1,4 @@
-import { TraceFlags, trace, type Span } from '@opentelemetry/api';
+import { TraceFlags, type Span } from '@opentelemetry/api';
 
 /** The latest value recorded into one histogram bucket while a sampled span was active. */
 export interface Exemplar {
@@ -39,9 +39,8 @@ export class ExemplarSlots {
 
   constructor(private readonly buckets: number) {}
 
-  /** Keeps `value` as the bucket's exemplar when `span` (default: the active span) is sampled; otherwise does nothing. */
-  offer(bucket: number, value: number, span: Pick<Span, 'spanContext'> | undefined = trace.getActiveSpan()): void {
-    if (span === undefined) return;
+  /** Keeps `value` as the bucket's exemplar when `span` is sampled; otherwise does nothing. */
+  offer(bucket: number, value: number, span: Pick<Span, 'spanContext'>): void {
     const context = span.spanContext();
     if ((context.traceFlags & TraceFlags.SAMPLED) === 0) return;
     if (this.values === undefined) {

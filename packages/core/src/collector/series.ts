@@ -66,8 +66,8 @@ export class HistogramSeries extends SeriesBase {
   }
 
   /**
-   * Counts `value`. Its exemplar comes from `span` when given (a duration recorded as its span ends,
-   * outside that span's context), else from the active span.
+   * Counts `value`. When `span` (the operation's own span) is given and sampled, the value may be
+   * kept as its bucket's exemplar. No span, no lookup: the record path pays nothing for exemplars.
    */
   record(value: number, span?: Pick<Span, 'spanContext'>): void {
     if (!Number.isFinite(value)) return;
@@ -80,7 +80,7 @@ export class HistogramSeries extends SeriesBase {
     this.count++;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
-    this.exemplarSlots?.offer(bucket, value, span);
+    if (span !== undefined) this.exemplarSlots?.offer(bucket, value, span);
   }
 }
 
