@@ -1,32 +1,32 @@
-import { freePort, startPrivatePrometheus, type PrivatePrometheus } from '@threadline/testing';
+import { describeWithServices, freePort, SERVICES, startPrivatePrometheus, TOOLS, type PrivatePrometheus } from '@threadline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { otlpReceiverBackend, type TraceBackend } from './support/backends.js';
 import { startStack, type Stack } from './support/stack.js';
 
-let backend: TraceBackend;
-let stack: Stack | undefined;
-let prometheus: PrivatePrometheus | undefined;
-
 const prometheusEnv = (port: number) => ({ OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_PORT: String(port), OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' });
 
-beforeAll(async () => {
-  const apiPort = await freePort();
-  const workerPort = await freePort();
-  prometheus = await startPrivatePrometheus([`127.0.0.1:${apiPort}`, `127.0.0.1:${workerPort}`]);
-  if (!prometheus) return;
-  backend = await otlpReceiverBackend();
-  stack = await startStack(backend, { server: prometheusEnv(apiPort), worker: prometheusEnv(workerPort) });
-});
+const describeWithPrometheus = await describeWithServices(describe, SERVICES.redis, TOOLS.prometheus);
 
-afterAll(async () => {
-  await stack?.stop();
-  await backend?.close();
-  await prometheus?.stop();
-});
+describeWithPrometheus('exemplars: a sampled request, scraped by a real Prometheus (OpenMetrics, exemplar storage on)', () => {
+  let backend: TraceBackend;
+  let stack: Stack;
+  let prometheus: PrivatePrometheus;
 
-describe('exemplars: a sampled request, scraped by a real Prometheus (OpenMetrics, exemplar storage on)', () => {
-  it('leaves its trace id on db.client.operation.duration (api), messaging.process.duration and http.client.request.duration (worker)', async (context) => {
-    if (!prometheus || !stack) return context.skip();
+  beforeAll(async () => {
+    const apiPort = await freePort();
+    const workerPort = await freePort();
+    prometheus = await startPrivatePrometheus([`127.0.0.1:${apiPort}`, `127.0.0.1:${workerPort}`]);
+    backend = await otlpReceiverBackend();
+    stack = await startStack(backend, { server: prometheusEnv(apiPort), worker: prometheusEnv(workerPort) });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await backend?.close();
+    await prometheus?.stop();
+  });
+
+  it('leaves its trace id on db.client.operation.duration (api), messaging.process.duration and http.client.request.duration (worker)', async () => {
     const response = await fetch(`${stack.apiUrl}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { log as activityLog } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry } from '@temporalio/worker';
-import { assertChildOf, setupTelemetry, startPrivateTemporal, temporalAvailable, type PrivateTemporal } from '@threadline/testing';
+import { assertChildOf, describeWithServices, setupTelemetry, startPrivateTemporal, TOOLS, type PrivateTemporal } from '@threadline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalIdGenerator } from '../src/index.js';
 import { TemporalPlugin } from '../src/worker-entry.js';
@@ -11,7 +11,9 @@ import { STEPPED_PATH } from './helpers.js';
 const harness = setupTelemetry({ idGenerator: temporalIdGenerator() });
 const logs: LogEntry[] = [];
 
-describe.skipIf(!temporalAvailable())('against a real Temporal dev server (polling worker, TemporalPlugin)', () => {
+const describeWithTemporal = await describeWithServices(describe, TOOLS.temporal);
+
+describeWithTemporal('against a real Temporal dev server (polling worker, TemporalPlugin)', () => {
   let server: PrivateTemporal;
   let plugin: TemporalPlugin;
   let result: { greeting: string; ids: (string | undefined)[] };

@@ -1,14 +1,14 @@
 export { setupTelemetry, type HarnessOptions, type TelemetryHarness } from './harness.js';
 export { assertChildOf, assertLinkedTo, assertRoot, assertSameTrace } from './assertions.js';
 export { runApp, type AppRun, type RunAppOptions } from './esm.js';
-export { describeWithServices, isPortOpen, requireService, SERVICES, uniqueName, waitForPort, type ServiceSpec } from './services.js';
+export { describeWithServices, isPortOpen, requireService, requireTool, SERVICES, uniqueName, waitForPort, type ServiceSpec, type ToolSpec } from './services.js';
+export { TOOLS } from './tools.js';
 export {
   findPostgresBin,
   freePort,
   startPrivatePostgres,
   startPrivateRedis,
   startPrivateTemporal,
-  temporalAvailable,
   temporalBinary,
   type PrivatePostgres,
   type PrivateService,

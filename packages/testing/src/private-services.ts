@@ -99,24 +99,9 @@ export interface PrivateTemporal extends PrivateService {
   readonly namespace: 'default';
 }
 
-const BUILD_HINT = 'build it with `bash scripts/e2e-build.sh`';
-
 /** The Temporal CLI binary: THREADLINE_TEMPORAL_BIN, else the one scripts/e2e-build.sh builds. */
 export function temporalBinary(): string {
   return process.env.THREADLINE_TEMPORAL_BIN || join(homedir(), '.cache', 'threadline', 'e2e', 'temporal-v1.5.1', 'temporal');
-}
-
-/**
- * Whether a private Temporal dev server can start here. With CI=true a missing binary throws (a
- * missing service is a failure); elsewhere it warns once and the caller skips.
- */
-export function temporalAvailable(): boolean {
-  const bin = temporalBinary();
-  if (existsSync(bin)) return true;
-  const message = `Temporal CLI not found at ${bin}: ${BUILD_HINT}, or set THREADLINE_TEMPORAL_BIN`;
-  if (process.env.CI === 'true') throw new Error(`${message} (CI=true, where a missing service fails the run)`);
-  console.warn(`[threadline/testing] ${message}; the suites that need it are skipped`);
-  return false;
 }
 
 /**
@@ -125,7 +110,7 @@ export function temporalAvailable(): boolean {
  */
 export async function startPrivateTemporal(timeoutMs = 60_000): Promise<PrivateTemporal> {
   const bin = temporalBinary();
-  if (!existsSync(bin)) throw new Error(`Temporal CLI not found at ${bin}: ${BUILD_HINT}`);
+  if (!existsSync(bin)) throw new Error(`Temporal CLI not found at ${bin}: build it with \`bash scripts/e2e-build.sh\``);
   const dir = mkdtempSync(join(tmpdir(), 'threadline-temporal-'));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;

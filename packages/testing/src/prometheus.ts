@@ -20,15 +20,11 @@ export function findPrometheusBin(): string | undefined {
 
 /**
  * A private Prometheus (exemplar storage on, a throw-away TSDB, a free port) scraping `targets`
- * every second. Returns undefined when no binary is installed; with CI=true that throws instead.
+ * every second. Suites gate on `TOOLS.prometheus` through `describeWithServices`.
  */
-export async function startPrivatePrometheus(targets: readonly string[]): Promise<PrivatePrometheus | undefined> {
+export async function startPrivatePrometheus(targets: readonly string[]): Promise<PrivatePrometheus> {
   const bin = findPrometheusBin();
-  if (!bin) {
-    if (process.env.CI === 'true') throw new Error('prometheus is not installed and CI=true, where a missing service fails the run. Install it: apt-get install prometheus');
-    console.warn('[threadline/testing] prometheus is not installed: the suites that need it are skipped (with CI=true they fail)');
-    return undefined;
-  }
+  if (!bin) throw new Error('prometheus is not installed: apt-get install -y prometheus (or set PROMETHEUS_BIN)');
   const dir = mkdtempSync(join(tmpdir(), 'tl-prometheus-'));
   const config = join(dir, 'prometheus.yml');
   writeFileSync(

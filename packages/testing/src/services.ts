@@ -31,6 +31,28 @@ export const SERVICES = {
   },
 } as const satisfies Record<string, ServiceSpec>;
 
+/** A server program the tests start privately (a throwaway instance): how to find it and install it. */
+export interface ToolSpec {
+  readonly name: string;
+  /** Shown when the program is missing, so the reader can fix it rather than guess. */
+  readonly install: string;
+  /** The program's path when installed, else undefined. */
+  find(): string | undefined;
+}
+
+/**
+ * Checks that a program is installed. With CI=true a missing one throws: a missing service is a
+ * failure. Elsewhere it returns false after saying which suites are skipped and how to install it.
+ */
+export function requireTool(tool: ToolSpec): boolean {
+  if (tool.find() !== undefined) return true;
+  if (process.env.CI === 'true') {
+    throw new Error(`${tool.name} is not installed and CI=true, where a missing service fails the run. Install it: ${tool.install}`);
+  }
+  console.warn(`[threadline/testing] ${tool.name} is not installed: the suites that need it are skipped (with CI=true they fail). Install it: ${tool.install}`);
+  return false;
+}
+
 /**
  * Checks a TCP service. With CI=true an unreachable one throws: a missing service is a failure.
  * Elsewhere it returns false after saying which suites are skipped and how to start the service.
@@ -46,14 +68,15 @@ export async function requireService(service: ServiceSpec, timeoutMs = 2000): Pr
 }
 
 /**
- * The runner's `describe` for suites that need real services: returned as is when all are
- * reachable; with CI=true an unreachable one fails the run; elsewhere its `.skip`, after
- * `requireService` has said why and how to start what is missing. The runner is passed in, so
- * this package stays importable from the CommonJS apps the tests start.
+ * The runner's `describe` for suites that need real services (running ones, `SERVICES`, or programs
+ * they start privately, `TOOLS`): returned as is when all are there; with CI=true a missing one
+ * fails the run; elsewhere its `.skip`, after saying why and how to start or install what is
+ * missing. The runner is passed in, so this package stays importable from the CommonJS apps the
+ * tests start.
  */
-export async function describeWithServices<D extends { skip: unknown }>(describe: D, ...services: ServiceSpec[]): Promise<D> {
+export async function describeWithServices<D extends { skip: unknown }>(describe: D, ...needs: (ServiceSpec | ToolSpec)[]): Promise<D> {
   let up = true;
-  for (const service of services) up = (await requireService(service)) && up;
+  for (const need of needs) up = ('find' in need ? requireTool(need) : await requireService(need)) && up;
   return up ? describe : (describe.skip as D);
 }
 

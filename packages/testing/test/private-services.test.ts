@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isPortOpen, startPrivatePostgres, startPrivateRedis, temporalAvailable, temporalBinary } from '../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isPortOpen, startPrivatePostgres, startPrivateRedis, temporalBinary, TOOLS } from '../src/index.js';
 
 function psql(port: number, sql: string): string {
   const run = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-Atc', sql], { encoding: 'utf8' });
@@ -28,33 +28,18 @@ describe('private services', () => {
   });
 });
 
-describe('temporalAvailable (the Temporal CLI for startPrivateTemporal)', () => {
-  const saved = { bin: process.env.THREADLINE_TEMPORAL_BIN, ci: process.env.CI };
+describe('TOOLS.temporal (the Temporal CLI for startPrivateTemporal)', () => {
+  const saved = process.env.THREADLINE_TEMPORAL_BIN;
   afterEach(() => {
-    for (const [key, value] of [['THREADLINE_TEMPORAL_BIN', saved.bin], ['CI', saved.ci]] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    if (saved === undefined) delete process.env.THREADLINE_TEMPORAL_BIN;
+    else process.env.THREADLINE_TEMPORAL_BIN = saved;
   });
 
-  it('fails with CI=true when the binary is missing, naming the build script', () => {
-    process.env.THREADLINE_TEMPORAL_BIN = '/nonexistent/temporal';
-    process.env.CI = 'true';
-    expect(() => temporalAvailable()).toThrow(/scripts\/e2e-build\.sh/);
-  });
-
-  it('skips (false) elsewhere when the binary is missing', () => {
-    process.env.THREADLINE_TEMPORAL_BIN = '/nonexistent/temporal';
-    delete process.env.CI;
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    expect(temporalAvailable()).toBe(false);
-    expect(warn.mock.calls[0]?.[0]).toMatch(/scripts\/e2e-build\.sh/);
-    warn.mockRestore();
-  });
-
-  it('uses THREADLINE_TEMPORAL_BIN over the cache path', () => {
+  it('is found at THREADLINE_TEMPORAL_BIN over the cache path, and missing when nothing is there', () => {
     process.env.THREADLINE_TEMPORAL_BIN = '/opt/t/temporal';
     expect(temporalBinary()).toBe('/opt/t/temporal');
+    expect(TOOLS.temporal.find()).toBeUndefined();
+    expect(TOOLS.temporal.install).toMatch(/scripts\/e2e-build\.sh/);
     delete process.env.THREADLINE_TEMPORAL_BIN;
     expect(temporalBinary()).toMatch(/\.cache\/threadline\/e2e\/temporal-v1\.5\.1\/temporal$/);
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
-import { describeWithServices, freePort, requireService, type ServiceSpec } from '../src/index.js';
+import { describeWithServices, freePort, requireService, requireTool, type ServiceSpec, type ToolSpec } from '../src/index.js';
 
 /** A port nothing listens on, with the start command a reader would be shown. */
 async function downService(): Promise<ServiceSpec> {
@@ -52,5 +52,18 @@ describe('services the suites need', () => {
     } finally {
       live.close();
     }
+  });
+
+  it('a program the suite starts itself: missing fails with CI=true, skips elsewhere, naming how to install it', async () => {
+    const missing: ToolSpec = { name: 'Fake server', install: 'apt-get install fake-server', find: () => undefined };
+    const installed: ToolSpec = { name: 'Real server', install: 'n/a', find: () => '/usr/bin/true' };
+    process.env.CI = 'true';
+    expect(() => requireTool(missing)).toThrow('Fake server is not installed and CI=true, where a missing service fails the run. Install it: apt-get install fake-server');
+    await expect(describeWithServices(describe, installed, missing)).rejects.toThrow('Install it: apt-get install fake-server');
+    expect(await describeWithServices(describe, installed)).toBe(describe);
+    delete process.env.CI;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await describeWithServices(describe, installed, missing)).not.toBe(describe);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('Install it: apt-get install fake-server'));
   });
 });
