@@ -127,6 +127,18 @@ export const LABEL = { OTHER: '_other', MISSING: '_missing', INVALID: '_invalid'
 /** `error.type` fallback when nothing better is known (semconv). */
 export const ERROR_TYPE_OTHER = '_OTHER';
 
+/** Every label of the shared DB duration but `db.system.name` is there only when the plugin knows it. */
+const DB_DURATION_OPTIONAL_LABELS = [
+  ATTR.DB_NAMESPACE,
+  ATTR.DB_OPERATION_NAME,
+  ATTR.DB_COLLECTION_NAME,
+  ATTR.DB_QUERY_SUMMARY,
+  ATTR.DB_RESPONSE_STATUS_CODE,
+  ATTR.SERVER_ADDRESS,
+  ATTR.SERVER_PORT,
+  ATTR.ERROR_TYPE,
+] as const;
+
 /**
  * Instruments that several plugins record into (knex and keyv both record
  * `db.client.operation.duration`): one declaration shape, so the shared collector sees no conflict.
@@ -134,27 +146,8 @@ export const ERROR_TYPE_OTHER = '_OTHER';
 export const SHARED_INSTRUMENTS = {
   DB_CLIENT_OPERATION_DURATION: Object.freeze({
     ...METRICS.DB_CLIENT_OPERATION_DURATION,
-    labelKeys: [
-      ATTR.DB_SYSTEM_NAME,
-      ATTR.DB_NAMESPACE,
-      ATTR.DB_OPERATION_NAME,
-      ATTR.DB_COLLECTION_NAME,
-      ATTR.DB_QUERY_SUMMARY,
-      ATTR.DB_RESPONSE_STATUS_CODE,
-      ATTR.SERVER_ADDRESS,
-      ATTR.SERVER_PORT,
-      ATTR.ERROR_TYPE,
-    ] as const,
-    optionalLabelKeys: [
-      ATTR.DB_NAMESPACE,
-      ATTR.DB_OPERATION_NAME,
-      ATTR.DB_COLLECTION_NAME,
-      ATTR.DB_QUERY_SUMMARY,
-      ATTR.DB_RESPONSE_STATUS_CODE,
-      ATTR.SERVER_ADDRESS,
-      ATTR.SERVER_PORT,
-      ATTR.ERROR_TYPE,
-    ] as const,
+    labelKeys: [ATTR.DB_SYSTEM_NAME, ...DB_DURATION_OPTIONAL_LABELS] as const,
+    optionalLabelKeys: DB_DURATION_OPTIONAL_LABELS,
     boundaries: DB_SECONDS_BUCKETS,
     // Shared by every DB plugin, so it stays in core's scope; db.system.name tells them apart.
     scope: CORE_SCOPE,

@@ -56,3 +56,43 @@ export class CountingExporter<T> implements BatchExporter<T> {
     return this.inner.forceFlush?.() ?? Promise.resolve();
   }
 }
+
+/**
+ * The queue bound a batch processor enforces here (where a refused item is counted; the SDK drops
+ * silently), and what is still undelivered when shutdown gives up. Shared by spans and log records.
+ */
+export class BoundedDelivery<T> {
+  readonly exporter: CountingExporter<T>;
+  private queued = 0;
+  private stopped = false;
+
+  constructor(
+    inner: BatchExporter<T>,
+    readonly target: ExporterTarget,
+    private readonly maxQueueSize: number,
+    private readonly reasons: { readonly queueFull: string; readonly exportFailed: string },
+  ) {
+    this.exporter = new CountingExporter(inner, target, reasons.exportFailed, (count) => (this.queued = Math.max(0, this.queued - count)));
+  }
+
+  /** True when one more item may go to the batch processor; a full queue counts it as dropped. */
+  admit(): boolean {
+    if (this.stopped) return false;
+    if (this.queued >= this.maxQueueSize) {
+      reportDropped(this.reasons.queueFull, 1);
+      return false;
+    }
+    this.queued++;
+    return true;
+  }
+
+  /** Gives up on what is not delivered yet (queued, or in an unfinished export) and returns how much; late results no longer count. */
+  abandon(): number {
+    this.exporter.abandoned = true;
+    return this.queued + this.exporter.inFlight;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+}

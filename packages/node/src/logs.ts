@@ -1,6 +1,6 @@
 import { BatchLogRecordProcessor, ConsoleLogRecordExporter, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord, type ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { CountingExporter } from './counting-exporter.js';
-import { DROP_REASON, reportDropped } from './drops.js';
+import { BoundedDelivery } from './counting-exporter.js';
+import { DROP_REASON } from './drops.js';
 import { exporterTarget, type ExporterTarget } from './export-warnings.js';
 import { FileLogExporter } from './file/exporters.js';
 import { otlpLogExporter } from './otlp.js';
@@ -23,39 +23,28 @@ function createLogExporter(name: ResolvedConfig['logsExporters'][number], config
  */
 export class BoundedBatchLogRecordProcessor implements LogRecordProcessor {
   private readonly batch: BatchLogRecordProcessor;
-  private readonly counting: CountingExporter<ReadableLogRecord>;
-  private queued = 0;
-  private stopped = false;
+  private readonly delivery: BoundedDelivery<ReadableLogRecord>;
 
-  constructor(
-    exporter: LogRecordExporter,
-    readonly target: ExporterTarget,
-    private readonly maxQueueSize: number,
-    scheduledDelayMillis: number,
-  ) {
-    this.counting = new CountingExporter(exporter, target, DROP_REASON.LOG_EXPORT_FAILED, (count) => (this.queued = Math.max(0, this.queued - count)));
+  constructor(exporter: LogRecordExporter, target: ExporterTarget, maxQueueSize: number, scheduledDelayMillis: number) {
+    this.delivery = new BoundedDelivery(exporter, target, maxQueueSize, { queueFull: DROP_REASON.LOG_QUEUE_FULL, exportFailed: DROP_REASON.LOG_EXPORT_FAILED });
     this.batch = new BatchLogRecordProcessor({
-      exporter: this.counting as LogRecordExporter,
+      exporter: this.delivery.exporter as LogRecordExporter,
       maxQueueSize,
       maxExportBatchSize: Math.min(512, maxQueueSize),
       scheduledDelayMillis,
     });
   }
 
-  onEmit(record: ReadWriteLogRecord): void {
-    if (this.stopped) return;
-    if (this.queued >= this.maxQueueSize) {
-      reportDropped(DROP_REASON.LOG_QUEUE_FULL, 1);
-      return;
-    }
-    this.queued++;
-    this.batch.onEmit(record);
+  get target(): ExporterTarget {
+    return this.delivery.target;
   }
 
-  /** Gives up on records accepted but not yet delivered and returns how many; late results no longer count. */
+  onEmit(record: ReadWriteLogRecord): void {
+    if (this.delivery.admit()) this.batch.onEmit(record);
+  }
+
   abandon(): number {
-    this.counting.abandoned = true;
-    return this.queued + this.counting.inFlight;
+    return this.delivery.abandon();
   }
 
   forceFlush(): Promise<void> {
@@ -63,7 +52,7 @@ export class BoundedBatchLogRecordProcessor implements LogRecordProcessor {
   }
 
   shutdown(): Promise<void> {
-    this.stopped = true;
+    this.delivery.stop();
     return this.batch.shutdown();
   }
 }

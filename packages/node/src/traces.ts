@@ -12,8 +12,8 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import { DROP_REASON, reportDropped } from './drops.js';
-import { CountingExporter } from './counting-exporter.js';
+import { DROP_REASON } from './drops.js';
+import { BoundedDelivery } from './counting-exporter.js';
 import { exporterTarget, type ExporterTarget } from './export-warnings.js';
 import { FileSpanExporter } from './file/exporters.js';
 import { otlpSpanExporter } from './otlp.js';
@@ -54,23 +54,20 @@ function createSpanExporter(name: ResolvedConfig['tracesExporters'][number], con
  */
 export class BoundedBatchSpanProcessor implements SpanProcessor {
   private readonly batch: BatchSpanProcessor;
-  private readonly counting: CountingExporter<ReadableSpan>;
-  private queued = 0;
-  private stopped = false;
+  private readonly delivery: BoundedDelivery<ReadableSpan>;
 
-  constructor(
-    exporter: SpanExporter,
-    readonly target: ExporterTarget,
-    private readonly maxQueueSize: number,
-    scheduledDelayMillis: number,
-  ) {
-    this.counting = new CountingExporter(exporter, target, DROP_REASON.SPAN_EXPORT_FAILED, (count) => (this.queued = Math.max(0, this.queued - count)));
+  constructor(exporter: SpanExporter, target: ExporterTarget, maxQueueSize: number, scheduledDelayMillis: number) {
+    this.delivery = new BoundedDelivery(exporter, target, maxQueueSize, { queueFull: DROP_REASON.SPAN_QUEUE_FULL, exportFailed: DROP_REASON.SPAN_EXPORT_FAILED });
     this.batch = new BatchSpanProcessor({
-      exporter: this.counting as SpanExporter,
+      exporter: this.delivery.exporter as SpanExporter,
       maxQueueSize,
       maxExportBatchSize: Math.min(512, maxQueueSize),
       scheduledDelayMillis,
     });
+  }
+
+  get target(): ExporterTarget {
+    return this.delivery.target;
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -78,22 +75,12 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
-    if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    if (this.queued >= this.maxQueueSize) {
-      reportDropped(DROP_REASON.SPAN_QUEUE_FULL, 1);
-      return;
-    }
-    this.queued++;
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0 || !this.delivery.admit()) return;
     this.batch.onEnd(span);
   }
 
-  /**
-   * Gives up on what is not delivered yet (still queued, or in an export that has not finished)
-   * and returns how many spans that is; late results of those exports are no longer counted.
-   */
   abandon(): number {
-    this.counting.abandoned = true;
-    return this.queued + this.counting.inFlight;
+    return this.delivery.abandon();
   }
 
   forceFlush(): Promise<void> {
@@ -101,7 +88,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   }
 
   shutdown(): Promise<void> {
-    this.stopped = true;
+    this.delivery.stop();
     return this.batch.shutdown();
   }
 }

@@ -1,6 +1,6 @@
 import { context, logs, trace } from '@opentelemetry/api';
 import { decodeOtlpJsonLogs, findPoint } from '@threadline/core';
-import { runApp, startOtlpReceiver, type OtlpReceiver, type ReceivedLogRecord } from '@threadline/testing';
+import { freePort, runApp, startOtlpReceiver, type OtlpReceiver, type ReceivedLogRecord } from '@threadline/testing';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -98,13 +98,6 @@ describe('logs through the pipeline (pino + winston in child-process apps, real 
   }
 });
 
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the logs pipeline in startTelemetry', () => {
   it('OTEL_LOGS_EXPORTER and the option choose the exporters; default file', () => {
@@ -141,7 +134,7 @@ describe('the logs pipeline in startTelemetry', () => {
       metricsExporter: 'none',
       logsExporter: 'otlp',
       otlpProtocol: 'http/json',
-      otlpEndpoint: `http://127.0.0.1:${await refusedPort()}`,
+      otlpEndpoint: `http://127.0.0.1:${await freePort()}`,
       otlpTimeoutMillis: 300,
       maxLogQueueSize: 20,
       scheduledDelayMillis: 20,

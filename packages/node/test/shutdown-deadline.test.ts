@@ -1,18 +1,10 @@
 import { trace } from '@opentelemetry/api';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { findPoint } from '@threadline/core';
+import { freePort } from '@threadline/testing';
 import { expect, it } from 'vitest';
 import { resolveConfig, startTelemetry } from '../src/index.js';
 import { captureWarnings, nextWarnings } from './support/warnings.js';
 
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 it('defaults to 5 s; THREADLINE_SHUTDOWN_TIMEOUT_MS and the option set it', () => {
   expect(resolveConfig({}, {}).shutdownTimeoutMillis).toBe(5000);
@@ -28,7 +20,7 @@ it('with the OTLP endpoint refusing connections, shutdown() resolves by its dead
     tracesExporter: 'otlp',
     metricsExporter: 'none',
     otlpProtocol: 'http/json',
-    otlpEndpoint: `http://127.0.0.1:${await refusedPort()}`,
+    otlpEndpoint: `http://127.0.0.1:${await freePort()}`,
     otlpTimeoutMillis: 1500,
     http: false,
     env: { THREADLINE_SHUTDOWN_TIMEOUT_MS: '800' },
