@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export TURBO_TELEMETRY_DISABLED := 1
 export NEXT_TELEMETRY_DISABLED := 1
 
-.PHONY: install services build test typecheck lint demo bench otel-e2e up down
+.PHONY: install services build test test-on-path typecheck lint demo bench otel-e2e up down
 
 node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund
@@ -24,8 +24,14 @@ typecheck: build
 lint: install
 	npx eslint .
 
-## make test: services, install when needed, build, type-check, lint, run every test.
-test: services build typecheck lint
+## make test: services, then install when needed, build, type-check, lint and run every test on
+# TEST_NODE, a supported LTS line (the machine's node may be older), from scripts/node-line.sh.
+TEST_NODE ?= $(shell bash scripts/node-line.sh test)
+test: services
+	bash scripts/node-line.sh run $(TEST_NODE) $(MAKE) --no-print-directory test-on-path
+
+test-on-path: build typecheck lint
+	@echo "make test: node $$(node --version)"
 	npx vitest run --reporter=default --reporter=json --outputFile=.vitest-results.json
 	@node -e "const r=require('./.vitest-results.json'); console.log('vitest: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed, ' + (r.numPendingTests + r.numTodoTests) + ' skipped')"
 
