@@ -1,5 +1,6 @@
 import { OTLPMetricExporterBase } from '@opentelemetry/exporter-metrics-otlp-http';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+import { convertLegacyOtlpGrpcOptions, createOtlpGrpcExportDelegate, type OTLPGRPCExporterConfigNode } from '@opentelemetry/otlp-grpc-exporter-base';
 import { JsonMetricsSerializer, MetricsExporterMetricsHelper, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { withProtobufExemplars, type ExemplarsByMetric, type PointExemplar } from './otlp-exemplars-protobuf.js';
@@ -46,14 +47,10 @@ export function withExemplars(bytes: Uint8Array | undefined, metrics: ResourceMe
   return encoder.encode(JSON.stringify(document));
 }
 
-/** The OTLP http/json or http/protobuf metric exporter, with its serializer carrying exemplars. */
-export function httpMetricExporterWithExemplars(
-  protocol: 'http/json' | 'http/protobuf',
-  http: { url: string; headers: Record<string, string>; timeoutMillis: number },
-): PushMetricExporter {
-  const json = protocol === 'http/json';
+/** The SDK's JSON or protobuf metrics serializer, carrying the collector's exemplars. */
+function serializerWithExemplars(json: boolean) {
   const base = json ? JsonMetricsSerializer : ProtobufMetricsSerializer;
-  const serializer = {
+  return {
     serializeRequest: (metrics: ResourceMetrics) => {
       const bytes = base.serializeRequest(metrics);
       if (json) return withExemplars(bytes, metrics);
@@ -62,6 +59,28 @@ export function httpMetricExporterWithExemplars(
     },
     deserializeResponse: (data: Uint8Array) => base.deserializeResponse(data),
   };
+}
+
+/** The OTLP http/json or http/protobuf metric exporter, with its serializer carrying exemplars. */
+export function httpMetricExporterWithExemplars(
+  protocol: 'http/json' | 'http/protobuf',
+  http: { url: string; headers: Record<string, string>; timeoutMillis: number },
+): PushMetricExporter {
+  const json = protocol === 'http/json';
   const options = convertLegacyHttpOptions(http, 'METRICS', 'v1/metrics', { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' });
-  return new OTLPMetricExporterBase(createOtlpHttpExportDelegate(options, serializer, 'otlp_http_metric_exporter', MetricsExporterMetricsHelper, undefined), http);
+  return new OTLPMetricExporterBase(createOtlpHttpExportDelegate(options, serializerWithExemplars(json), 'otlp_http_metric_exporter', MetricsExporterMetricsHelper, undefined), http);
+}
+
+/** The OTLP grpc metric exporter (the SDK's service path and component type), its protobuf carrying exemplars. */
+export function grpcMetricExporterWithExemplars(grpc: OTLPGRPCExporterConfigNode): PushMetricExporter {
+  const delegate = createOtlpGrpcExportDelegate(
+    convertLegacyOtlpGrpcOptions(grpc, 'METRICS'),
+    serializerWithExemplars(false),
+    'otlp_grpc_metric_exporter',
+    MetricsExporterMetricsHelper,
+    undefined,
+    'MetricsExportService',
+    '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+  );
+  return new OTLPMetricExporterBase(delegate, grpc);
 }

@@ -2,14 +2,13 @@ import { Metadata } from '@grpc/grpc-js';
 import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import { httpMetricExporterWithExemplars } from './otlp-exemplars.js';
+import { grpcMetricExporterWithExemplars, httpMetricExporterWithExemplars } from './otlp-exemplars.js';
 import type { OtlpSignalConfig } from './types.js';
 
 /** The grpc exporter decides TLS from the URL scheme, so `insecure` is expressed through it. */
@@ -54,7 +53,7 @@ export function otlpMetricExporter(config: OtlpSignalConfig): PushMetricExporter
   const http = { url: config.url, headers: config.headers, timeoutMillis: config.timeoutMillis };
   switch (config.protocol) {
     case 'grpc':
-      return new GrpcMetricExporter({ url: grpcUrl(config), metadata: grpcMetadata(config.headers), timeoutMillis: config.timeoutMillis });
+      return grpcMetricExporterWithExemplars({ url: grpcUrl(config), metadata: grpcMetadata(config.headers), timeoutMillis: config.timeoutMillis });
     case 'http/json':
     case 'http/protobuf':
       return httpMetricExporterWithExemplars(config.protocol, http);

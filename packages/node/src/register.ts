@@ -2,11 +2,13 @@
 // (CommonJS): registers the module hook the supported way, then starts telemetry from the environment.
 import { register } from 'node:module';
 import { instrumentationsFromEnvironment } from './auto.js';
+import { markEsmHookRegistered } from './esm-entry.js';
 import { warnOnce } from './warnings.js';
 import { startTelemetry } from './start.js';
 
 // Before the app's first import, so module-patching instrumentations see ESM libraries load.
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+markEsmHookRegistered();
 
 try {
   const handle = startTelemetry({ ...instrumentationsFromEnvironment(process.env), flushOnSignals: true });

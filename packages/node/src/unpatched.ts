@@ -1,6 +1,7 @@
 import { sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { entryIsEsm, esmHookPresent, installedWithEsmBuild } from './esm-entry.js';
 import { warnOnce } from './warnings.js';
 
 /** What InstrumentationBase keeps per patched module (internal fields, read only). */
@@ -31,12 +32,6 @@ function loadedPackages(): Set<string> {
   return names;
 }
 
-/**
- * One warning per module-patching instrumentation whose library is loaded but was never seen by
- * its hook: the app started in a way that patches nothing (an ESM app without the loader hook, or
- * a library required before startTelemetry). CommonJS-loaded libraries only: an ESM-only library's
- * loads are invisible without a hook.
- */
 /** Checks once after the first span export interval (at least 1 s), or at shutdown if sooner. */
 export function scheduleUnpatchedCheck(instrumentations: readonly Instrumentation[], delayMillis: number): () => void {
   let done = false;
@@ -51,18 +46,33 @@ export function scheduleUnpatchedCheck(instrumentations: readonly Instrumentatio
   return check;
 }
 
+function isPatched(definition: ModuleDefinition): boolean {
+  return definition.moduleExports !== undefined || (definition.files ?? []).some((file) => file.moduleExports !== undefined);
+}
+
+/**
+ * One warning per module-patching instrumentation whose library its hook never saw: loaded through
+ * require.cache but unpatched (required before startTelemetry, or an ESM app without the loader
+ * hook), or, in an ESM app without the hook, installed with an ES module build the app's imports
+ * would take (those loads leave no trace to check).
+ */
 export function warnUnpatched(instrumentations: readonly Instrumentation[]): void {
   const loaded = loadedPackages();
+  const esmWithoutHook = entryIsEsm() && !esmHookPresent();
   for (const instrumentation of instrumentations) {
     if ((instrumentation as { isEnabled?: () => boolean }).isEnabled?.() === false) continue;
     for (const definition of moduleDefinitions(instrumentation)) {
-      if (!loaded.has(definition.name) || definition.moduleVersion !== undefined) continue;
-      const patched = definition.moduleExports !== undefined || (definition.files ?? []).some((file) => file.moduleExports !== undefined);
-      if (patched) continue;
+      if (definition.moduleVersion !== undefined || isPatched(definition)) continue;
+      const what = loaded.has(definition.name)
+        ? `${definition.name} is loaded but ${instrumentation.instrumentationName} never patched it`
+        : esmWithoutHook && installedWithEsmBuild(definition.name)
+          ? `the app is an ES module started without the loader hook, so ${instrumentation.instrumentationName} cannot patch the ES module build of ${definition.name} it imports`
+          : undefined;
+      if (what === undefined) continue;
       warnOnce(
         `unpatched:${instrumentation.instrumentationName}:${definition.name}`,
         'THREADLINE_NOT_PATCHED',
-        `threadline: ${definition.name} is loaded but ${instrumentation.instrumentationName} never patched it, so it records nothing. ` +
+        `threadline: ${what}, so it records nothing. ` +
           `Start an ESM app with \`${START_ESM}\` (a CommonJS one with \`node --require @threadline/node/register app.js\`, ` +
           `or call startTelemetry before the first require of ${definition.name}), or use the plugin's explicit wrapper.`,
       );

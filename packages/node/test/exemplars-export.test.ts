@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { startTelemetry } from '../src/index.js';
+import { startOtlpGrpcReceiver } from './support/otlp-grpc-receiver.js';
 
 it.each(['http/json', 'http/protobuf'] as const)('exemplars leave as OTLP exemplars over %s and in metrics.jsonl (the SDK serializers alone drop them)', async (otlpProtocol) => {
   const receiver = await startOtlpReceiver();
@@ -39,3 +40,34 @@ it.each(['http/json', 'http/protobuf'] as const)('exemplars leave as OTLP exempl
     await receiver.close();
   }
 });
+
+it('exemplars leave as OTLP exemplars over grpc (the protobuf bytes the grpc exporter sends carry them)', async () => {
+  const receiver = await startOtlpGrpcReceiver();
+  try {
+    const handle = startTelemetry({ serviceName: 'exemplars-grpc', metricsExporter: 'otlp', tracesExporter: 'otlp', otlpProtocol: 'grpc', otlpEndpoint: receiver.endpoint, http: false, env: {} });
+    const series = handle.collector.histogram({ name: 'test.exemplar.duration', unit: 's', labelKeys: ['test.op'] }).bind({ 'test.op': 'get' });
+    series.record(3);
+    const ids = trace.getTracer('t').startActiveSpan('sampled', (span) => {
+      series.record(0.02, span);
+      span.end();
+      return span.spanContext();
+    });
+    await handle.shutdown();
+    const metricExports = receiver.received.filter((call) => call.signal === 'metrics');
+    const latest = metricExports.flatMap((call) => histogramPoints(call.document, 'test.exemplar.duration')).at(-1);
+    expect(latest?.exemplars, JSON.stringify(metricExports.map((call) => call.document))).toEqual([expect.objectContaining({ asDouble: 0.02, traceId: ids.traceId, spanId: ids.spanId })]);
+  } finally {
+    await receiver.close();
+  }
+});
+
+type Json = Record<string, unknown>;
+
+function histogramPoints(document: Json, name: string): { exemplars?: Json[] }[] {
+  const all = (document.resourceMetrics as Json[] | undefined) ?? [];
+  return all.flatMap((rm) =>
+    ((rm.scopeMetrics as Json[] | undefined) ?? []).flatMap((sm) =>
+      ((sm.metrics as Json[] | undefined) ?? []).filter((m) => m.name === name).flatMap((m) => ((m.histogram as Json | undefined)?.dataPoints as { exemplars?: Json[] }[] | undefined) ?? []),
+    ),
+  );
+}
