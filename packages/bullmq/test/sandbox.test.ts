@@ -2,12 +2,12 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { trace } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BullMQInstrumentation, bullmqTelemetry } from '../src/index.js';
+import { BULLMQ_ATTR, BullMQInstrumentation, bullmqTelemetry } from '../src/index.js';
 import { sandboxed } from '../src/sandbox.js';
-import { connection, LINES, Resources, type BullMQ } from './helpers.js';
+import { connection, LINES, Resources, settled, type BullMQ } from './helpers.js';
 
 const harness = setupTelemetry();
 const describeWithRedis = await describeWithServices(describe, SERVICES.redis);
@@ -108,6 +108,25 @@ describeWithRedis.each(LINES)('$line: sandboxed processors run in the process sp
     expect(child[0]!.traceId).toBe(processSpan!.spanContext().traceId);
     expect(child[0]!.parentSpanId).toBe(processSpan!.spanContext().spanId);
     expect(processSpan!.parentSpanContext?.spanId).toBe(send.spanContext().spanId);
+  });
+
+  it('a failed sandboxed job: error.type is the error\'s own code, else Error (its class does not cross to the parent)', async () => {
+    harness.reset();
+    const spansFile = join(tmpdir(), `tl-sandbox-${process.pid}-${Date.now()}-fail.jsonl`);
+    files.push(spansFile);
+    const name = res.name('tl_bullmq_sandbox');
+    const queue = res.queue(new lib.Queue(name, { connection }));
+    const worker = res.track(new lib.Worker(name, processorFile('cjs'), { connection, workerForkOptions: { env: { ...process.env, TL_SANDBOX_SPANS: spansFile } } }));
+    const failed = settled(worker, 2);
+    await queue.add('type-error', {});
+    await queue.add('coded', {});
+    await failed;
+    const spans = await harness.waitForSpans(`process ${name}`, 2);
+    const types = spans.map((s) => [s.attributes[BULLMQ_ATTR.JOB_NAME], s.attributes['error.type'], s.status.code]).sort();
+    expect(types).toEqual([
+      ['coded', 'E_FIXTURE', SpanStatusCode.ERROR],
+      ['type-error', 'Error', SpanStatusCode.ERROR],
+    ]);
   });
 
   it('the app\'s job keeps the producer carrier: only the copy sent to the child carries the process span', async () => {
