@@ -127,27 +127,49 @@ function redisClient(source: QueueDepthSource): Promise<unknown> | undefined {
 }
 
 /** The ioredis commands the poller calls: built-in methods of the client, nothing defined on it. */
-type ScriptClient = {
+type IORedisLike = {
   evalsha?(sha: string, numberOfKeys: number, ...args: string[]): Promise<unknown>;
   eval?(script: string, numberOfKeys: number, ...args: string[]): Promise<unknown>;
 };
 
+/** node-redis (`@redis/client`) 4+: what bullmq 6's node-redis adapter keeps as `raw` (the app's client). */
+type NodeRedisLike = {
+  evalSha?(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval?(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+};
+
+type ScriptClient = IORedisLike & { raw?: NodeRedisLike };
+
+const isNoScript = (error: unknown) => String((error as Error | undefined)?.message).includes('NOSCRIPT');
+
 /**
- * EVALSHA, then EVAL when the server does not know the script (first poll, restart, SCRIPT FLUSH).
- * Not `defineCommand`: that leaves a named command (own properties and a `scriptsSet` entry) on the
- * app's client. bullmq 5 hands over ioredis itself; bullmq 6's ioredis wrapper forwards these
- * built-in methods to it. Other bullmq 6 adapters (node-redis, Bun, Valkey GLIDE) have no
- * ioredis-style `eval` and are not polled (each poll counts a telemetry error).
+ * EVALSHA, then EVAL when the server does not know the script (first poll, restart, SCRIPT FLUSH),
+ * through the client's own built-in commands. Not `defineCommand`: that leaves a named command
+ * (own properties and a defined-script entry) on the app's client. bullmq 5 hands over ioredis
+ * itself; bullmq 6's ioredis wrapper forwards these methods to it; its node-redis adapter keeps the
+ * app's node-redis client as `raw`. bullmq 6's Bun and Valkey GLIDE adapters are not polled (each
+ * poll counts a telemetry error).
  */
 async function runScript(client: ScriptClient, args: string[]): Promise<unknown> {
-  if (client === null || typeof client !== 'object' || typeof client.evalsha !== 'function' || typeof client.eval !== 'function') {
-    throw new Error('unsupported Redis client: no ioredis-style evalsha / eval');
+  if (client === null || typeof client !== 'object') throw new Error('no Redis client');
+  if (typeof client.evalsha === 'function' && typeof client.eval === 'function') {
+    const keys = args.length - 1;
+    try {
+      return await client.evalsha(DEPTH_SCRIPT_SHA, keys, ...args);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      return client.eval(DEPTH_SCRIPT, keys, ...args);
+    }
   }
-  const keys = args.length - 1;
-  try {
-    return await client.evalsha(DEPTH_SCRIPT_SHA, keys, ...args);
-  } catch (error) {
-    if (!String((error as Error | undefined)?.message).includes('NOSCRIPT')) throw error;
-    return client.eval(DEPTH_SCRIPT, keys, ...args);
+  const raw = client.raw;
+  if (raw !== null && typeof raw === 'object' && typeof raw.evalSha === 'function' && typeof raw.eval === 'function') {
+    const options = { keys: args.slice(0, -1), arguments: args.slice(-1) };
+    try {
+      return await raw.evalSha(DEPTH_SCRIPT_SHA, options);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      return raw.eval(DEPTH_SCRIPT, options);
+    }
   }
+  throw new Error('unsupported Redis client: neither ioredis- nor node-redis-style evalsha / eval');
 }

@@ -1,4 +1,6 @@
-import { describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
+import { createClient } from '@redis/client';
+import * as bullmq6 from 'bullmq';
+import { describeWithServices, SERVICES, setupTelemetry, uniqueName } from '@threadline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BullMQInstrumentation, watchQueueDepth, type QueueDepthSource } from '../src/index.js';
 import { connection, LINES, Resources, sleep } from './helpers.js';
@@ -168,6 +170,50 @@ describeWithRedis.each(LINES)('queueDepthIntervalMs on BullMQInstrumentation ($l
     } finally {
       instrumentation.unpatch(lib);
       instrumentation.disable();
+    }
+  });
+});
+
+describeWithRedis('queue depth on bullmq 6 with the app\'s node-redis client (real Redis)', () => {
+  it('polls through the client\'s own evalSha / eval (EVAL on NOSCRIPT) and leaves nothing on it', async () => {
+    harness.reset();
+    const app = createClient({ url: `redis://${SERVICES.redis.host}:${SERVICES.redis.port}` });
+    await app.connect();
+    const name = uniqueName('tl_bullmq_nr');
+    const queue = new bullmq6.Queue(name, { connection: app as never });
+    const watch = watchQueueDepth([queue as unknown as QueueDepthSource], { intervalMs: 60_000 });
+    const raw = app as unknown as Record<string, unknown>;
+    try {
+      await queue.add('first', { n: 1 });
+      await queue.add('later', { n: 2 }, { delay: 60_000 });
+      // bullmq 6 wraps it in its node-redis adapter, which keeps the app's client as `raw`.
+      const adapter = (await clientOf(queue)) as RedisClient & { raw: unknown; scripts: Map<string, unknown> };
+      expect(adapter.raw).toBe(app);
+      const seen = () => ({ app: surface(raw), adapter: surface(adapter), scripts: [...adapter.scripts.keys()].sort() });
+      const before = seen();
+      await watch.poll();
+      expect(await depth(name, 'waiting')).toBe(1);
+      expect(await depth(name, 'delayed')).toBe(1);
+      expect(seen()).toEqual(before);
+      await queue.add('second', { n: 3 });
+      // Stubbed only around the poll: BullMQ's own scripts go through the same client.
+      let evals = 0;
+      const evalOriginal = app.eval.bind(app);
+      raw.evalSha = () => Promise.reject(new Error('NOSCRIPT No matching script. Please use EVAL.'));
+      raw.eval = (...args: unknown[]) => {
+        evals++;
+        return (evalOriginal as (...a: unknown[]) => unknown)(...args);
+      };
+      await watch.poll();
+      expect(evals).toBe(1);
+      expect(await depth(name, 'waiting')).toBe(2);
+    } finally {
+      watch.stop();
+      delete raw.evalSha;
+      delete raw.eval;
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close().catch(() => undefined);
+      await app.quit().catch(() => undefined);
     }
   });
 });
