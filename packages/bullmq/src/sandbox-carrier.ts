@@ -17,9 +17,9 @@ export type OptsForm = 'full' | 'compact';
 
 /**
  * A sandboxed processor (a file BullMQ runs in a child process or worker thread) gets the job as
- * JSON; the only telemetry field that reaches it is BullMQ's own `opts.telemetry.metadata`, which
- * holds the producer's carrier. Inside an attempt, this returns a copy of that JSON whose metadata
- * is the attempt's `process` span context instead, so `@threadline/bullmq/sandbox` in the child
+ * JSON; the only telemetry field that reaches it is BullMQ's own carrier (`opts.telemetry.metadata`,
+ * bullmq 5: `opts.tm`), which holds the producer's context. Inside an attempt, this returns a copy
+ * of that JSON whose carrier is the attempt's `process` span context instead, so `@threadline/bullmq/sandbox` in the child
  * runs the user's code as a child of the process span. The app's job, its `opts` and `data` are
  * not touched (copies only); outside a process span the JSON is returned as it came.
  */

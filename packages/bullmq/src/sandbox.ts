@@ -1,4 +1,5 @@
 import { context, trace } from '@opentelemetry/api';
+import { countDropped } from '@threadline/core';
 import { contextFromMetadata } from './carrier.js';
 
 // `@threadline/bullmq/sandbox`: the part of the plugin that runs inside a sandboxed processor (a
@@ -55,22 +56,28 @@ export function sandboxed<J, A extends unknown[], R>(
 }
 
 function parentContext(job: unknown): ReturnType<typeof context.active> {
-  const opts = (job as SandboxJob | null | undefined)?.opts;
-  const metadata = opts?.telemetry?.metadata ?? opts?.tm;
-  // No carrier (telemetry off, `omitContext`): the code runs where it would have run anyway.
-  return typeof metadata === 'string' && metadata.length > 0 ? contextFromMetadata(metadata) : context.active();
+  try {
+    const opts = (job as SandboxJob | null | undefined)?.opts;
+    const metadata = opts?.telemetry?.metadata ?? opts?.tm;
+    // No carrier (telemetry off, `omitContext`): the code runs where it would have run anyway.
+    if (typeof metadata === 'string' && metadata.length > 0) return contextFromMetadata(metadata);
+  } catch {
+    // A job we cannot read costs its parent span, never the job.
+    countDropped('bad_carrier');
+  }
+  return context.active();
 }
 
 type Flushable = { forceFlush?(): Promise<unknown>; getDelegate?(): unknown };
 
 /** Flushes the global tracer provider (the SDK one behind the API's proxy), bounded; never throws. */
 async function flushTraces(timeoutMs: number): Promise<void> {
-  let provider = trace.getTracerProvider() as Flushable;
-  const delegate = typeof provider.getDelegate === 'function' ? (provider.getDelegate() as Flushable | undefined) : undefined;
-  if (delegate) provider = delegate;
-  if (typeof provider.forceFlush !== 'function') return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
+    let provider = trace.getTracerProvider() as Flushable;
+    const delegate = typeof provider.getDelegate === 'function' ? (provider.getDelegate() as Flushable | undefined) : undefined;
+    if (delegate) provider = delegate;
+    if (typeof provider.forceFlush !== 'function') return;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
       timer.unref?.();

@@ -196,6 +196,32 @@ describe('sandboxed() in the child', () => {
     expect(harness.spansNamed('inside')).toHaveLength(2);
   });
 
+  it('flushes the provider once per job; a hanging or failing flush costs at most flushTimeoutMs, never the job', async () => {
+    const provider = (trace.getTracerProvider() as unknown as { getDelegate(): { forceFlush(): Promise<void> } }).getDelegate();
+    const original = provider.forceFlush;
+    let flushes = 0;
+    try {
+      provider.forceFlush = () => {
+        flushes++;
+        return new Promise<void>(() => undefined); // an exporter that never answers
+      };
+      const started = performance.now();
+      expect(await sandboxed(async () => 'done', { flushTimeoutMs: 100 })({} as never)).toBe('done');
+      const waited = performance.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(90);
+      expect(waited).toBeLessThan(1000);
+      provider.forceFlush = () => {
+        flushes++;
+        return Promise.reject(new Error('exporter down'));
+      };
+      expect(await sandboxed(async () => 'still done')({} as never)).toBe('still done');
+      expect(await sandboxed(async () => 'no flush', { flushTimeoutMs: 0 })({} as never)).toBe('no flush');
+      expect(flushes).toBe(2);
+    } finally {
+      provider.forceFlush = original;
+    }
+  });
+
   it('rethrows the processor\'s error unchanged, and refuses bad options', async () => {
     const boom = new Error('boom');
     await expect(sandboxed(() => Promise.reject(boom))({} as never)).rejects.toBe(boom);
