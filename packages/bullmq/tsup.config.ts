@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.shared.js';
 
-export default defineConfig(packageBuild());
+// `sandbox`: what a sandboxed processor file imports in the child (no instrumentation machinery).
+export default defineConfig(packageBuild({ index: 'src/index.ts', sandbox: 'src/sandbox.ts' }));

@@ -3,6 +3,7 @@ import { BullMQTelemetryAdapter, isThreadlineAdapter } from './hook.js';
 import { withNodeOptions } from './flow.js';
 import { watchQueueDepth, type QueueDepthSource, type QueueDepthWatch } from './queue-depth.js';
 import { createRuntime } from './runtime.js';
+import { withProcessCarrier } from './sandbox-carrier.js';
 import type { BullMQInstrumentationConfig, JobLike } from './types.js';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './version.js';
 
@@ -12,6 +13,7 @@ interface BullMQExports {
   QueueBase?: { prototype: object };
   Worker?: { prototype: object };
   FlowProducer?: { prototype: object };
+  Job?: { prototype: object; optsAsJSON?: unknown };
 }
 
 type WithOpts = { opts?: { telemetry?: unknown } };
@@ -104,6 +106,19 @@ export class BullMQInstrumentation extends InstrumentationBase<BullMQInstrumenta
         } as never,
       );
     }
+    // A sandboxed processor gets the job as this JSON: the copy it is sent carries the attempt's
+    // process span context in BullMQ's own telemetry metadata (see sandbox-carrier.ts).
+    const job = moduleExports.Job?.prototype as { asJSONSandbox?: AnyFn } | undefined;
+    if (job && typeof job.asJSONSandbox === 'function' && !isWrapped(job.asJSONSandbox)) {
+      // bullmq 5 encodes options for storage (and for the child) with `Job.optsAsJSON`; bullmq 6 has none.
+      const form = typeof moduleExports.Job?.optsAsJSON === 'function' ? 'compact' : 'full';
+      this._wrap(job, 'asJSONSandbox', (original) =>
+        function (this: unknown, ...args: unknown[]) {
+          const json = (original as AnyFn).apply(this, args);
+          return enabled() ? withProcessCarrier(json, form) : json;
+        } as never,
+      );
+    }
     const flow = moduleExports.FlowProducer?.prototype as { add?: AnyFn; addBulk?: AnyFn } | undefined;
     for (const method of ['add', 'addBulk'] as const) {
       if (!flow || typeof flow[method] !== 'function' || isWrapped(flow[method])) continue;
@@ -122,6 +137,7 @@ export class BullMQInstrumentation extends InstrumentationBase<BullMQInstrumenta
     const targets: Array<[object | undefined, string]> = [
       [moduleExports.QueueBase?.prototype, 'trace'],
       [moduleExports.Worker?.prototype, 'callProcessJob'],
+      [moduleExports.Job?.prototype, 'asJSONSandbox'],
       [moduleExports.FlowProducer?.prototype, 'add'],
       [moduleExports.FlowProducer?.prototype, 'addBulk'],
     ];

@@ -1,10 +1,10 @@
-import { ATTR, TelemetryBoundary, METRICS, defineMetrics, type GaugeSeries } from '@threadline/core';
+import { createHash } from 'node:crypto';
+import { ATTR, TelemetryBoundary, METRICS, countDropped, defineMetrics, type GaugeSeries } from '@threadline/core';
 import { MESSAGING_SYSTEM } from './semconv.js';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './version.js';
 
 export const JOB_STATE_ATTR = 'threadline.bullmq.job.state';
 const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] as const;
-const COMMAND = 'threadlineQueueDepth';
 
 // One read-only script, so one round trip per queue per poll: the counts of every state, the
 // server clock, and the due time (timestamp + delay) of the job at the head of `wait` / `paused`.
@@ -23,6 +23,7 @@ if id then
   if f[1] then n[9] = tonumber(f[1]) + (tonumber(f[2]) or 0) end
 end
 return n`;
+const DEPTH_SCRIPT_SHA = createHash('sha1').update(DEPTH_SCRIPT).digest('hex');
 const KEY_NAMES = ['wait', 'paused', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] as const;
 
 /** The parts of a BullMQ Queue (or Worker) the poller reads: its name, keys and Redis client. */
@@ -73,7 +74,6 @@ export function watchQueueDepth(queues: Iterable<QueueDepthSource>, options: Que
   }
   const boundary = new TelemetryBoundary('@threadline/bullmq queue depth');
   const watched = new Map<string, Watched>();
-  const defined = new WeakSet<object>();
   let polling: Promise<void> | undefined;
 
   const add = (queue: QueueDepthSource) =>
@@ -88,14 +88,15 @@ export function watchQueueDepth(queues: Iterable<QueueDepthSource>, options: Que
       watched.delete(entry.source.toKey(''));
       return;
     }
-    const client = (await redisClient(entry.source)) as DepthClient;
-    const reply = await runScript(client, defined, entry.args);
+    const client = (await redisClient(entry.source)) as ScriptClient;
+    const reply = await runScript(client, entry.args);
     boundary.run(() => record(entry, reply), undefined);
   };
 
   const poll = (): Promise<void> => {
     // A slow Redis never stacks polls: the next tick waits for this one.
-    polling ??= Promise.all([...watched.values()].map((entry) => pollOne(entry).catch(() => undefined))).then(() => {
+    // A failed poll (Redis down, unsupported client) costs that poll's gauges; it is counted.
+    polling ??= Promise.all([...watched.values()].map((entry) => pollOne(entry).catch(() => countDropped('queue_depth_error')))).then(() => {
       polling = undefined;
     });
     return polling;
@@ -125,19 +126,50 @@ function redisClient(source: QueueDepthSource): Promise<unknown> | undefined {
   return typeof source.getBackend === 'function' ? source.getBackend().client : source.client;
 }
 
-type DepthClient = {
-  defineCommand?(name: string, definition: { numberOfKeys: number; lua: string; readOnly?: boolean }): void;
-  runCommand?(name: string, args: unknown[]): Promise<unknown>;
-} & Record<string, unknown>;
+/** The ioredis commands the poller calls: built-in methods of the client, nothing defined on it. */
+type IORedisLike = {
+  evalsha?(sha: string, numberOfKeys: number, ...args: string[]): Promise<unknown>;
+  eval?(script: string, numberOfKeys: number, ...args: string[]): Promise<unknown>;
+};
 
-/** bullmq 6 wraps the client (defineCommand + runCommand); bullmq 5 hands over ioredis itself. */
-function runScript(client: DepthClient, defined: WeakSet<object>, args: string[]): Promise<unknown> {
-  if (client === null || typeof client !== 'object' || typeof client.defineCommand !== 'function') return Promise.reject(new Error('unsupported Redis client'));
-  if (!defined.has(client)) {
-    client.defineCommand(COMMAND, { numberOfKeys: KEY_NAMES.length, lua: DEPTH_SCRIPT, readOnly: true });
-    defined.add(client);
+/** node-redis (`@redis/client`) 4+: what bullmq 6's node-redis adapter keeps as `raw` (the app's client). */
+type NodeRedisLike = {
+  evalSha?(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval?(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+};
+
+type ScriptClient = IORedisLike & { raw?: NodeRedisLike };
+
+const isNoScript = (error: unknown) => String((error as Error | undefined)?.message).includes('NOSCRIPT');
+
+/**
+ * EVALSHA, then EVAL when the server does not know the script (first poll, restart, SCRIPT FLUSH),
+ * through the client's own built-in commands. Not `defineCommand`: that leaves a named command
+ * (own properties and a defined-script entry) on the app's client. bullmq 5 hands over ioredis
+ * itself; bullmq 6's ioredis wrapper forwards these methods to it; its node-redis adapter keeps the
+ * app's node-redis client as `raw`. bullmq 6's Bun and Valkey GLIDE adapters are not polled (each
+ * poll counts a telemetry error).
+ */
+async function runScript(client: ScriptClient, args: string[]): Promise<unknown> {
+  if (client === null || typeof client !== 'object') throw new Error('no Redis client');
+  if (typeof client.evalsha === 'function' && typeof client.eval === 'function') {
+    const keys = args.length - 1;
+    try {
+      return await client.evalsha(DEPTH_SCRIPT_SHA, keys, ...args);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      return client.eval(DEPTH_SCRIPT, keys, ...args);
+    }
   }
-  if (typeof client.runCommand === 'function') return client.runCommand(COMMAND, args);
-  const command = client[COMMAND];
-  return typeof command === 'function' ? (command as (...a: string[]) => Promise<unknown>).apply(client, args) : Promise.reject(new Error('script not defined'));
+  const raw = client.raw;
+  if (raw !== null && typeof raw === 'object' && typeof raw.evalSha === 'function' && typeof raw.eval === 'function') {
+    const options = { keys: args.slice(0, -1), arguments: args.slice(-1) };
+    try {
+      return await raw.evalSha(DEPTH_SCRIPT_SHA, options);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      return raw.eval(DEPTH_SCRIPT, options);
+    }
+  }
+  throw new Error('unsupported Redis client: neither ioredis- nor node-redis-style evalsha / eval');
 }
