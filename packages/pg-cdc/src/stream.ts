@@ -165,7 +165,14 @@ export class ReplicationStream {
           this.end(item.message.error, 'protocol');
           return;
         }
-        const committed = await this.router.push(item.message);
+        let committed: CommittedTransaction | undefined;
+        try {
+          committed = await this.router.push(item.message);
+        } catch (error) {
+          // A schema or logical message that does not parse, or a spill file that cannot be written.
+          this.end(error, 'protocol');
+          return;
+        }
         if (!committed) continue;
         if (committed.endLsn <= this.confirmed) {
           await committed.discard();

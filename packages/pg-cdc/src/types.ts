@@ -130,6 +130,6 @@ export type CdcConsumerOptions = TransactionModeOptions | ChangeModeOptions;
 
 /**
  * `cdc.errors` kinds: handler threw, stream connection lost or refused, slot polling failed,
- * undecodable data, a transaction handed to `onDeadLetter`.
+ * undecodable data or a spill file that cannot be written or read, a transaction handed to `onDeadLetter`.
  */
 export type CdcErrorKind = 'handler' | 'connection' | 'monitor' | 'protocol' | 'dead_letter';
