@@ -159,6 +159,9 @@ export class CdcConsumer {
       {
         transaction: (committed): Promise<boolean> => this.deliver(stream, committed),
         acknowledged: (lsn) => {
+          // Idle keep-alives confirm too (everything below was handled): a reconnect resumes past
+          // them even when that confirmation was lost with the connection.
+          if (lsn > this.deliverer.lastProcessed) this.deliverer.lastProcessed = lsn;
           this.failuresInARow = 0;
           this.onAcknowledge(formatLsn(lsn));
         },
