@@ -1,12 +1,15 @@
 import { safeHook } from '@threadline/core';
+import { tmpdir } from 'node:os';
 import type { ClientConfig } from 'pg';
+import { Deliverer } from './delivery.js';
 import { SlotMonitor, type SlotState } from './slot-monitor.js';
-import { ReplicationStream } from './stream.js';
+import { MemoryGauge } from './spool.js';
+import { ReplicationStream, type MemoryBudget } from './stream.js';
 import type { CdcTelemetry } from './telemetry.js';
-import type { AssembledTransaction } from './transaction.js';
+import type { CommittedTransaction } from './transaction.js';
 import { formatLsn } from './lsn.js';
 import { DEFAULT_TRACE_PREFIX } from './semconv.js';
-import type { CdcConsumerOptions, CdcErrorKind, CdcTransaction } from './types.js';
+import type { CdcConsumerOptions, CdcErrorKind } from './types.js';
 import { validateOptions } from './validate.js';
 
 type State = 'idle' | 'running' | 'paused' | 'stopped';
@@ -26,9 +29,8 @@ export class CdcConsumer {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private failuresInARow = 0;
-  /** Highest end LSN whose handler resolved in this process: a redelivery of it is acknowledged, not re-run. */
-  private lastProcessed = 0n;
-  private lastFailure: { endLsn: bigint; attempts: number } | undefined;
+  private readonly deliverer: Deliverer;
+  private readonly budget: MemoryBudget;
   /** The previous connection's handler still running: a reconnect waits for it, keeping delivery in order. */
   private retiring: Promise<void> = Promise.resolve();
 
@@ -41,6 +43,22 @@ export class CdcConsumer {
     this.monitor = new SlotMonitor(this.connection, options.slot);
     this.onError = safeHook(options.onError, 'pg-cdc onError');
     this.onAcknowledge = safeHook(options.onAcknowledge, 'pg-cdc onAcknowledge');
+    const bound = options.maxBufferedBytes;
+    // The budget: a quarter for messages queued ahead of the handler (and the socket's overshoot),
+    // a quarter for a spool's unspilled tail, half for the chunk in the handler's hands.
+    this.budget = {
+      gauge: new MemoryGauge((bytes) => telemetry.bufferedBytes(bytes)),
+      streaming: bound !== undefined,
+      spoolMemory: bound === undefined ? Infinity : Math.floor(bound / 4),
+      queueBytes: bound === undefined ? Infinity : Math.floor(bound / 8),
+      spillDirectory: options.spillDirectory ?? tmpdir(),
+    };
+    this.deliverer = new Deliverer(options, telemetry, this.onError, bound === undefined ? Infinity : Math.floor(bound / 2));
+  }
+
+  /** Most transaction bytes held in memory at once so far (the `threadline.cdc.buffered_bytes` gauge's peak). */
+  get peakBufferedBytes(): number {
+    return this.budget.gauge.peak;
   }
 
   get slot(): string {
@@ -127,18 +145,23 @@ export class CdcConsumer {
     if (slot.plugin !== 'pgoutput') {
       throw new Error(`replication slot "${this.options.slot}" uses the ${slot.plugin} plugin; @threadline/pg-cdc reads pgoutput slots`);
     }
+    const lastProcessed = this.deliverer.lastProcessed;
     const stream: ReplicationStream = new ReplicationStream(
       {
-        connection: this.connection,
+        connection: this.replicationConnection(),
+        budget: this.budget,
         slot: this.options.slot,
         publications: this.options.publications,
         tracePrefix: this.options.tracePrefix ?? DEFAULT_TRACE_PREFIX,
         // Acknowledgements lost with a dropped connection: resume past what this process already handled.
-        confirmed: slot.confirmed > this.lastProcessed ? slot.confirmed : this.lastProcessed,
+        confirmed: slot.confirmed > lastProcessed ? slot.confirmed : lastProcessed,
       },
       {
-        transaction: (assembled): Promise<boolean> => this.deliver(stream, assembled),
+        transaction: (committed): Promise<boolean> => this.deliver(stream, committed),
         acknowledged: (lsn) => {
+          // Idle keep-alives confirm too (everything below was handled): a reconnect resumes past
+          // them even when that confirmation was lost with the connection.
+          if (lsn > this.deliverer.lastProcessed) this.deliverer.lastProcessed = lsn;
           this.failuresInARow = 0;
           this.onAcknowledge(formatLsn(lsn));
         },
@@ -166,53 +189,23 @@ export class CdcConsumer {
   }
 
   /** Runs the handler for one transaction; false leaves it unacknowledged and reconnects. */
-  private async deliver(stream: ReplicationStream, assembled: AssembledTransaction): Promise<boolean> {
-    if (assembled.endLsn <= this.lastProcessed) return true;
-    const base = assembled.transaction;
-    if (base.changes.length === 0 && base.messages.length === 0) return true;
-    const attempts = this.lastFailure?.endLsn === assembled.endLsn ? this.lastFailure.attempts : 0;
-    const transaction: CdcTransaction = attempts > 0 ? { ...base, attempt: attempts + 1 } : base;
-    const delivery: AssembledTransaction = { ...assembled, transaction };
-    this.telemetry.delivered(delivery);
-    try {
-      if (this.options.mode === 'change') {
-        const handler = this.options.handler;
-        for (const change of transaction.changes) await this.telemetry.run(delivery, change, () => handler(change, transaction));
-      } else {
-        const handler = this.options.handler;
-        await this.telemetry.run(delivery, undefined, () => handler(transaction));
-      }
-    } catch (error) {
-      this.lastFailure = { endLsn: assembled.endLsn, attempts: attempts + 1 };
-      this.telemetry.failed();
-      this.onError(error, 'handler');
-      if (await this.deadLettered(transaction, attempts + 1, error)) {
-        this.lastProcessed = assembled.endLsn;
-        this.lastFailure = undefined;
-        return true;
-      }
-      if (this.stream === stream) this.retire(stream);
-      return false;
-    }
-    this.lastProcessed = assembled.endLsn;
-    this.lastFailure = undefined;
-    this.telemetry.completed(delivery);
-    return true;
+  private async deliver(stream: ReplicationStream, committed: CommittedTransaction): Promise<boolean> {
+    const ok = await this.deliverer.deliver(committed);
+    if (!ok && this.stream === stream) this.retire(stream);
+    return ok;
   }
 
-  /** True when a transaction out of attempts was handed to `onDeadLetter` and may be acknowledged. */
-  private async deadLettered(transaction: CdcTransaction, failures: number, error: unknown): Promise<boolean> {
-    const { maxAttempts, onDeadLetter } = this.options;
-    if (maxAttempts === undefined || onDeadLetter === undefined || failures < maxAttempts) return false;
-    try {
-      await onDeadLetter(transaction, error);
-    } catch (deadLetterError) {
-      this.onError(deadLetterError, 'handler');
-      return false;
-    }
-    this.telemetry.error('dead_letter');
-    this.onError(error, 'dead_letter');
-    return true;
+  /**
+   * With a memory bound, the replication session decodes with logical_decoding_work_mem at a
+   * quarter of it (the server's own unit is kB, 64 at least), so any transaction larger than that
+   * arrives streamed. A value in the app's own `options` comes later and wins.
+   */
+  private replicationConnection(): ClientConfig {
+    const bound = this.options.maxBufferedBytes;
+    if (bound === undefined) return this.connection;
+    const kilobytes = Math.max(64, Math.floor(bound / 4 / 1024));
+    const own = this.connection.options;
+    return { ...this.connection, options: `-c logical_decoding_work_mem=${kilobytes}kB${own ? ` ${own}` : ''}` };
   }
 
   private lost(stream: ReplicationStream | undefined, error: unknown, kind: CdcErrorKind): void {

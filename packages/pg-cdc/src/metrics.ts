@@ -1,7 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './semconv.js';
 import { ATTR, defineMetrics, METRICS, RESULT } from '@threadline/core';
-import { CDC_TRANSACTIONS, MESSAGING_SYSTEM_POSTGRES_CDC } from './semconv.js';
+import { CDC_BUFFERED_BYTES, CDC_TRANSACTIONS, MESSAGING_SYSTEM_POSTGRES_CDC } from './semconv.js';
 import type { CdcErrorKind } from './types.js';
 
 const SLOT = ATTR.CDC_SLOT;
@@ -19,6 +19,7 @@ export const cdcMetrics = defineMetrics((collector) => ({
   connected: collector.gauge({ ...METRICS.CDC_CONNECTED, labelKeys: [SLOT] }),
   eventsSeen: collector.counter({ ...METRICS.CDC_EVENTS_SEEN, labelKeys: [SLOT] }),
   transactions: collector.counter({ ...CDC_TRANSACTIONS, labelKeys: [SLOT, ATTR.RESULT] }),
+  bufferedBytes: collector.gauge({ ...CDC_BUFFERED_BYTES, labelKeys: [SLOT] }),
 }), { name: INSTRUMENTATION_NAME, version: INSTRUMENTATION_VERSION });
 
 /**
@@ -84,6 +85,10 @@ export class SlotMetrics {
     s.retainedWal.set(retainedBytes);
   }
 
+  bufferedBytes(bytes: number): void {
+    this.series().bufferedBytes.set(bytes);
+  }
+
   connected(up: boolean): void {
     this.series().connected.set(up ? 1 : 0);
   }
@@ -105,6 +110,7 @@ function bindSlot(metrics: ReturnType<typeof cdcMetrics>, slot: string) {
     retainedWal: metrics.retainedWal.bind(labels),
     connected: metrics.connected.bind(labels),
     eventsSeen: metrics.eventsSeen.bind(labels),
+    bufferedBytes: metrics.bufferedBytes.bind(labels),
     ok: metrics.transactions.bind({ [SLOT]: slot, [ATTR.RESULT]: RESULT.OK }),
     failed: metrics.transactions.bind({ [SLOT]: slot, [ATTR.RESULT]: RESULT.ERROR }),
   };

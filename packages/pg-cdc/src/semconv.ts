@@ -13,7 +13,17 @@ export const CDC_ATTR = {
   COMMIT_TIME: 'threadline.cdc.commit_time',
   XID: 'threadline.cdc.xid',
   ATTEMPT: 'threadline.cdc.attempt',
+  CHUNK_INDEX: 'threadline.cdc.chunk_index',
+  CHUNK_COUNT: 'threadline.cdc.chunk_count',
 } as const;
+
+/** Transaction bytes held in memory; the same entry as the registry's (core's METRICS has no pg-cdc-only names). */
+export const CDC_BUFFERED_BYTES: MetricName = Object.freeze({
+  name: 'threadline.cdc.buffered_bytes',
+  unit: 'By',
+  instrument: 'gauge',
+  description: 'Bytes of transaction data the CDC consumer holds in memory (queued messages, unspilled spool, the chunk in delivery); bounded by maxBufferedBytes',
+});
 
 /** Debezium-style total (NumberOfCommittedTransactions, split by result). */
 export const CDC_TRANSACTIONS: MetricName = METRICS.CDC_TRANSACTIONS;

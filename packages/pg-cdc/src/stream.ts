@@ -1,16 +1,30 @@
-import { LogicalReplicationService, PgoutputPlugin } from 'pg-logical-replication';
+import { LogicalReplicationService } from 'pg-logical-replication';
 import type { ClientConfig } from 'pg';
 import { formatLsn, parseLsn } from './lsn.js';
-import { TransactionAssembler, type AssembledTransaction, type PgoutputMessage } from './transaction.js';
+import { StreamingPgoutputPlugin, type WireMessage } from './pgoutput.js';
+import { SpillDirectory, type MemoryGauge } from './spool.js';
+import { TransactionRouter, type CommittedTransaction } from './transaction.js';
 
 /** What one replication connection reports to the consumer. Knows the library, nothing of OTel. */
 export interface StreamEvents {
   /** Runs the handler; resolves true when it succeeded (the stream then acknowledges), false to end the stream. */
-  transaction(assembled: AssembledTransaction): Promise<boolean>;
+  transaction(committed: CommittedTransaction): Promise<boolean>;
   /** The server confirmed flushed positions up to `lsn` (a processed transaction or an idle keep-alive). */
   acknowledged(lsn: bigint): void;
   /** The connection ended without close(): lost, terminated, refused, or undecodable data. */
   ended(error: unknown, kind: 'connection' | 'protocol'): void;
+}
+
+/** How much transaction data one connection may hold in memory (from `maxBufferedBytes`). */
+export interface MemoryBudget {
+  readonly gauge: MemoryGauge;
+  /** pgoutput streaming on: large transactions arrive in stream blocks before their commit. */
+  readonly streaming: boolean;
+  /** Bytes a transaction's spool keeps in memory before it spills to disk. */
+  readonly spoolMemory: number;
+  /** Queued bytes above which the socket is paused. */
+  readonly queueBytes: number;
+  readonly spillDirectory: string;
 }
 
 export interface StreamOptions {
@@ -20,20 +34,10 @@ export interface StreamOptions {
   readonly tracePrefix: string;
   /** Where streaming resumes: the slot's confirmed_flush_lsn, or later when this process already handled more. */
   readonly confirmed: bigint;
+  readonly budget: MemoryBudget;
 }
 
-type QueueItem = { kind: 'data'; message: PgoutputMessage } | { kind: 'idle'; lsn: bigint };
-
-/** pgoutput parse failures become a message instead of an exception thrown inside pg's socket parser. */
-class GuardedPgoutputPlugin extends PgoutputPlugin {
-  override parse(buffer: Buffer): ReturnType<PgoutputPlugin['parse']> {
-    try {
-      return super.parse(buffer);
-    } catch (error) {
-      return { tag: 'parse_error', error } as never;
-    }
-  }
-}
+type QueueItem = { kind: 'data'; message: WireMessage; bytes: number } | { kind: 'idle'; lsn: bigint };
 
 // Pause the socket above this many undelivered messages; resume once the handler drained it below LOW_WATER.
 const HIGH_WATER = 512;
@@ -47,7 +51,10 @@ const LOW_WATER = 64;
  */
 export class ReplicationStream {
   private readonly service: LogicalReplicationService;
-  private readonly assembler: TransactionAssembler;
+  private readonly plugin: StreamingPgoutputPlugin;
+  private readonly router: TransactionRouter;
+  private readonly spill: SpillDirectory;
+  private queuedBytes = 0;
   private readonly queue: QueueItem[] = [];
   private confirmed: bigint;
   private started = false;
@@ -56,15 +63,28 @@ export class ReplicationStream {
   private drained: Promise<void> = Promise.resolve();
   private paused = false;
   private closed = false;
+  private cleaned: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: StreamOptions,
     private readonly events: StreamEvents,
   ) {
     this.confirmed = options.confirmed;
-    this.assembler = new TransactionAssembler(options.tracePrefix);
+    const { budget } = options;
+    this.plugin = new StreamingPgoutputPlugin({ publicationNames: [...options.publications], streaming: budget.streaming });
+    this.spill = new SpillDirectory(budget.spillDirectory);
+    this.router = new TransactionRouter({
+      tracePrefix: options.tracePrefix,
+      spill: this.spill,
+      memory: budget.gauge,
+      spoolMemory: budget.spoolMemory,
+      parse: (raw) => this.plugin.parseRaw(raw),
+    });
     this.service = new LogicalReplicationService(options.connection, { acknowledge: { auto: false, timeoutSeconds: 0 } });
-    this.service.on('data', (_lsn: string, message: PgoutputMessage) => this.enqueue({ kind: 'data', message }));
+    this.service.on('data', (_lsn: string, message: WireMessage) => {
+      const bytes = message.tag === 'raw' ? message.raw.length + 8 : 0;
+      this.enqueue({ kind: 'data', message, bytes });
+    });
     this.service.on('heartbeat', (lsn: string, _timestamp: number, shouldRespond: boolean) => this.heartbeat(lsn, shouldRespond));
     // Before the stream started, failures reject start() instead.
     this.service.on('error', (error: unknown) => {
@@ -81,7 +101,7 @@ export class ReplicationStream {
         this.sendStatus(this.confirmed);
         resolve();
       });
-      const plugin = new GuardedPgoutputPlugin({ protoVersion: 2, publicationNames: [...this.options.publications], messages: true });
+      const plugin = this.plugin;
       const failed = (error: unknown) => {
         if (this.started) this.end(error, 'connection');
         else {
@@ -103,8 +123,10 @@ export class ReplicationStream {
   async close(): Promise<void> {
     this.stopping = true;
     this.queue.length = 0;
+    this.queued(-this.queuedBytes);
     await this.drained;
     this.shutdown();
+    await this.cleaned;
   }
 
   /** Settles when the handler in progress (if any) has finished: the next connection must not overlap it. */
@@ -115,7 +137,8 @@ export class ReplicationStream {
   private enqueue(item: QueueItem): void {
     if (this.closed || this.stopping) return;
     this.queue.push(item);
-    if (this.queue.length > HIGH_WATER && !this.paused) this.setPaused(true);
+    if (item.kind === 'data' && item.bytes > 0) this.queued(item.bytes);
+    if ((this.queue.length > HIGH_WATER || this.queuedBytes > this.options.budget.queueBytes) && !this.paused) this.setPaused(true);
     if (!this.draining) this.drained = this.drain();
   }
 
@@ -131,30 +154,46 @@ export class ReplicationStream {
     try {
       while (!this.closed && !this.stopping && this.queue.length > 0) {
         const item = this.queue.shift() as QueueItem;
-        if (this.paused && this.queue.length < LOW_WATER) this.setPaused(false);
+        if (item.kind === 'data' && item.bytes > 0) this.queued(-item.bytes);
+        if (this.paused && this.queue.length < LOW_WATER && this.queuedBytes <= this.options.budget.queueBytes / 4) this.setPaused(false);
         if (item.kind === 'idle') {
           // Everything before this keep-alive was handled: the server has nothing unsent below its LSN.
-          if (!this.assembler.inTransaction && item.lsn > this.confirmed) this.advance(item.lsn);
+          if (!this.router.inTransaction && item.lsn > this.confirmed) this.advance(item.lsn);
           continue;
         }
-        if ((item.message as { tag: string }).tag === 'parse_error') {
-          this.end((item.message as unknown as { error: unknown }).error, 'protocol');
+        if (item.message.tag === 'parse_error') {
+          this.end(item.message.error, 'protocol');
           return;
         }
-        const assembled = this.assembler.push(item.message);
-        if (!assembled) continue;
-        if (assembled.endLsn <= this.confirmed) continue;
-        const ok = await this.events.transaction(assembled);
+        let committed: CommittedTransaction | undefined;
+        try {
+          committed = await this.router.push(item.message);
+        } catch (error) {
+          // A schema or logical message that does not parse, or a spill file that cannot be written.
+          this.end(error, 'protocol');
+          return;
+        }
+        if (!committed) continue;
+        if (committed.endLsn <= this.confirmed) {
+          await committed.discard();
+          continue;
+        }
+        const ok = await this.events.transaction(committed);
         if (this.closed) return;
         if (!ok) {
           this.shutdown();
           return;
         }
-        this.advance(assembled.endLsn);
+        this.advance(committed.endLsn);
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  private queued(delta: number): void {
+    this.queuedBytes += delta;
+    this.options.budget.gauge.add(delta);
   }
 
   private advance(lsn: bigint): void {
@@ -191,7 +230,12 @@ export class ReplicationStream {
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
-    this.assembler.reset();
+    this.queued(-this.queuedBytes);
     void this.service.destroy().catch(() => undefined);
+    // After the running delivery (if any) settled: it may still read its spill file.
+    this.cleaned = this.drained
+      .then(() => this.router.reset())
+      .then(() => this.spill.remove())
+      .catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, trace, type Context, type Link, type Tracer } from '@opentelemetry/api';
-import { errorType, extractContext, parseJsonCarrier, runOperation, TelemetryBoundary, type OperationOptions, type RecordErrorOptions } from '@threadline/core';
-import { changeAttributes, qualifiedTable, spanName, transactionAttributes } from './attributes.js';
+import { errorType, extractContext, parseJsonCarrier, runOperation, TelemetryBoundary, type Operation, type OperationOptions, type RecordErrorOptions } from '@threadline/core';
+import { changeAttributes, chunkAttributes, chunkSpanName, qualifiedTable, spanName, streamedTotals, streamedTransactionAttributes, transactionAttributes } from './attributes.js';
 import { SlotMetrics } from './metrics.js';
 import type { AssembledTransaction } from './transaction.js';
 import type { CdcChange, CdcErrorKind } from './types.js';
@@ -15,6 +15,14 @@ export interface TelemetryOptions {
   readonly enabled: () => boolean;
   /** From `recordErrorMessages`: whether a failed handler's span carries the error's message. */
   readonly recordError: RecordErrorOptions;
+}
+
+/** What a transaction delivered in chunks added up to. */
+export interface StreamedTotals {
+  readonly tables: ReadonlySet<string>;
+  readonly operations: ReadonlySet<string>;
+  readonly changes: number;
+  readonly chunks: number;
 }
 
 // A transaction can carry several writer contexts (several emits); more than this are not linked.
@@ -45,11 +53,55 @@ export class CdcTelemetry {
     );
   }
 
+  /**
+   * The `process {slot}` span of a transaction delivered in chunks, around all of its chunks: the
+   * chunks run as its children (`parent` for `runChunk`); its totals are set when `body` resolves.
+   */
+  async runTransaction(assembled: AssembledTransaction, body: (parent: Context | undefined) => Promise<StreamedTotals>): Promise<void> {
+    const operation = this.options.enabled() ? this.boundary.run(() => ({ ...this.operationOptions(assembled, undefined), attributes: streamedTransactionAttributes(this.options.slot, this.options.database, assembled.transaction) }), undefined) : undefined;
+    if (!operation) {
+      await body(undefined);
+      return;
+    }
+    await runOperation(
+      this.options.tracer(),
+      operation,
+      async (op: Operation) => {
+        const totals = await body(op.context);
+        this.boundary.run(() => op.span?.setAttributes(streamedTotals(totals.tables, totals.operations, totals.changes, totals.chunks)), undefined);
+      },
+      (op, error, failed) => this.boundary.run(() => this.metrics.processed(op.elapsedSeconds(), failed ? errorType(error) : undefined, op.span), undefined),
+    );
+  }
+
+  /** One chunk's handler run, an INTERNAL child of its transaction's span. */
+  async runChunk(assembled: AssembledTransaction, index: number, parent: Context | undefined, handler: () => unknown): Promise<void> {
+    if (!parent || !this.options.enabled()) {
+      await handler();
+      return;
+    }
+    const operation = this.boundary.run(
+      (): OperationOptions => ({ name: chunkSpanName(this.options.slot), kind: SpanKind.INTERNAL, attributes: chunkAttributes(this.options.slot, assembled.transaction, index), parent, recordError: this.options.recordError }),
+      undefined,
+    );
+    if (!operation) {
+      await handler();
+      return;
+    }
+    await runOperation(this.options.tracer(), operation, handler);
+  }
+
+  /** Transaction bytes held in memory (queue, spools, chunk in delivery). */
+  bufferedBytes(bytes: number): void {
+    if (!this.options.enabled()) return;
+    this.boundary.run(() => this.metrics.bufferedBytes(bytes), undefined);
+  }
+
   /** Counts the changes of a transaction as delivered (Debezium TotalNumberOfEventsSeen); commit → received lag. */
-  delivered(assembled: AssembledTransaction): void {
+  delivered(assembled: AssembledTransaction, receiveLag = true): void {
     if (!this.options.enabled()) return;
     this.boundary.run(() => {
-      this.metrics.receiveLagSeconds((assembled.receivedAt - assembled.transaction.commitTime.getTime()) / 1000);
+      if (receiveLag) this.metrics.receiveLagSeconds((assembled.receivedAt - assembled.transaction.commitTime.getTime()) / 1000);
       for (const change of assembled.transaction.changes) this.metrics.change(qualifiedTable(change), change.op);
     }, undefined);
   }

@@ -1,22 +1,22 @@
 import type { CdcChange, CdcMessage, CdcTransaction } from './types.js';
 import { formatLsn, parseLsn } from './lsn.js';
+import { TAG, type WireMessage } from './pgoutput.js';
+import { TransactionSpool, type MemoryGauge, type SpillDirectory } from './spool.js';
 
-/** The pgoutput messages the assembler reads (pg-logical-replication's parsed shapes, narrowed). */
+/** The parsed pgoutput shapes the replay reads (pg-logical-replication's, narrowed). */
 export interface RelationLike {
   readonly schema: string;
   readonly name: string;
 }
-export type PgoutputMessage =
-  | { tag: 'begin'; commitLsn: string | null; commitTime: bigint; xid: number }
-  | { tag: 'commit'; commitLsn: string | null; commitEndLsn: string | null; commitTime: bigint }
+type Parsed =
   | { tag: 'insert'; relation: RelationLike; new: Record<string, unknown> }
   | { tag: 'update'; relation: RelationLike; key: Record<string, unknown> | null; old: Record<string, unknown> | null; new: Record<string, unknown> }
   | { tag: 'delete'; relation: RelationLike; key: Record<string, unknown> | null; old: Record<string, unknown> | null }
   | { tag: 'truncate'; relations: (RelationLike | undefined)[] }
   | { tag: 'message'; transactional: boolean; prefix: string; content: Uint8Array }
-  | { tag: 'relation' | 'type' | 'origin' };
+  | { tag: 'relation' | 'type' };
 
-/** A completed transaction plus the raw trace carriers found in it. */
+/** One part of a committed transaction as the handler gets it, plus what telemetry needs. */
 export interface AssembledTransaction {
   readonly transaction: CdcTransaction;
   readonly endLsn: bigint;
@@ -25,74 +25,213 @@ export interface AssembledTransaction {
   readonly receivedAt: number;
 }
 
+/** A transaction whose commit arrived: its changes are replayed from the spool in parts. */
+export interface CommittedTransaction {
+  readonly xid: number;
+  readonly lsn: string;
+  readonly endLsn: bigint;
+  readonly commitTime: Date;
+  readonly carriers: readonly string[];
+  readonly receivedAt: number;
+  /** Spooled bytes (records and headers); at most the chunk size means one part. */
+  readonly size: number;
+  /** Parts of at most `chunkBytes` spooled bytes each (one record larger than that is a part of its own); frees the spool when done. */
+  parts(chunkBytes: number): AsyncGenerator<{ changes: CdcChange[]; messages: CdcMessage[]; last: boolean }>;
+  discard(): Promise<void>;
+}
+
+export interface RouterOptions {
+  readonly tracePrefix: string;
+  readonly spill: SpillDirectory;
+  readonly memory: MemoryGauge;
+  /** Bytes a spool keeps in memory before it writes to its spill file. */
+  readonly spoolMemory: number;
+  /** Parses one raw row / schema message (relation cache: one per connection, like the server assumes). */
+  readonly parse: (raw: Buffer) => unknown;
+}
+
+interface Open {
+  readonly xid: number;
+  readonly spool: TransactionSpool;
+  /** Trace carriers with the spool offset they arrived at (a subtransaction abort drops later ones). */
+  carriers: { offset: number; text: string }[];
+  commitTime?: bigint;
+}
+
+// A transaction can carry several writer contexts (several emits); more than this are not kept.
+const MAX_CARRIERS = 32;
+const READ_BYTES = 64 * 1024;
 const decoder = new TextDecoder();
 
 /**
- * Buffers pgoutput messages from BEGIN to COMMIT into one transaction (pgoutput without streaming
- * sends only committed transactions, whole). Knows pgoutput, nothing of OTel.
+ * Routes pgoutput messages into one spool per open transaction (the plain BEGIN … COMMIT one, and
+ * any number of interleaved streamed ones) and hands out committed ones. Knows pgoutput, nothing of OTel.
  */
-export class TransactionAssembler {
-  private open: { xid: number; commitTime: bigint; changes: CdcChange[]; messages: CdcMessage[]; carriers: string[] } | undefined;
+export class TransactionRouter {
+  private plain: Open | undefined;
+  private readonly streamed = new Map<number, Open>();
+  private block: Open | undefined;
 
-  constructor(private readonly tracePrefix: string) {}
+  constructor(private readonly options: RouterOptions) {}
 
+  /** True while any transaction is open (a keep-alive must not confirm past it). */
   get inTransaction(): boolean {
-    return this.open !== undefined;
+    return this.plain !== undefined || this.streamed.size > 0;
   }
 
-  /** Feeds one message; returns the transaction when it was the COMMIT. */
-  push(message: PgoutputMessage): AssembledTransaction | undefined {
+  /** Feeds one message; returns the transaction when it was a COMMIT or a Stream Commit. */
+  async push(message: WireMessage): Promise<CommittedTransaction | undefined> {
     switch (message.tag) {
       case 'begin':
-        this.open = { xid: message.xid, commitTime: message.commitTime, changes: [], messages: [], carriers: [] };
+        await this.plain?.spool.discard();
+        this.plain = { xid: message.xid, spool: this.spool(), carriers: [], commitTime: message.commitTime };
         return undefined;
-      case 'insert':
-        this.open?.changes.push(change('insert', message.relation, message.new, null, null));
+      case 'commit': {
+        const open = this.plain;
+        this.plain = undefined;
+        if (!open) return undefined;
+        if (!message.commitEndLsn) return void (await open.spool.discard());
+        return this.committed(open, message.commitLsn, message.commitEndLsn, message.commitTime);
+      }
+      case 'stream_start': {
+        let open = this.streamed.get(message.xid);
+        if (!open) this.streamed.set(message.xid, (open = { xid: message.xid, spool: this.spool(), carriers: [] }));
+        this.block = open;
         return undefined;
-      case 'update':
-        this.open?.changes.push(change('update', message.relation, message.new, message.old, message.key));
+      }
+      case 'stream_stop':
+        // Between blocks a streamed transaction waits on disk: interleaved ones must not add up in memory.
+        await this.block?.spool.flush();
+        this.block = undefined;
         return undefined;
-      case 'delete':
-        this.open?.changes.push(change('delete', message.relation, null, message.old, message.key));
+      case 'stream_abort':
+        await this.abort(message.xid, message.subxid);
         return undefined;
-      case 'truncate':
-        for (const relation of message.relations) {
-          if (relation) this.open?.changes.push(change('truncate', relation, null, null, null));
-        }
+      case 'stream_commit': {
+        const open = this.streamed.get(message.xid);
+        this.streamed.delete(message.xid);
+        if (!open) return undefined;
+        if (!message.commitEndLsn) return void (await open.spool.discard());
+        return this.committed(open, message.commitLsn, message.commitEndLsn, message.commitTime);
+      }
+      case 'raw':
+        await this.raw(message.kind, message.xid, message.raw);
         return undefined;
-      case 'message':
-        if (!this.open || !message.transactional) return undefined;
-        if (message.prefix === this.tracePrefix) this.open.carriers.push(decoder.decode(message.content));
-        else this.open.messages.push({ prefix: message.prefix, content: message.content });
-        return undefined;
-      case 'commit':
-        return this.commit(message);
       default:
         return undefined;
     }
   }
 
-  /** Drops a half-received transaction (the connection was lost before its COMMIT). */
-  reset(): void {
-    this.open = undefined;
+  /** Drops every half-received transaction (the connection was lost before its commit). */
+  async reset(): Promise<void> {
+    const open = [this.plain, ...this.streamed.values()];
+    this.plain = undefined;
+    this.block = undefined;
+    this.streamed.clear();
+    for (const o of open) await o?.spool.discard();
   }
 
-  private commit(message: Extract<PgoutputMessage, { tag: 'commit' }>): AssembledTransaction | undefined {
-    const open = this.open;
-    this.open = undefined;
-    if (!open || !message.commitEndLsn) return undefined;
-    const endLsn = parseLsn(message.commitEndLsn);
-    const transaction: CdcTransaction = {
+  private spool(): TransactionSpool {
+    return new TransactionSpool(this.options.spill, this.options.memory, this.options.spoolMemory);
+  }
+
+  private async raw(kind: number, xid: number, raw: Buffer): Promise<void> {
+    const open = this.block ?? this.plain;
+    if (kind === TAG.RELATION || kind === TAG.TYPE) {
+      // Parsed now (a later transaction may rely on it even when this one is skipped) and replayed
+      // in place, so a change before an ALTER in the same transaction reads the old shape.
+      this.options.parse(raw);
+      if (open) await open.spool.append(xid, raw);
+      return;
+    }
+    if (!open) return;
+    if (kind === TAG.MESSAGE) {
+      const message = this.options.parse(raw) as Extract<Parsed, { tag: 'message' }>;
+      if (!message.transactional) return;
+      if (message.prefix === this.options.tracePrefix) {
+        if (open.carriers.length < MAX_CARRIERS) open.carriers.push({ offset: open.spool.size, text: decoder.decode(message.content) });
+        return;
+      }
+    }
+    await open.spool.append(xid, raw);
+  }
+
+  private async abort(xid: number, subxid: number): Promise<void> {
+    const open = this.streamed.get(xid);
+    if (!open) return;
+    if (xid === subxid) {
+      this.streamed.delete(xid);
+      if (this.block === open) this.block = undefined;
+      await open.spool.discard();
+      return;
+    }
+    const cut = await open.spool.abortSubtransaction(subxid);
+    if (cut !== undefined) open.carriers = open.carriers.filter((c) => c.offset < cut);
+  }
+
+  private committed(open: Open, commitLsn: string | null, commitEndLsn: string, commitTime: bigint): CommittedTransaction {
+    const endLsn = parseLsn(commitEndLsn);
+    const { spool } = open;
+    const { parse, memory } = this.options;
+    return {
       xid: open.xid,
-      lsn: message.commitLsn ? formatLsn(parseLsn(message.commitLsn)) : formatLsn(endLsn),
-      endLsn: formatLsn(endLsn),
-      // pgoutput commit times are microseconds since the Unix epoch here (the parser shifts the 2000 epoch).
-      commitTime: new Date(Number(message.commitTime / 1000n)),
-      changes: open.changes,
-      messages: open.messages,
-      attempt: 1,
+      lsn: commitLsn ? formatLsn(parseLsn(commitLsn)) : formatLsn(endLsn),
+      endLsn,
+      // pgoutput commit times are microseconds since the Unix epoch here (the 2000 epoch shifted).
+      commitTime: new Date(Number(commitTime / 1000n)),
+      carriers: open.carriers.map((c) => c.text),
+      receivedAt: Date.now(),
+      size: spool.size,
+      discard: () => spool.discard(),
+      async *parts(chunkBytes) {
+        let changes: CdcChange[] = [];
+        let messages: CdcMessage[] = [];
+        let bytes = 0;
+        try {
+          for await (const { raw } of spool.replay(READ_BYTES)) {
+            const parsed = parse(raw) as Parsed;
+            if (parsed.tag === 'relation' || parsed.tag === 'type') continue;
+            const size = raw.length + 8;
+            if (bytes > 0 && bytes + size > chunkBytes) {
+              yield { changes, messages, last: false };
+              memory.add(-bytes);
+              changes = [];
+              messages = [];
+              bytes = 0;
+            }
+            bytes += size;
+            memory.add(size);
+            addParsed(parsed, changes, messages);
+          }
+          yield { changes, messages, last: true };
+        } finally {
+          memory.add(-bytes);
+          await spool.discard();
+        }
+      },
     };
-    return { transaction, endLsn, carriers: open.carriers, receivedAt: Date.now() };
+  }
+}
+
+function addParsed(parsed: Parsed, changes: CdcChange[], messages: CdcMessage[]): void {
+  switch (parsed.tag) {
+    case 'insert':
+      changes.push(change('insert', parsed.relation, parsed.new, null, null));
+      return;
+    case 'update':
+      changes.push(change('update', parsed.relation, parsed.new, parsed.old, parsed.key));
+      return;
+    case 'delete':
+      changes.push(change('delete', parsed.relation, null, parsed.old, parsed.key));
+      return;
+    case 'truncate':
+      for (const relation of parsed.relations) if (relation) changes.push(change('truncate', relation, null, null, null));
+      return;
+    case 'message':
+      messages.push({ prefix: parsed.prefix, content: parsed.content });
+      return;
+    default:
+      return;
   }
 }
 
@@ -104,4 +243,9 @@ function change(
   key: Record<string, unknown> | null,
 ): CdcChange {
   return { op, schema: relation.schema, table: relation.name, new: row, old, key };
+}
+
+/** The handler's view of one part. */
+export function transactionOf(committed: CommittedTransaction, changes: readonly CdcChange[], messages: readonly CdcMessage[], attempt: number): CdcTransaction {
+  return { xid: committed.xid, lsn: committed.lsn, endLsn: formatLsn(committed.endLsn), commitTime: committed.commitTime, changes, messages, attempt };
 }

@@ -36,6 +36,19 @@ export interface CdcTransaction {
   readonly messages: readonly CdcMessage[];
   /** 1 on first delivery; n after n-1 failed handler runs of this transaction in this process. */
   readonly attempt: number;
+  /**
+   * Set only for a transaction larger than `maxBufferedBytes`, delivered in chunks: `changes` and
+   * `messages` are then this chunk's, in commit order; `last` marks the final chunk. The
+   * transaction is acknowledged after its last chunk was handled.
+   */
+  readonly chunk?: CdcChunk;
+}
+
+/** Where a chunk sits in a transaction delivered in chunks. */
+export interface CdcChunk {
+  /** From 0, in order. */
+  readonly index: number;
+  readonly last: boolean;
 }
 
 export type TransactionHandler = (transaction: CdcTransaction) => unknown;
@@ -87,6 +100,16 @@ interface CdcConsumerBaseOptions extends ErrorMessageOptions {
   readonly onDeadLetter?: (transaction: CdcTransaction, error: unknown) => unknown;
   /** Called after an LSN was acknowledged to the server (after the handler for it resolved). */
   readonly onAcknowledge?: (lsn: string) => void;
+  /**
+   * Bound on the transaction data the consumer holds in memory, bytes (pgoutput wire size; at
+   * least 256 KiB). Turns pgoutput streaming on (and sets the replication session's
+   * `logical_decoding_work_mem` to a quarter of it), spills a transaction that does not fit to
+   * `spillDirectory`, and hands a transaction larger than half of it to the handler in chunks
+   * (`transaction.chunk`). Default: unbounded, every transaction buffered whole.
+   */
+  readonly maxBufferedBytes?: number;
+  /** Directory for spill files (row data, mode 0600, removed once delivered or aborted). Default `os.tmpdir()`. */
+  readonly spillDirectory?: string;
   /** Tracer provider; the global one by default. */
   readonly tracerProvider?: TracerProvider;
 }
@@ -107,6 +130,6 @@ export type CdcConsumerOptions = TransactionModeOptions | ChangeModeOptions;
 
 /**
  * `cdc.errors` kinds: handler threw, stream connection lost or refused, slot polling failed,
- * undecodable data, a transaction handed to `onDeadLetter`.
+ * undecodable data or a spill file that cannot be written or read, a transaction handed to `onDeadLetter`.
  */
 export type CdcErrorKind = 'handler' | 'connection' | 'monitor' | 'protocol' | 'dead_letter';

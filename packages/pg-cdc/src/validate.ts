@@ -1,5 +1,8 @@
 import type { CdcConsumerOptions } from './types.js';
 
+/** Smallest `maxBufferedBytes`: a quarter of it is the server's smallest logical_decoding_work_mem (64 kB). */
+export const MIN_BUFFERED_BYTES = 256 * 1024;
+
 /** Config mistakes fail at construction with a message that says what to change. */
 export function validateOptions(options: CdcConsumerOptions): void {
   if (!options || typeof options !== 'object') throw new TypeError('createCdcConsumer needs an options object');
@@ -31,6 +34,13 @@ export function validateOptions(options: CdcConsumerOptions): void {
   }
   if ((maxAttempts === undefined) !== (onDeadLetter === undefined) || (onDeadLetter !== undefined && typeof onDeadLetter !== 'function')) {
     throw new TypeError('pg-cdc: `maxAttempts` and `onDeadLetter` go together: set both (a number and a function) or neither');
+  }
+  const { maxBufferedBytes, spillDirectory } = options;
+  if (maxBufferedBytes !== undefined && (!Number.isSafeInteger(maxBufferedBytes) || maxBufferedBytes < MIN_BUFFERED_BYTES)) {
+    throw new TypeError(`pg-cdc: \`maxBufferedBytes\` must be a whole number of bytes ≥ ${MIN_BUFFERED_BYTES} (256 KiB)`);
+  }
+  if (spillDirectory !== undefined && (typeof spillDirectory !== 'string' || spillDirectory.length === 0)) {
+    throw new TypeError('pg-cdc: `spillDirectory` must be a directory path');
   }
   const { initialDelayMs, maxDelayMs } = options.reconnect ?? {};
   for (const [name, value] of [['initialDelayMs', initialDelayMs], ['maxDelayMs', maxDelayMs]] as const) {

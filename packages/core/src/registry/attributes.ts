@@ -91,6 +91,8 @@ export const ATTRIBUTE_CATALOG: readonly NameInfo[] = Object.freeze([
     'threadline.cdc.commit_time': 'Commit timestamp (ISO 8601)',
     'threadline.cdc.xid': 'Transaction id',
     'threadline.cdc.attempt': 'Delivery attempt of the transaction (from 2)',
+    'threadline.cdc.chunk_index': 'Position (from 0) of a chunk within a transaction delivered in chunks',
+    'threadline.cdc.chunk_count': 'Chunks a transaction was delivered in (only when more than one part was possible)',
     'threadline.temporal.workflow.type': 'Workflow type',
     'threadline.temporal.workflow.id': 'Workflow id',
     'threadline.temporal.run.id': 'Workflow run id',

@@ -5,6 +5,14 @@ import type { PackageNames } from '../types.js';
 const SLOT = required(ATTR.CDC_SLOT);
 const CDC = ['tables', 'operations', 'change_count', 'lsn', 'commit_end_lsn', 'commit_time', 'xid'].map((name) => recommended(`threadline.cdc.${name}`));
 
+/** Declared here, not in core's METRICS (only pg-cdc emits it; its semconv.ts spells the same entry, the conformance check holds them together). */
+const CDC_BUFFERED_BYTES = {
+  name: 'threadline.cdc.buffered_bytes',
+  unit: 'By',
+  instrument: 'gauge',
+  description: 'Bytes of transaction data the CDC consumer holds in memory (queued messages, unspilled spool, the chunk in delivery); bounded by maxBufferedBytes',
+} as const;
+
 export const PG_CDC_NAMES: PackageNames = {
   package: '@threadline/pg-cdc',
   scopes: ['@threadline/pg-cdc'],
@@ -22,6 +30,20 @@ export const PG_CDC_NAMES: PackageNames = {
         recommended(ATTR.CDC_TABLE, 'per-change mode'),
         recommended(ATTR.CDC_OPERATION, 'per-change mode'),
         conditional('threadline.cdc.attempt', 'on redelivery'),
+        conditional('threadline.cdc.chunk_count', 'a transaction larger than maxBufferedBytes, delivered in chunks'),
+      ],
+    },
+    {
+      pattern: 'process {messaging.destination.name} chunk',
+      kind: 'INTERNAL',
+      description: 'One handler run for one chunk of a transaction larger than `maxBufferedBytes`; a child of that transaction\'s `process` span',
+      attributes: [
+        SLOT,
+        required('threadline.cdc.chunk_index'),
+        recommended(ATTR.MESSAGING_DESTINATION_NAME),
+        ...CDC,
+        conditional('threadline.cdc.attempt', 'on redelivery'),
+        conditional(ATTR.ERROR_TYPE, 'if the handler failed'),
       ],
     },
   ],
@@ -39,6 +61,7 @@ export const PG_CDC_NAMES: PackageNames = {
     { ...METRICS.CDC_RETAINED_WAL, attributes: [SLOT] },
     { ...METRICS.CDC_CONNECTED, attributes: [SLOT] },
     { ...METRICS.CDC_EVENTS_SEEN, attributes: [SLOT] },
+    { ...CDC_BUFFERED_BYTES, attributes: [SLOT] },
   ],
   events: [EXCEPTION_EVENT],
   customValues: { [ATTR.MESSAGING_SYSTEM]: ['postgresql.logical_replication'] },
