@@ -47,7 +47,8 @@ export class RetryAttempts {
   }
 
   /** The failed attempt a request about to start retries, if it is a RetryHandler retry of one. */
-  retryOf(active: Context, key: () => string): RetryOrigin | undefined {
+  retryOf(active: Context, request: ResendRequest, urlPrefix: string): RetryOrigin | undefined {
+    // The common path: one WeakMap lookup, nothing allocated.
     const list = this.pending.get(active);
     if (list === undefined) return undefined;
     const now = performance.now();
@@ -56,13 +57,23 @@ export class RetryAttempts {
       this.pending.delete(active);
       return undefined;
     }
-    const wanted = key();
+    const wanted = resendKey(request, urlPrefix);
     // The oldest first: equal backoffs retry in the order the attempts failed.
     const index = list.findIndex((p) => p.key === wanted);
     if (index < 0 || !calledFromRetryHandler()) return undefined;
     const [found] = list.splice(index, 1);
     return found;
   }
+}
+
+/** What a retry repeats: method and URL. */
+export interface ResendRequest {
+  readonly method: string;
+  readonly path: string;
+}
+
+export function resendKey(request: ResendRequest, urlPrefix: string): string {
+  return `${request.method} ${urlPrefix}${String(request.path)}`;
 }
 
 function calledFromRetryHandler(): boolean {

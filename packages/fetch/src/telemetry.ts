@@ -22,7 +22,7 @@ import { BodyDeadline, type AwaitingBody } from './body-deadline.js';
 import { addRequestHeader, hasRequestHeader, responseHeaderValues, type UndiciRequest, type UndiciRequestHandlers, type UndiciResponse, type UndiciSocket } from './hook.js';
 import { recordDuration } from './metrics.js';
 import { RedirectHops } from './redirects.js';
-import { RetryAttempts } from './retries.js';
+import { resendKey, RetryAttempts } from './retries.js';
 import type { ResolvedOptions } from './options.js';
 import { guardedPredicate, guardedStatusRule, semconvErrorStatus } from './guards.js';
 import { FETCH_ATTR, METHOD_OTHER, SUPPRESS_TRACING_KEY } from './semconv.js';
@@ -84,7 +84,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     const active = context.active();
     const origin = originInfo(request.origin);
     // A retry runs in whatever context undici's socket was opened in: it takes the first attempt's parent.
-    const retried = this.retries.retryOf(active, () => resendKey(request, origin));
+    const retried = this.retries.retryOf(active, request, origin.urlPrefix);
     const parent = retried ? retried.parent : active;
     if (parent.getValue(SUPPRESS_TRACING_KEY) === true) return;
     const path = this.options.redactPath(String(request.path));
@@ -204,15 +204,10 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     }
     // What undici's retry handler may retry: a failure, or a status (it retries 429 and 5xx by default).
     if (entry.parent && (error !== undefined || (status !== undefined && status >= 400))) {
-      this.retries.failed(context.active(), resendKey(entry.request, entry.origin), { parent: entry.parent, count: entry.hop });
+      this.retries.failed(context.active(), resendKey(entry.request, entry.origin.urlPrefix), { parent: entry.parent, count: entry.hop });
     }
     recordDuration((endedAt - entry.startedAt) / 1000, entry.origin, entry.method, status, errorType, entry.protocol, span);
   }
-}
-
-/** Method and URL: what a retry repeats. */
-function resendKey(request: UndiciRequest, origin: OriginInfo): string {
-  return `${request.method} ${origin.urlPrefix}${String(request.path)}`;
 }
 
 function hasValidParent(ctx: Context): boolean {
