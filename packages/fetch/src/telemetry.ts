@@ -22,6 +22,7 @@ import { BodyDeadline, type AwaitingBody } from './body-deadline.js';
 import { addRequestHeader, hasRequestHeader, responseHeaderValues, type UndiciRequest, type UndiciRequestHandlers, type UndiciResponse, type UndiciSocket } from './hook.js';
 import { recordDuration } from './metrics.js';
 import { RedirectHops } from './redirects.js';
+import { resendKey, RetryAttempts } from './retries.js';
 import type { ResolvedOptions } from './options.js';
 import { guardedPredicate, guardedStatusRule, semconvErrorStatus } from './guards.js';
 import { FETCH_ATTR, METHOD_OTHER, SUPPRESS_TRACING_KEY } from './semconv.js';
@@ -32,7 +33,7 @@ class InFlight implements AwaitingBody {
   statusCode: number | undefined = undefined;
   protocol: string | undefined = undefined;
   headersAt = 0;
-  /** Redirect hop number (`http.request.resend_count`), 0 for the first request. */
+  /** `http.request.resend_count`: redirect hops and retries before this request, 0 for the first. */
   hop = 0;
   parent: Context | undefined = undefined;
   deadlinePrev: AwaitingBody | undefined = undefined;
@@ -56,6 +57,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
   // undici's hot paths, nothing to break if they become frozen or private-field classes).
   private readonly inFlight = new WeakMap<UndiciRequest, InFlight>();
   private readonly redirects = new RedirectHops();
+  private readonly retries = new RetryAttempts();
   private readonly deadline: BodyDeadline<InFlight> | undefined;
   private readonly requestHook: (span: Span, info: FetchRequestInfo) => void;
   private readonly responseHook: (span: Span, response: { statusCode: number; response: UndiciResponse }, info: FetchRequestInfo) => void;
@@ -79,15 +81,18 @@ export class FetchTelemetry implements UndiciRequestHandlers {
 
   onCreate(request: UndiciRequest): void {
     if (this.boundary.disabled || !request || request.method === 'CONNECT') return;
-    const parent = context.active();
-    if (parent.getValue(SUPPRESS_TRACING_KEY) === true) return;
+    const active = context.active();
     const origin = originInfo(request.origin);
+    // A retry runs in whatever context undici's socket was opened in: it takes the first attempt's parent.
+    const retried = this.retries.retryOf(active, request, origin.urlPrefix);
+    const parent = retried ? retried.parent : active;
+    if (parent.getValue(SUPPRESS_TRACING_KEY) === true) return;
     const path = this.options.redactPath(String(request.path));
     const url = origin.urlPrefix + path;
     const info: FetchRequestInfo | undefined = this.needsInfo ? { method: request.method, url, origin: origin.key, path, request } : undefined;
     if (this.ignore && this.ignore(info as FetchRequestInfo)) return;
     const { method, original } = normalizeMethod(request.method);
-    const hop = this.redirects.hopOf(parent, () => origin.urlPrefix + String(request.path));
+    const hop = retried ? retried.count + 1 : this.redirects.hopOf(parent, () => origin.urlPrefix + String(request.path));
 
     let span: Span | undefined;
     let requestContext: Context = parent;
@@ -197,6 +202,10 @@ export class FetchTelemetry implements UndiciRequestHandlers {
       // A performance.now() value: the SDK reads it on the span's own anchored clock.
       span.end(atHeaders ? endedAt : undefined);
     }
+    // What undici's retry handler may retry: a failure, or a status (it retries 429 and 5xx by default).
+    if (entry.parent && (error !== undefined || (status !== undefined && status >= 400))) {
+      this.retries.failed(context.active(), resendKey(entry.request, entry.origin.urlPrefix), { parent: entry.parent, count: entry.hop });
+    }
     recordDuration((endedAt - entry.startedAt) / 1000, entry.origin, entry.method, status, errorType, entry.protocol, span);
   }
 }
@@ -225,4 +234,3 @@ function injectHeaders(request: UndiciRequest, ctx: Context): void {
   }
 }
 
-/** The user's ignore predicate, guarded: a throw counts as "trace it", counted and reported once. */

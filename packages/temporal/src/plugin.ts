@@ -1,5 +1,14 @@
 import type { ClientOptions, ClientPlugin } from '@temporalio/client';
-import type { NativeConnectionOptions, NativeConnectionPlugin, ReplayWorkerOptions, WorkerOptions, WorkerPlugin } from '@temporalio/worker';
+import type {
+  BundleOptions,
+  BundlerPlugin,
+  NativeConnectionOptions,
+  NativeConnectionPlugin,
+  ReplayWorkerOptions,
+  WorkerOptions,
+  WorkerPlugin,
+} from '@temporalio/worker';
+import { bundleCode, bundleRegistersInterceptors, missingInterceptorsError } from './bundle-check.js';
 import { createClientInterceptors, instrumentationFrom } from './client-interceptors.js';
 import { installTemporalMetricsBridge, type TemporalMetricsBridge } from './metrics-bridge.js';
 import { SINK_NAME } from './span-data.js';
@@ -13,10 +22,13 @@ type AnyWorkerOptions = WorkerOptions | ReplayWorkerOptions;
  * One object for Temporal's plugin hooks (experimental in the SDK): as a NativeConnection plugin
  * it installs the metrics bridge before the Runtime exists (when `metrics` is set) and passes
  * itself on to every Worker on that connection; as a Worker plugin it adds the activity
- * interceptor, the workflow-interceptor module and the tracing sink; as a Client plugin, the
- * client interceptors. Each hook is idempotent, so listing it in several places adds nothing twice.
+ * interceptor, the workflow-interceptor module and the tracing sink; as a Bundler plugin
+ * (`bundleWorkflowCode({ plugins: [plugin] })`) it bundles the workflow-interceptor module into a
+ * prebuilt `workflowBundle`, and a Worker given a bundle without it fails at creation; as a Client
+ * plugin, the client interceptors. Each hook is idempotent, so listing it in several places adds
+ * nothing twice.
  */
-export class TemporalPlugin implements WorkerPlugin, ClientPlugin, NativeConnectionPlugin {
+export class TemporalPlugin implements WorkerPlugin, ClientPlugin, NativeConnectionPlugin, BundlerPlugin {
   readonly name = 'threadline.temporal';
   private readonly worker: WorkerTelemetry;
   private readonly client: ReturnType<typeof createClientInterceptors>;
@@ -48,26 +60,39 @@ export class TemporalPlugin implements WorkerPlugin, ClientPlugin, NativeConnect
     return { ...options, interceptors: { ...options.interceptors, workflow: [...current, ...this.client.workflow] } };
   }
 
-  configureWorker(options: WorkerOptions): WorkerOptions {
+  /** Adds the workflow-interceptor module to a bundle (`bundleWorkflowCode`, or the Worker's own bundling). */
+  configureBundler(options: BundleOptions): BundleOptions {
+    const modules = options.workflowInterceptorModules ?? [];
+    const missing = this.worker.interceptors.workflowModules.filter((module) => !modules.includes(module));
+    return missing.length === 0 ? options : { ...options, workflowInterceptorModules: [...modules, ...missing] };
+  }
+
+  configureWorker(options: WorkerOptions): Promise<WorkerOptions> {
     return this.addToWorker(options);
   }
 
-  configureReplayWorker(options: ReplayWorkerOptions): ReplayWorkerOptions {
+  configureReplayWorker(options: ReplayWorkerOptions): Promise<ReplayWorkerOptions> {
     return this.addToWorker(options);
   }
 
-  private addToWorker<O extends AnyWorkerOptions>(options: O): O {
+  private async addToWorker<O extends AnyWorkerOptions>(options: O): Promise<O> {
     const interceptors = options.interceptors ?? {};
     const modules = interceptors.workflowModules ?? [];
     const [workflowModule] = this.worker.interceptors.workflowModules;
     if (workflowModule !== undefined && modules.includes(workflowModule)) return options;
     if (options.sinks && SINK_NAME in options.sinks) return options;
+    // A prebuilt bundle ignores workflowModules: the interceptors must be in it already.
+    const bundle = options.workflowBundle;
+    if (bundle !== undefined) {
+      const code = await bundleCode(bundle);
+      if (code !== undefined && !bundleRegistersInterceptors(code)) throw missingInterceptorsError();
+    }
     return {
       ...options,
       interceptors: {
         ...interceptors,
         activity: [...(interceptors.activity ?? []), ...this.worker.interceptors.activity],
-        workflowModules: [...modules, ...this.worker.interceptors.workflowModules],
+        ...(bundle === undefined ? { workflowModules: [...modules, ...this.worker.interceptors.workflowModules] } : {}),
       },
       sinks: { ...options.sinks, ...this.worker.sinks },
     };

@@ -1,7 +1,8 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger, type ActivityInterceptorsFactory } from '@temporalio/worker';
+import { log as activityLog } from '@temporalio/activity';
+import { DefaultLogger, type ActivityInterceptorsFactory, type LogEntry } from '@temporalio/worker';
 import { assertChildOf, assertRoot, expectNoMarkers, setupTelemetry } from '@threadline/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createWorkerTelemetry, TemporalInstrumentation } from '../src/worker-entry.js';
@@ -22,6 +23,26 @@ function environment(carrier?: unknown, options: Parameters<typeof createWorkerT
   const interceptors = [...(carrier === undefined ? [] : [deliverHeader(carrier)]), ...telemetry.interceptors.activity];
   return new MockActivityEnvironment({ activityType: 'chargeCard', activityId: '7', attempt: 2 }, { interceptors, logger });
 }
+
+describe('activity log correlation', () => {
+  it('activity log records carry trace_id / span_id of RunActivity, or of a span the activity code started', async () => {
+    const entries: LogEntry[] = [];
+    const capture = new DefaultLogger('INFO', (entry) => entries.push(entry));
+    const telemetry = createWorkerTelemetry();
+    const env = new MockActivityEnvironment({ activityType: 'chargeCard' }, { interceptors: [deliverHeader({ traceparent: traceparent(PARENT.traceId, PARENT.spanId) }), ...telemetry.interceptors.activity], logger: capture });
+    await env.run(async () => {
+      activityLog.info('charging');
+      await trace.getTracer('app').startActiveSpan('call bank', async (span) => {
+        activityLog.info('calling the bank');
+        span.end();
+      });
+    });
+    const run = harness.span('RunActivity:chargeCard').spanContext();
+    const bank = harness.span('call bank').spanContext();
+    expect(entries.find((e) => e.message === 'charging')?.meta).toMatchObject({ trace_id: PARENT.traceId, span_id: run.spanId, trace_flags: '01' });
+    expect(entries.find((e) => e.message === 'calling the bank')?.meta).toMatchObject({ trace_id: PARENT.traceId, span_id: bank.spanId });
+  });
+});
 
 describe('activity interceptor with MockActivityEnvironment', () => {
   it('RunActivity is a SERVER child of the header parent, active while the body runs', async () => {

@@ -13,6 +13,7 @@ export function providerWithIds(harness: TelemetryHarness, idGenerator = true): 
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/workflows.ts', import.meta.url));
 export const STEPPED_PATH = fileURLToPath(new URL('./workflows/stepped.ts', import.meta.url));
+export const COMPOSED_MODULE = fileURLToPath(new URL('./workflows/composed-interceptors.ts', import.meta.url));
 export const PROBE_MODULE = fileURLToPath(new URL('./workflows/probe-interceptors.ts', import.meta.url));
 
 export const PARENT = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };

@@ -11,6 +11,7 @@ const harness = setupTelemetry();
 const logger = new DefaultLogger('ERROR');
 let bundle: WorkflowBundleWithSourceMap;
 let headers: { activityType: string; carrier: Record<string, string> | undefined }[] = [];
+let logs: { message: string; attributes: Record<string, unknown> }[] = [];
 
 beforeAll(async () => {
   Runtime.install({ logger });
@@ -21,7 +22,14 @@ beforeAll(async () => {
 beforeEach(() => {
   harness.reset();
   headers = [];
+  logs = [];
 });
+
+// Replaces the worker's workflow-logger sink (silent during replay; given under its deprecated name
+// defaultWorkerLogger, as the reserved __temporal_logger cannot be) to see the records
+// the workflow's `log` produces in the sandbox, attributes from the interceptors included.
+const logSink = { fn: (_info: unknown, message: unknown, attributes: unknown) => void logs.push({ message: String(message), attributes: attributes as Record<string, unknown> }), callDuringReplay: true };
+const loggerSinks = { trace: logSink, debug: logSink, info: logSink, warn: logSink, error: logSink };
 
 const history = buildHistory({
   workflowType: 'stepped',
@@ -38,7 +46,7 @@ async function replay(exportDuringReplay: boolean): Promise<ReadableSpan[]> {
     random: { fn: () => undefined, callDuringReplay: true },
   };
   const before = harness.spans().length;
-  await Worker.runReplayHistory({ workflowBundle: bundle, sinks: { ...telemetry.sinks, probe } }, history, 'order-7');
+  await Worker.runReplayHistory({ workflowBundle: bundle, sinks: { ...telemetry.sinks, probe, defaultWorkerLogger: loggerSinks } }, history, 'order-7');
   return harness.spans().slice(before);
 }
 
@@ -77,6 +85,15 @@ describe('withSpan inside workflow code (@threadline/temporal/workflow)', () => 
     const second = await replay(true);
     expect(first.map((s) => s.name).sort()).toEqual(['RunWorkflow:stepped', 'StartActivity:hello', 'StartActivity:hello', 'call hello', 'failing step', 'prepare order', 'second step']);
     expect(ids(second)).toEqual(ids(first));
+  });
+
+  it('workflow log records carry trace_id / span_id of the user span they run in, the same on every replay', async () => {
+    await replay(true);
+    const prepare = harness.span('prepare order').spanContext();
+    const line = logs.find((l) => l.message === 'preparing order');
+    expect(line?.attributes).toMatchObject({ trace_id: PARENT.traceId, span_id: prepare.spanId, trace_flags: '01' });
+    await replay(false);
+    expect(logs.filter((l) => l.message === 'preparing order').map((l) => l.attributes.span_id)).toEqual([prepare.spanId, prepare.spanId]);
   });
 
   it('exports nothing while replaying with the default exportDuringReplay: false (no duplicates)', async () => {

@@ -43,7 +43,7 @@ export const ATTRIBUTE_CATALOG: readonly NameInfo[] = Object.freeze([
     'http.request.method': 'HTTP method (`_OTHER` when unknown)',
     'http.request.method_original': 'The method as sent, when it is not a known one',
     'http.response.status_code': 'HTTP response status code',
-    'http.request.resend_count': 'Redirect hop count of this request (1 for the first redirect)',
+    'http.request.resend_count': 'How many times this request was resent before (redirects and retries; 1 for the first resend)',
     'http.request.header.<key>': 'Opted-in request header values',
     'http.response.header.<key>': 'Opted-in response header values',
     'url.full': 'Request URL, credentials and sensitive query values redacted',

@@ -18,10 +18,30 @@ export interface TestServer {
 
 const BIG_BODY = Buffer.alloc(8 * 1024 * 1024, 'x');
 
+// Answers per `/flaky/{key}/…` key, so each test's flaky URL fails on its own count.
+const attempts = new Map<string, number>();
+
 function route(req: IncomingMessage, res: ServerResponse): void {
   const [path] = (req.url ?? '/').split('?');
   const parts = (path ?? '/').split('/').filter(Boolean);
   switch (parts[0]) {
+    case 'flaky': {
+      // /flaky/{key}/{failures}[/reset|/redirect]: `failures` answers of 503 (or a reset socket),
+      // then 200 (or a 302 to /hello).
+      const key = parts[1] ?? '';
+      const seen = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, seen);
+      if (seen <= Number(parts[2])) {
+        if (parts[3] === 'reset') req.socket.destroy();
+        else res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
+      } else if (parts[3] === 'redirect') res.writeHead(302, { location: '/hello' }).end();
+      else res.end(`arrived after ${seen - 1}`);
+      return;
+    }
+    case 'to-flaky':
+      res.writeHead(302, { location: `/flaky/${parts[1]}/${parts[2]}` });
+      res.end();
+      return;
     case 'status':
       res.statusCode = Number(parts[1]);
       res.end(res.statusCode === 204 ? undefined : 'status');

@@ -1,4 +1,5 @@
 import { KIND } from '../semconv.js';
+import { WORKFLOW_MODULE_MARKER } from './marker.js';
 import { traced } from './traced.js';
 import type { WorkflowTracer } from './tracer.js';
 
@@ -17,8 +18,9 @@ export interface WorkflowTraceIds {
 }
 
 // On the sandbox's globalThis: Temporal keeps one set of globals per workflow, even on a reused
-// V8 context, so this finds the tracer of the workflow that is running now.
-const TRACER_SLOT = Symbol.for('threadline.temporal.workflowTracer');
+// V8 context, so this finds the tracer of the workflow that is running now. Keyed by the module
+// marker, which keeps the marker in every bundle that holds this module (TemporalPlugin's check).
+const TRACER_SLOT = Symbol.for(WORKFLOW_MODULE_MARKER);
 type Slot = { [TRACER_SLOT]?: WorkflowTracer };
 
 export function registerWorkflowTracer(tracer: WorkflowTracer): void {

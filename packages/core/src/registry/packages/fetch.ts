@@ -29,6 +29,6 @@ export const FETCH_NAMES: PackageNames = {
   events: [EXCEPTION_EVENT],
   deviations: [
     '`url.scheme` (Opt-In) is added to spans only with `captureUrlScheme: true`, never to the metric.',
-    'Each redirect hop is its own span; undici does not mark a hop, so `http.request.resend_count` is inferred: a request made in the context a 3xx was answered in, for the URL its `Location` named.',
+    'Each redirect hop and each retry attempt of undici\'s RetryHandler (`RetryAgent`, `interceptors.retry`) is its own span; undici marks neither, so `http.request.resend_count` is inferred: a request made in the context a 3xx was answered in, for the URL its `Location` named, is the next hop; a request for the same method and URL dispatched by the RetryHandler in the context a failed attempt ended in is the next attempt, and a sibling of the first.',
   ],
 };
