@@ -63,6 +63,8 @@ const HEADER = 8; // Int32 length, Int32 (sub)transaction xid
 export interface SpoolRecord {
   readonly xid: number;
   readonly raw: Buffer;
+  /** Read back from the spill file (else it is the spool's own memory, already counted). */
+  readonly fromFile?: boolean;
 }
 
 /**
@@ -149,7 +151,7 @@ export class TransactionSpool {
         if (carry.length >= HEADER) {
           const length = carry.readUInt32BE(0);
           if (carry.length >= HEADER + length) {
-            const record = { xid: carry.readUInt32BE(4), raw: carry.subarray(HEADER, HEADER + length) };
+            const record = { xid: carry.readUInt32BE(4), raw: carry.subarray(HEADER, HEADER + length), fromFile: true };
             carry = carry.subarray(HEADER + length);
             yield record;
             continue;
