@@ -103,7 +103,7 @@ export class TransactionRouter {
         return this.committed(open, message.commitLsn, message.commitEndLsn, message.commitTime);
       }
       case 'raw':
-        await this.raw(message.kind, message.xid, message.raw);
+        await this.append(message);
         return undefined;
       default:
         return undefined;
@@ -123,25 +123,26 @@ export class TransactionRouter {
     return new TransactionSpool(this.options.spill, this.options.memory, this.options.spoolMemory);
   }
 
-  private async raw(kind: number, xid: number, raw: Buffer): Promise<void> {
+  /** A row / schema / logical message: synchronous unless the spool has to write to its spill file. */
+  append(message: Extract<WireMessage, { tag: 'raw' }>): Promise<void> | undefined {
+    const { kind, xid, raw } = message;
     const open = this.block ?? this.plain;
     if (kind === TAG.RELATION || kind === TAG.TYPE) {
       // Parsed now (a later transaction may rely on it even when this one is skipped) and replayed
       // in place, so a change before an ALTER in the same transaction reads the old shape.
       this.options.parse(raw);
-      if (open) await open.spool.append(xid, raw);
-      return;
+      return open?.spool.append(xid, raw);
     }
-    if (!open) return;
+    if (!open) return undefined;
     if (kind === TAG.MESSAGE) {
-      const message = this.options.parse(raw) as Extract<Parsed, { tag: 'message' }>;
-      if (!message.transactional) return;
-      if (message.prefix === this.options.tracePrefix) {
-        if (open.carriers.length < MAX_CARRIERS) open.carriers.push({ offset: open.spool.size, text: decoder.decode(message.content) });
-        return;
+      const parsed = this.options.parse(raw) as Extract<Parsed, { tag: 'message' }>;
+      if (!parsed.transactional) return undefined;
+      if (parsed.prefix === this.options.tracePrefix) {
+        if (open.carriers.length < MAX_CARRIERS) open.carriers.push({ offset: open.spool.size, text: decoder.decode(parsed.content) });
+        return undefined;
       }
     }
-    await open.spool.append(xid, raw);
+    return open.spool.append(xid, raw);
   }
 
   private async abort(xid: number, subxid: number): Promise<void> {
@@ -178,24 +179,26 @@ export class TransactionRouter {
         // Bytes of this chunk read back from the file: memory-resident records are counted by the spool already.
         let counted = 0;
         try {
-          for await (const { raw, fromFile } of spool.replay(READ_BYTES)) {
-            const parsed = parse(raw) as Parsed;
-            if (parsed.tag === 'relation' || parsed.tag === 'type') continue;
-            const size = raw.length + 8;
-            if (bytes > 0 && bytes + size > chunkBytes) {
-              yield { changes, messages, last: false };
-              memory.add(-counted);
-              changes = [];
-              messages = [];
-              bytes = 0;
-              counted = 0;
+          for await (const batch of spool.replay(READ_BYTES)) {
+            for (const { raw, fromFile } of batch) {
+              const parsed = parse(raw) as Parsed;
+              if (parsed.tag === 'relation' || parsed.tag === 'type') continue;
+              const size = raw.length + 8;
+              if (bytes > 0 && bytes + size > chunkBytes) {
+                yield { changes, messages, last: false };
+                memory.add(-counted);
+                changes = [];
+                messages = [];
+                bytes = 0;
+                counted = 0;
+              }
+              bytes += size;
+              if (fromFile) {
+                counted += size;
+                memory.add(size);
+              }
+              addParsed(parsed, changes, messages);
             }
-            bytes += size;
-            if (fromFile) {
-              counted += size;
-              memory.add(size);
-            }
-            addParsed(parsed, changes, messages);
           }
           yield { changes, messages, last: true };
         } finally {
