@@ -21,8 +21,7 @@ import {
 import { BodyDeadline, type AwaitingBody } from './body-deadline.js';
 import { addRequestHeader, hasRequestHeader, responseHeaderValues, type UndiciRequest, type UndiciRequestHandlers, type UndiciResponse, type UndiciSocket } from './hook.js';
 import { recordDuration } from './metrics.js';
-import { RedirectHops } from './redirects.js';
-import { resendKey, RetryAttempts } from './retries.js';
+import { Resends } from './resends.js';
 import type { ResolvedOptions } from './options.js';
 import { guardedPredicate, guardedStatusRule, semconvErrorStatus } from './guards.js';
 import { FETCH_ATTR, METHOD_OTHER, SUPPRESS_TRACING_KEY } from './semconv.js';
@@ -56,8 +55,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
   // A WeakMap, not a property on undici's request: its objects stay untouched (no shape change in
   // undici's hot paths, nothing to break if they become frozen or private-field classes).
   private readonly inFlight = new WeakMap<UndiciRequest, InFlight>();
-  private readonly redirects = new RedirectHops();
-  private readonly retries = new RetryAttempts();
+  private readonly resends = new Resends();
   private readonly deadline: BodyDeadline<InFlight> | undefined;
   private readonly requestHook: (span: Span, info: FetchRequestInfo) => void;
   private readonly responseHook: (span: Span, response: { statusCode: number; response: UndiciResponse }, info: FetchRequestInfo) => void;
@@ -83,16 +81,16 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     if (this.boundary.disabled || !request || request.method === 'CONNECT') return;
     const active = context.active();
     const origin = originInfo(request.origin);
-    // A retry runs in whatever context undici's socket was opened in: it takes the first attempt's parent.
-    const retried = this.retries.retryOf(active, request, origin.urlPrefix);
-    const parent = retried ? retried.parent : active;
+    // A redirect hop or retry attempt (resends.ts); a retry takes the first attempt's parent.
+    const resend = this.resends.of(active, request, origin.urlPrefix);
+    const parent = resend === undefined ? active : resend.parent;
     if (parent.getValue(SUPPRESS_TRACING_KEY) === true) return;
     const path = this.options.redactPath(String(request.path));
     const url = origin.urlPrefix + path;
     const info: FetchRequestInfo | undefined = this.needsInfo ? { method: request.method, url, origin: origin.key, path, request } : undefined;
     if (this.ignore && this.ignore(info as FetchRequestInfo)) return;
     const { method, original } = normalizeMethod(request.method);
-    const hop = retried ? retried.count + 1 : this.redirects.hopOf(parent, () => origin.urlPrefix + String(request.path));
+    const hop = resend === undefined ? 0 : resend.count;
 
     let span: Span | undefined;
     let requestContext: Context = parent;
@@ -138,7 +136,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     entry.headersAt = performance.now();
     if (entry.parent && response.statusCode >= 300 && response.statusCode < 400) {
       const location = responseHeaderValues(response, 'location')[0];
-      this.redirects.answered(entry.parent, entry.origin.urlPrefix + String(entry.request.path), entry.hop, response.statusCode, location);
+      this.resends.answered(entry.parent, entry.origin.urlPrefix + String(entry.request.path), entry.hop, response.statusCode, location);
     }
     if (entry.span) {
       if (this.options.responseHeaders.length > 0) {
@@ -204,7 +202,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
     }
     // What undici's retry handler may retry: a failure, or a status (it retries 429 and 5xx by default).
     if (entry.parent && (error !== undefined || (status !== undefined && status >= 400))) {
-      this.retries.failed(context.active(), resendKey(entry.request, entry.origin.urlPrefix), { parent: entry.parent, count: entry.hop });
+      this.resends.failed(context.active(), entry.request, entry.origin.urlPrefix, { parent: entry.parent, count: entry.hop });
     }
     recordDuration((endedAt - entry.startedAt) / 1000, entry.origin, entry.method, status, errorType, entry.protocol, span);
   }

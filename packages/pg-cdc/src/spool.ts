@@ -1,10 +1,13 @@
 import { mkdtemp, open, rm, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
+const REPORT_STEP = 16 * 1024;
+
 /** Bytes of transaction data the consumer holds in memory, shared by the queue, the spools and the chunk in delivery. */
 export class MemoryGauge {
   private bytes = 0;
   private peakBytes = 0;
+  private reported = 0;
 
   constructor(private readonly report: (bytes: number) => void) {}
 
@@ -20,7 +23,11 @@ export class MemoryGauge {
   add(delta: number): void {
     this.bytes += delta;
     if (this.bytes > this.peakBytes) this.peakBytes = this.bytes;
-    this.report(this.bytes);
+    // Reported in steps (and at zero): a gauge set per message would cost more than the message.
+    if (this.bytes === 0 || Math.abs(this.bytes - this.reported) >= REPORT_STEP) {
+      this.reported = this.bytes;
+      this.report(this.bytes);
+    }
   }
 }
 
@@ -63,6 +70,8 @@ const HEADER = 8; // Int32 length, Int32 (sub)transaction xid
 export interface SpoolRecord {
   readonly xid: number;
   readonly raw: Buffer;
+  /** Read back from the spill file (else it is the spool's own memory, already counted). */
+  readonly fromFile?: boolean;
 }
 
 /**
@@ -89,12 +98,13 @@ export class TransactionSpool {
     return this.fileBytes + this.pendingBytes;
   }
 
-  async append(xid: number, raw: Buffer): Promise<void> {
+  /** Adds one record; returns a promise only when it has to write to the spill file (the hot path stays synchronous). */
+  append(xid: number, raw: Buffer): Promise<void> | undefined {
     if (xid !== 0 && !this.subxactStart.has(xid)) this.subxactStart.set(xid, this.size);
     this.pending.push({ xid, raw });
     this.pendingBytes += HEADER + raw.length;
     this.memory.add(HEADER + raw.length);
-    if (this.pendingBytes > this.memoryLimit) await this.flush();
+    return this.pendingBytes > this.memoryLimit ? this.flush() : undefined;
   }
 
   /** Writes what is in memory to the spill file (also between stream blocks: interleaved transactions must not add up). */
@@ -139,23 +149,17 @@ export class TransactionSpool {
     return start;
   }
 
-  /** Records in order, reading at most about `readBytes` of file at a time (one record larger than that is read whole). */
-  async *replay(readBytes: number): AsyncGenerator<SpoolRecord> {
+  /**
+   * Records in order, in batches (one per file block read, then the in-memory tail): a batch is
+   * walked synchronously, so a replay costs one async step per block, not per record. Reads at most
+   * about `readBytes` of file at a time (one record larger than that is read whole).
+   */
+  async *replay(readBytes: number): AsyncGenerator<readonly SpoolRecord[]> {
     const file = this.file;
     if (file && this.fileBytes > 0) {
       let position = 0;
       let carry: Buffer = Buffer.alloc(0);
-      for (;;) {
-        if (carry.length >= HEADER) {
-          const length = carry.readUInt32BE(0);
-          if (carry.length >= HEADER + length) {
-            const record = { xid: carry.readUInt32BE(4), raw: carry.subarray(HEADER, HEADER + length) };
-            carry = carry.subarray(HEADER + length);
-            yield record;
-            continue;
-          }
-        }
-        if (position >= this.fileBytes) break;
+      while (position < this.fileBytes) {
         const missing = carry.length >= HEADER ? HEADER + carry.readUInt32BE(0) - carry.length : 0;
         const want = Math.min(Math.max(readBytes, missing), this.fileBytes - position);
         const block = Buffer.allocUnsafe(want);
@@ -163,9 +167,19 @@ export class TransactionSpool {
         if (bytesRead === 0) break;
         position += bytesRead;
         carry = carry.length > 0 ? Buffer.concat([carry, block.subarray(0, bytesRead)]) : block.subarray(0, bytesRead);
+        const batch: SpoolRecord[] = [];
+        let at = 0;
+        while (at + HEADER <= carry.length) {
+          const length = carry.readUInt32BE(at);
+          if (at + HEADER + length > carry.length) break;
+          batch.push({ xid: carry.readUInt32BE(at + 4), raw: carry.subarray(at + HEADER, at + HEADER + length), fromFile: true });
+          at += HEADER + length;
+        }
+        carry = carry.subarray(at);
+        if (batch.length > 0) yield batch;
       }
     }
-    for (const record of this.pending) yield record;
+    if (this.pending.length > 0) yield this.pending;
   }
 
   /** Frees memory and the spill file. */

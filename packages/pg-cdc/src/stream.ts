@@ -167,6 +167,12 @@ export class ReplicationStream {
         }
         let committed: CommittedTransaction | undefined;
         try {
+          if (item.message.tag === 'raw') {
+            // Most messages: no await unless the spool writes to disk.
+            const written = this.router.append(item.message);
+            if (written) await written;
+            continue;
+          }
           committed = await this.router.push(item.message);
         } catch (error) {
           // A schema or logical message that does not parse, or a spill file that cannot be written.

@@ -1,20 +1,8 @@
 import type { CdcChange, CdcMessage, CdcTransaction } from './types.js';
 import { formatLsn, parseLsn } from './lsn.js';
+import { addParsed, type Parsed } from './changes.js';
 import { TAG, type WireMessage } from './pgoutput.js';
 import { TransactionSpool, type MemoryGauge, type SpillDirectory } from './spool.js';
-
-/** The parsed pgoutput shapes the replay reads (pg-logical-replication's, narrowed). */
-export interface RelationLike {
-  readonly schema: string;
-  readonly name: string;
-}
-type Parsed =
-  | { tag: 'insert'; relation: RelationLike; new: Record<string, unknown> }
-  | { tag: 'update'; relation: RelationLike; key: Record<string, unknown> | null; old: Record<string, unknown> | null; new: Record<string, unknown> }
-  | { tag: 'delete'; relation: RelationLike; key: Record<string, unknown> | null; old: Record<string, unknown> | null }
-  | { tag: 'truncate'; relations: (RelationLike | undefined)[] }
-  | { tag: 'message'; transactional: boolean; prefix: string; content: Uint8Array }
-  | { tag: 'relation' | 'type' };
 
 /** One part of a committed transaction as the handler gets it, plus what telemetry needs. */
 export interface AssembledTransaction {
@@ -115,7 +103,7 @@ export class TransactionRouter {
         return this.committed(open, message.commitLsn, message.commitEndLsn, message.commitTime);
       }
       case 'raw':
-        await this.raw(message.kind, message.xid, message.raw);
+        await this.append(message);
         return undefined;
       default:
         return undefined;
@@ -135,25 +123,26 @@ export class TransactionRouter {
     return new TransactionSpool(this.options.spill, this.options.memory, this.options.spoolMemory);
   }
 
-  private async raw(kind: number, xid: number, raw: Buffer): Promise<void> {
+  /** A row / schema / logical message: synchronous unless the spool has to write to its spill file. */
+  append(message: Extract<WireMessage, { tag: 'raw' }>): Promise<void> | undefined {
+    const { kind, xid, raw } = message;
     const open = this.block ?? this.plain;
     if (kind === TAG.RELATION || kind === TAG.TYPE) {
       // Parsed now (a later transaction may rely on it even when this one is skipped) and replayed
       // in place, so a change before an ALTER in the same transaction reads the old shape.
       this.options.parse(raw);
-      if (open) await open.spool.append(xid, raw);
-      return;
+      return open?.spool.append(xid, raw);
     }
-    if (!open) return;
+    if (!open) return undefined;
     if (kind === TAG.MESSAGE) {
-      const message = this.options.parse(raw) as Extract<Parsed, { tag: 'message' }>;
-      if (!message.transactional) return;
-      if (message.prefix === this.options.tracePrefix) {
-        if (open.carriers.length < MAX_CARRIERS) open.carriers.push({ offset: open.spool.size, text: decoder.decode(message.content) });
-        return;
+      const parsed = this.options.parse(raw) as Extract<Parsed, { tag: 'message' }>;
+      if (!parsed.transactional) return undefined;
+      if (parsed.prefix === this.options.tracePrefix) {
+        if (open.carriers.length < MAX_CARRIERS) open.carriers.push({ offset: open.spool.size, text: decoder.decode(parsed.content) });
+        return undefined;
       }
     }
-    await open.spool.append(xid, raw);
+    return open.spool.append(xid, raw);
   }
 
   private async abort(xid: number, subxid: number): Promise<void> {
@@ -187,62 +176,38 @@ export class TransactionRouter {
         let changes: CdcChange[] = [];
         let messages: CdcMessage[] = [];
         let bytes = 0;
+        // Bytes of this chunk read back from the file: memory-resident records are counted by the spool already.
+        let counted = 0;
         try {
-          for await (const { raw } of spool.replay(READ_BYTES)) {
-            const parsed = parse(raw) as Parsed;
-            if (parsed.tag === 'relation' || parsed.tag === 'type') continue;
-            const size = raw.length + 8;
-            if (bytes > 0 && bytes + size > chunkBytes) {
-              yield { changes, messages, last: false };
-              memory.add(-bytes);
-              changes = [];
-              messages = [];
-              bytes = 0;
+          for await (const batch of spool.replay(READ_BYTES)) {
+            for (const { raw, fromFile } of batch) {
+              const parsed = parse(raw) as Parsed;
+              if (parsed.tag === 'relation' || parsed.tag === 'type') continue;
+              const size = raw.length + 8;
+              if (bytes > 0 && bytes + size > chunkBytes) {
+                yield { changes, messages, last: false };
+                memory.add(-counted);
+                changes = [];
+                messages = [];
+                bytes = 0;
+                counted = 0;
+              }
+              bytes += size;
+              if (fromFile) {
+                counted += size;
+                memory.add(size);
+              }
+              addParsed(parsed, changes, messages);
             }
-            bytes += size;
-            memory.add(size);
-            addParsed(parsed, changes, messages);
           }
           yield { changes, messages, last: true };
         } finally {
-          memory.add(-bytes);
+          memory.add(-counted);
           await spool.discard();
         }
       },
     };
   }
-}
-
-function addParsed(parsed: Parsed, changes: CdcChange[], messages: CdcMessage[]): void {
-  switch (parsed.tag) {
-    case 'insert':
-      changes.push(change('insert', parsed.relation, parsed.new, null, null));
-      return;
-    case 'update':
-      changes.push(change('update', parsed.relation, parsed.new, parsed.old, parsed.key));
-      return;
-    case 'delete':
-      changes.push(change('delete', parsed.relation, null, parsed.old, parsed.key));
-      return;
-    case 'truncate':
-      for (const relation of parsed.relations) if (relation) changes.push(change('truncate', relation, null, null, null));
-      return;
-    case 'message':
-      messages.push({ prefix: parsed.prefix, content: parsed.content });
-      return;
-    default:
-      return;
-  }
-}
-
-function change(
-  op: CdcChange['op'],
-  relation: RelationLike,
-  row: Record<string, unknown> | null,
-  old: Record<string, unknown> | null,
-  key: Record<string, unknown> | null,
-): CdcChange {
-  return { op, schema: relation.schema, table: relation.name, new: row, old, key };
 }
 
 /** The handler's view of one part. */
