@@ -200,11 +200,14 @@ export class FetchTelemetry implements UndiciRequestHandlers {
       // A performance.now() value: the SDK reads it on the span's own anchored clock.
       span.end(atHeaders ? endedAt : undefined);
     }
-    // What undici's retry handler may retry: a failure, or a status (it retries 429 and 5xx by default).
-    if (entry.parent && (error !== undefined || (status !== undefined && status >= 400))) {
-      this.resends.failed(context.active(), entry.request, entry.origin.urlPrefix, { parent: entry.parent, count: entry.hop });
-    }
     recordDuration((endedAt - entry.startedAt) / 1000, entry.origin, entry.method, status, errorType, entry.protocol, span);
+    // What undici's retry handler may retry: a failure, or a status (it retries 429 and 5xx by default).
+    if (error !== undefined || (status !== undefined && status >= 400)) this.failed(entry);
+  }
+
+  /** Apart from finish(): the rare path stays out of the hot function's body. */
+  private failed(entry: InFlight): void {
+    if (entry.parent) this.resends.failed(context.active(), entry.request, entry.origin.urlPrefix, { parent: entry.parent, count: entry.hop });
   }
 }
 
