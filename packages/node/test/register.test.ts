@@ -71,3 +71,13 @@ describeWithRedis('zero-code entry @threadline/node/register', () => {
     expect(app.stderr).toMatch(/bullmq is loaded but @threadline\/bullmq never patched it.*node --import @threadline\/node\/register app\.mjs/);
   });
 });
+
+describeWithRedis('the register entry given twice', () => {
+  it('--import and --require together start telemetry once, with no warning', async () => {
+    const { app, queue, spans } = await run('register-queue.mjs', '--import @threadline/node/register --require @threadline/node/register');
+    expect(app.code, app.stderr).toBe(0);
+    expect(app.stderr).not.toContain('ThreadlineWarning');
+    expectQueueTrace(spans, queue);
+    expect(spans.filter((s) => s.name === `send ${queue}`)).toHaveLength(1);
+  });
+});
