@@ -45,6 +45,32 @@ runs (two full counts at once at load average ≈ 11: every row within 1.33%), a
   embedded objects had died, and every run compiled again. \`--predictable-gc-schedule\` is not used: it forces 4 MB
   semi-spaces whatever else is given, and so scavenges inside counted runs.
 - Each table says whether every row reached steady state (its two least runs within 2%) and names the rows that did not.
+
+## Node lines (22.23.5, 24.22.3, 26.12.1) and Node 24's AsyncContextFrame
+
+Counted 2026-12-03 with \`npm run perf:icount -w @threadline/bench -- --node $(bash scripts/node-line.sh bin V)\`
+(the \`08-icount-node22/24/26\` sections below; \`08-icount-node24-no-acf\` is Node 24 with \`--node-flags=--no-async-context-frame\`,
+knex / BullMQ / fetch / Keyv only), side by side in \`09-icount-lines\` (\`npm run perf:lines\`).
+
+- Node 22 reached steady state on every row (two least runs within 0.1%); Node 24 on most (rows named in its sections
+  differ 3–300% between runs in one process but repeat across processes); Node 26 did not on several rows (its empty
+  loop is 128 instructions per turn against 22–24 on 22 and 24: code still unoptimized after the warm-up), so read
+  Node 26's table as an upper bound.
+- AsyncContextFrame (default on Node 24) moved the floors, in opposite directions by the shape of the work:
+  a synchronous \`context.with\` per op costs about 2,000 instructions more (knex replay baseline 3,470 on 22 →
+  5,937 on 24 → 4,069 on 24 without the frame; fetch channel baseline 1,215 → 3,169 → 980), while awaits no
+  longer pay the promise hook that copied the store into every promise (Keyv get baseline 45,644 → 28,859 →
+  56,269; BullMQ replay baseline, ratio 0.1, 21,792 → 10,305 → 32,373). Every instrumentation pays the same
+  floor, so the ratios barely moved: knex threadline ÷ floor 0.96× / 0.95× / 2.49× (sampled / ratio 0.1 /
+  metrics only) on 22 against 0.93× / 0.94× / 2.76× on 24; BullMQ ÷ bullmq-otel 0.87× / 0.88× / 0.84× against
+  0.83× / 0.87× / 0.81×; Keyv metrics-only ÷ its floor 1.48× against 1.46×.
+- The exception is fetch: threadline's added count grew from 27,047 / 20,454 / 13,046 (22) to 40,150 / 32,123 /
+  21,581 (24) while the SDK floor stayed (21,971 → 22,763 sampled), so ÷ floor went 1.23× → 1.76× and ÷ contrib
+  0.42× → 0.58×. Without the frame on 24 it stays as high (metrics only 21,772): not AsyncContextFrame but something
+  else in Node 24 / V8 13.6 that the fetch record path hits and the floor does not (not yet profiled).
+- Node 24 BullMQ \`sampled\` column: its baseline row (the first counted after the warm-up) is not in steady state
+  (38,842 against 10,305 under the other settings), so that column's "added" numbers are ≈ 28,500 low; use the
+  ratio 0.1 and metrics-only columns.
 `;
 
 /** Rebuilds bench/README.md from the header above and every stored result section. */
