@@ -67,7 +67,13 @@ knex / BullMQ / fetch / Keyv only), side by side in \`09-icount-lines\` (\`npm r
 - The exception is fetch: threadline's added count grew from 27,047 / 20,454 / 13,046 (22) to 40,150 / 32,123 /
   21,581 (24) while the SDK floor stayed (21,971 → 22,763 sampled), so ÷ floor went 1.23× → 1.76× and ÷ contrib
   0.42× → 0.58×. Without the frame on 24 it stays as high (metrics only 21,772): not AsyncContextFrame but something
-  else in Node 24 / V8 13.6 that the fetch record path hits and the floor does not (not yet profiled).
+  else in Node 24 / V8 13.6 that the fetch record path hits and the floor does not. Profiled (callgrind, metrics
+  only): about 5,000 of it was V8's runtime path for the span's start-attribute literal with computed keys
+  (\`Runtime_DefineKeyedOwnPropertyInLiteral\` and a map transition per key, every request). Built with keyed
+  stores instead (packages/fetch/src/telemetry.ts \`startAttributes\`), Node 24 fetch added is 38,514 / 25,896 /
+  15,997 (÷ contrib 0.55× / 0.46× / 0.39×; the Node 24 fetch section and \`09-icount-lines\` have these counts; the
+  Node 22 / 26 / no-frame tables were counted before the change). The Node 24 fetch \`sampled\` floor row is not in
+  steady state (50,135 in the re-count, 25,933 before): read fetch's ratios to the floor in the other columns.
 - Node 24 BullMQ \`sampled\` column: its baseline row (the first counted after the warm-up) is not in steady state
   (38,842 against 10,305 under the other settings), so that column's "added" numbers are ≈ 28,500 low; use the
   ratio 0.1 and metrics-only columns.
