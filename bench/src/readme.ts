@@ -32,12 +32,12 @@ runs (two full counts at once at load average ≈ 11: every row within 1.33%), a
   \`-- --rows FILE\` makes the tables (or \`--update\`) from such a file without counting again, and
   \`node --import tsx src/icount/compare.ts A.json B.json\` shows how far two runs disagree, row by row.
 - How a count is taken: one valgrind process per group (\`--fair-sched=yes\`, \`--separate-threads=yes\`: only the
-  main thread is counted) runs every row under every setting four times uncounted, all rows in turn, then each row
-  four times in a row between cut points (\`process.constrainedMemory()\`, cut by
-  \`--dump-before=uv_get_constrained_memory\`); the least of the four is kept. Node runs with V8's \`--predictable\`
+  main thread is counted) runs every row under every setting four times uncounted, all rows in turn, then, in two
+  passes over all rows, each row twice in a row between cut points (\`process.constrainedMemory()\`, cut by
+  \`--dump-before=uv_get_constrained_memory\`); the least of the four counts is kept. Node runs with V8's \`--predictable\`
   (no background compiler or GC threads, no memory reducer), \`--single-threaded-gc\`, fixed \`--random-seed\` (the SDK's
   ids, and so what a ratio sampler keeps) and \`--hash-seed\`, no bytecode flushing, 64 MB semi-spaces.
-- Why the least of four, and no forced GC: a row's first counted run after the other rows still re-optimizes code
+- Why two passes and the least of four, and no forced GC: a row's first counted run after the other rows still re-optimizes code
   the rows share (a call site that saw another row's callback last), and now and then a later run deoptimizes and
   compiles again; such a run counts 10–200% more, nearly all of it in V8's compiler (each table's
   \`runtimePerOp\` in the JSON beside it is that work, self cost, in the kept run). The runs without it repeat to within
@@ -45,6 +45,11 @@ runs (two full counts at once at load average ≈ 11: every row within 1.33%), a
   embedded objects had died, and every run compiled again. \`--predictable-gc-schedule\` is not used: it forces 4 MB
   semi-spaces whatever else is given, and so scavenges inside counted runs.
 - Each table says whether every row reached steady state (its two least runs within 2%) and names the rows that did not.
+  With one pass of four runs (how the Node 22 / 26 / no-frame tables below were counted) a row could stay in one
+  deoptimized state for all four (Node 24 BullMQ sampled baseline 38,842 against 10,290 with two passes).
+- Load-proof, measured on Node 24 (2 cores, shared): two full counts at once agree within 1.09% on every row (two-pass
+  scheme; one-pass: 1.33%, and a third one-pass count with \`yes > /dev/null\` on the other core within 1.33% as well).
+  A full guard run takes ≈ 3 min on an idle 2-core machine (6 min with a second count beside it); the self-test ≈ 1 min.
 
 ## Node lines (22.23.5, 24.22.3, 26.12.1) and Node 24's AsyncContextFrame
 
@@ -70,13 +75,12 @@ knex / BullMQ / fetch / Keyv only), side by side in \`09-icount-lines\` (\`npm r
   else in Node 24 / V8 13.6 that the fetch record path hits and the floor does not. Profiled (callgrind, metrics
   only): about 5,000 of it was V8's runtime path for the span's start-attribute literal with computed keys
   (\`Runtime_DefineKeyedOwnPropertyInLiteral\` and a map transition per key, every request). Built with keyed
-  stores instead (packages/fetch/src/telemetry.ts \`startAttributes\`), Node 24 fetch added is 38,514 / 25,896 /
-  15,997 (÷ contrib 0.55× / 0.46× / 0.39×; the Node 24 fetch section and \`09-icount-lines\` have these counts; the
-  Node 22 / 26 / no-frame tables were counted before the change). The Node 24 fetch \`sampled\` floor row is not in
-  steady state (50,135 in the re-count, 25,933 before): read fetch's ratios to the floor in the other columns.
-- Node 24 BullMQ \`sampled\` column: its baseline row (the first counted after the warm-up) is not in steady state
-  (38,842 against 10,305 under the other settings), so that column's "added" numbers are ≈ 28,500 low; use the
-  ratio 0.1 and metrics-only columns.
+  stores instead (packages/fetch/src/telemetry.ts \`startAttributes\`): −3.8% / −17.6% / −22.6% per request
+  (one-pass counts before and after). Node 24 fetch added in the two-pass count: 28,041 / 19,172 / 11,742 (÷ contrib
+  0.41× / 0.37× / 0.29×); the Node 22 / 26 / no-frame tables were counted before the change. The fetch \`sampled\` floor row is the least steady
+  row (25,933 / 50,135 / 25,746 between counts): read fetch's ratios to the floor in the other columns.
+- The Node 24 section and the Node 24 lines of \`09-icount-lines\` are from the two-pass count; Node 22 / 26 / no-frame
+  from one pass (their BullMQ \`sampled\` baselines may be high the way Node 24's was: 38,842 in one pass, 10,290 in two).
 `;
 
 /** Rebuilds bench/README.md from the header above and every stored result section. */

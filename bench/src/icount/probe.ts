@@ -4,7 +4,8 @@ import { installSettings, SETTINGS, useSetting, type Setting } from './settings.
 
 /**
  * Runs inside valgrind: one group, under each setting in turn. Every scenario runs WARMUP times
- * uncounted (all rows, every setting, in turn, before any count), then RUNS times in a row counted.
+ * uncounted (all rows, every setting, in turn, before any count), then in PASSES passes over all rows
+ * RUNS times in a row counted (a row in one deoptimized state for a whole pass gets a second chance).
  * A counted run lies between two calls of `process.constrainedMemory()` (libuv's
  * uv_get_constrained_memory, which only Node's startup also calls): callgrind's
  * `--dump-before=uv_get_constrained_memory` cuts its profile there. The parent keeps the least run:
@@ -23,7 +24,9 @@ const plant = Number(process.env.THREADLINE_ICOUNT_PLANT ?? 0);
 const plantRow = process.env.THREADLINE_ICOUNT_PLANT_ROW;
 /** Uncounted runs per row first: enough for every Node line's tiers (Sparkplug, Maglev, TurboFan) to settle. */
 const WARMUP = Number(process.env.THREADLINE_ICOUNT_WARMUP ?? 4);
-const RUNS = Number(process.env.THREADLINE_ICOUNT_RUNS ?? 4);
+/** Counted runs per row in each pass; every pass counts every row once more, after all the others ran again. */
+const RUNS = Number(process.env.THREADLINE_ICOUNT_RUNS ?? 2);
+const PASSES = Number(process.env.THREADLINE_ICOUNT_PASSES ?? 2);
 
 let burnt = 0;
 /** The planted slowdown for the guard's self-test: `plant` loop turns per op, in threadline rows (or the one named). */
@@ -56,19 +59,25 @@ for (let round = 0; round < WARMUP; round++) {
     }
   }
 }
+const rowOf = (setting: Setting, k: number) => settings.indexOf(setting) * counted.length + k;
 for (const setting of settings) {
-  useSetting(setting);
-  for (const scenario of counted) {
-    scenario.before?.();
-    const before = recorded.ended;
-    cut(null);
-    for (let run = 0; run < RUNS; run++) {
-      await scenario.run(group.ops);
-      cut(rows.length);
+  for (const scenario of counted) rows.push({ setting, name: scenario.name, role: scenario.role, floor: scenario.floor, anchor: scenario.anchor, spans: 0 });
+}
+for (let pass = 0; pass < PASSES; pass++) {
+  for (const setting of settings) {
+    useSetting(setting);
+    for (const [k, scenario] of counted.entries()) {
+      scenario.before?.();
+      const before = recorded.ended;
+      cut(null);
+      for (let run = 0; run < RUNS; run++) {
+        await scenario.run(group.ops);
+        cut(rowOf(setting, k));
+      }
+      rows[rowOf(setting, k)]!.spans = (recorded.ended - before) / RUNS;
+      scenario.after?.();
     }
-    rows.push({ setting, name: scenario.name, role: scenario.role, floor: scenario.floor, anchor: scenario.anchor, spans: (recorded.ended - before) / RUNS });
-    scenario.after?.();
   }
 }
-console.log(`ICOUNT ${JSON.stringify({ group: group.id, ops: group.ops, runs: RUNS, node: process.version, burnt, cuts, rows })}`);
+console.log(`ICOUNT ${JSON.stringify({ group: group.id, ops: group.ops, runs: RUNS * PASSES, node: process.version, burnt, cuts, rows })}`);
 process.exit(0);
