@@ -67,8 +67,8 @@ knex / BullMQ / fetch / Keyv only), side by side in \`09-icount-lines\` (\`npm r
   longer pay the promise hook that copied the store into every promise (Keyv get baseline 45,644 → 28,859 →
   56,269; BullMQ replay baseline, ratio 0.1, 21,792 → 10,305 → 32,373). Every instrumentation pays the same
   floor, so the ratios barely moved: knex threadline ÷ floor 0.96× / 0.95× / 2.49× (sampled / ratio 0.1 /
-  metrics only) on 22 against 0.93× / 0.94× / 2.76× on 24; BullMQ ÷ bullmq-otel 0.87× / 0.88× / 0.84× against
-  0.83× / 0.87× / 0.81×; Keyv metrics-only ÷ its floor 1.48× against 1.46×.
+  metrics only) on 22 against 0.97× / 0.95× / 2.49× on 24; BullMQ ÷ bullmq-otel 0.87× / 0.88× / 0.84× against
+  0.88× / 0.87× / 0.81×; Keyv metrics-only ÷ its floor 1.48× against 1.44×.
 - The exception is fetch: threadline's added count grew from 27,047 / 20,454 / 13,046 (22) to 40,150 / 32,123 /
   21,581 (24) while the SDK floor stayed (21,971 → 22,763 sampled), so ÷ floor went 1.23× → 1.76× and ÷ contrib
   0.42× → 0.58×. Without the frame on 24 it stays as high (metrics only 21,772): not AsyncContextFrame but something
