@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { judge, toBaseline, type Baseline } from './baseline.js';
 import { GROUP_IDS, loadGroup } from './groups.js';
-import { measure } from './measure.js';
+import { measure, type CountedRow } from './measure.js';
 import { writeReadme } from '../readme.js';
 import { toMarkdown } from './report.js';
 import { isSetting } from './settings.js';
@@ -21,10 +21,18 @@ export const BASELINE_FILE = join(BENCH, 'icount-baseline.json');
 const { values } = parseArgs({
   options: {
     node: { type: 'string' },
+    'node-flags': { type: 'string' },
+    tag: { type: 'string' },
     groups: { type: 'string' },
     settings: { type: 'string' },
     guard: { type: 'boolean', default: false },
     update: { type: 'boolean', default: false },
+    /** Write nothing under results/ (a repeat run to compare, the self-test). */
+    'no-write': { type: 'boolean', default: false },
+    /** Print the raw rows as JSON to this file (comparing two runs). */
+    json: { type: 'string' },
+    /** Count nothing: take the rows of an earlier run's --json file (tables, re-baselining from a run already made). */
+    rows: { type: 'string' },
     baseline: { type: 'string', default: BASELINE_FILE },
   },
 });
@@ -32,20 +40,31 @@ const groups = values.groups ? values.groups.split(',') : GROUP_IDS;
 const settings = values.settings ? values.settings.split(',').filter(isSetting) : undefined;
 if (values.update && (values.groups || values.settings)) throw new Error('--update re-baselines every group and setting: run it without --groups / --settings');
 const started = Date.now();
-const { rows, node } = await measure(
-  groups.map((group) => ({ group, ...(settings ? { settings } : {}) })),
-  values.node ? { node: values.node } : {},
-);
-const seconds = ((Date.now() - started) / 1000).toFixed(0);
+interface Counted {
+  rows: CountedRow[];
+  node: string;
+  seconds?: string;
+  load?: string;
+}
+const earlier = values.rows ? (JSON.parse(readFileSync(values.rows, 'utf8')) as Counted) : undefined;
+const { rows, node } = earlier
+  ? earlier
+  : await measure(
+      groups.map((group) => ({ group, ...(settings ? { settings } : {}) })),
+      { ...(values.node ? { node: values.node } : {}), ...(values['node-flags'] ? { nodeFlags: values['node-flags'].split(' ').filter(Boolean) } : {}) },
+    );
+const seconds = earlier?.seconds ?? ((Date.now() - started) / 1000).toFixed(0);
 const titles = Object.fromEntries(await Promise.all(groups.map(async (id) => [id, (await loadGroup(id)).title] as const)));
-const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
-const markdown = `${toMarkdown(rows, node, titles)}\nCounted in ${seconds} s (2 probes at a time under valgrind); load average at the end ${load} (counts do not depend on it).\n`;
+const load = earlier?.load ?? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
+const flags = values['node-flags'] && !values.rows ? ` ${values['node-flags']}` : '';
+const markdown = `${toMarkdown(rows, `${node}${flags}`, titles)}\nCounted in ${seconds} s (2 probes at a time under valgrind); load average at the end ${load}.\n`;
 
-if ((!values.guard && !values.groups && !values.settings) || values.update) {
-  const major = node.replace(/^v/, '').split('.')[0];
-  writeFileSync(join(BENCH, 'results', `08-icount-node${major}.md`), `<!-- counted ${new Date().toISOString()} on node ${node} -->\n${markdown}`);
+if (values.json) writeFileSync(values.json, `${JSON.stringify({ node: `${node}${flags}`, seconds, load, rows }, null, 1)}\n`);
+if (((!values.guard && !values.groups && !values.settings) || values.update) && !values['no-write']) {
+  const file = `08-icount-node${node.replace(/^v/, '').split('.')[0]}${values.tag ? `-${values.tag}` : ''}`;
+  writeFileSync(join(BENCH, 'results', `${file}.md`), `<!-- counted ${new Date().toISOString()} on node ${node}${flags} -->\n${markdown}`);
   // The raw counts beside the table: lines compared across Node versions read these.
-  writeFileSync(join(BENCH, 'results', `08-icount-node${major}.json`), `${JSON.stringify({ node, rows }, null, 1)}\n`);
+  writeFileSync(join(BENCH, 'results', `${file}.json`), `${JSON.stringify({ node: `${node}${flags}`, rows }, null, 1)}\n`);
   writeReadme();
 }
 console.log(markdown);

@@ -12,9 +12,9 @@ import { added } from './report.js';
  */
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'results');
 const lines = readdirSync(RESULTS)
-  .filter((f) => /^08-icount-node\d+\.json$/.test(f))
+  .filter((f) => /^08-icount-node\d+(-[\w-]+)?\.json$/.test(f))
   .map((f) => JSON.parse(readFileSync(join(RESULTS, f), 'utf8')) as { node: string; rows: CountedRow[] })
-  .sort((a, b) => Number(a.node.slice(1).split('.')[0]) - Number(b.node.slice(1).split('.')[0]));
+  .sort((a, b) => Number(a.node.slice(1).split('.')[0]) - Number(b.node.slice(1).split('.')[0]) || a.node.length - b.node.length);
 const fmt = (n: number | undefined) => (n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || !b ? '—' : `${(a / b).toFixed(2)}×`);
 

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { partCost, type PartCost } from './profile.js';
 import type { Role } from './scenario.js';
 import type { Setting } from './settings.js';
 
@@ -29,8 +30,12 @@ export interface CountedRow {
   readonly role: Role;
   readonly floor?: string;
   readonly anchor?: string;
-  /** Instructions per operation of the counted run (all threads of the process). */
+  /** Instructions per operation (the main thread; the least of the counted runs). */
   readonly perOp: number;
+  /** (second least − least) / least over the counted runs: near 0 when the row was in steady state. */
+  readonly spread: number;
+  /** V8's compiler, deoptimizer and GC instructions per op in the kept run (see profile.ts): near 0 in steady state. */
+  readonly runtimePerOp: number;
   /** Spans the SDK recorded during the counted run. */
   readonly spans: number;
 }
@@ -48,6 +53,8 @@ export interface MeasureOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Probes run at once; each is one valgrind process on one core. */
   readonly parallel?: number;
+  /** More Node flags for the probes (`--no-async-context-frame`). */
+  readonly nodeFlags?: readonly string[];
 }
 
 interface ProbeReport {
@@ -56,21 +63,41 @@ interface ProbeReport {
   /** Counted runs per scenario. */
   runs: number;
   node: string;
+  /** Per cut point, in order: the row whose counted run ends there, or null. */
+  cuts: Array<number | null>;
   rows: Array<{ setting: Setting; name: string; role: Role; floor?: string; anchor?: string; spans: number }>;
 }
 
 /**
- * `--single-threaded`: no V8 background compiler or GC threads, so where their work lands (and how
- * much of it) does not depend on scheduling; `--random-seed`: the SDK's ids come from Math.random,
- * and with a ratio sampler they decide what is recorded; a young generation too large to fill
- * during a few counted runs (64 MB semi-spaces) and bytecode kept: collections are rare, and the
- * lesser of two counted runs drops a run that met one (or a late optimizing compile).
+ * V8 in its predictable mode: `--predictable` (no background compiler or GC threads, no memory
+ * reducer, no work timed by the clock), `--single-threaded-gc`; fixed `--random-seed` (the SDK's ids
+ * come from Math.random, and with a ratio sampler they decide what is recorded) and `--hash-seed`;
+ * bytecode never flushed (a flushed function would be compiled again inside a later count); 64 MB
+ * semi-spaces, so a counted run rarely meets a scavenge. Not `--predictable-gc-schedule`: it forces
+ * 4 MB semi-spaces whatever else is given, and so scavenges inside counted runs.
  */
-const NODE_FLAGS = ['--single-threaded', '--random-seed=20', '--no-flush-bytecode', '--min-semi-space-size=64', '--max-semi-space-size=64'];
+export const NODE_FLAGS = process.env.THREADLINE_ICOUNT_NODE_FLAGS?.split(' ') ?? [
+  '--predictable',
+  '--no-memory-reducer',
+  '--single-threaded',
+  '--single-threaded-gc',
+  '--random-seed=1',
+  '--hash-seed=1',
+  '--no-flush-bytecode',
+  '--min-semi-space-size=64',
+  '--max-semi-space-size=64',
+];
 
-function runProbe(job: Job, options: MeasureOptions): Promise<{ report: ProbeReport; parts: number[]; node: string }> {
+/**
+ * `--fair-sched=yes`: threads take turns in a fixed order, not by who wins the lock;
+ * `--separate-threads=yes`: a profile per thread, and only the main thread's instructions are counted
+ * (Node's platform workers and libuv's thread pool wake by the clock, which load moves).
+ */
+const VALGRIND_FLAGS = ['--tool=callgrind', '--fair-sched=yes', '--separate-threads=yes', '--dump-instr=no', '--dump-line=no', '--dump-before=uv_get_constrained_memory'];
+
+function runProbe(job: Job, options: MeasureOptions): Promise<{ report: ProbeReport; parts: PartCost[]; node: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-icount-'));
-  const args = ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cg.out')}`, '--dump-before=uv_get_constrained_memory', options.node ?? process.execPath, ...NODE_FLAGS, PROBE_BUNDLE, job.group, ...(job.settings ?? [])];
+  const args = [...VALGRIND_FLAGS, `--callgrind-out-file=${join(dir, 'cg.out')}`, options.node ?? process.execPath, ...NODE_FLAGS, ...(options.nodeFlags ?? []), PROBE_BUNDLE, job.group, ...(job.settings ?? [])];
   return new Promise((resolve, reject) => {
     const child = spawn('valgrind', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     let stdout = '';
@@ -83,26 +110,22 @@ function runProbe(job: Job, options: MeasureOptions): Promise<{ report: ProbeRep
         const line = stdout.split('\n').find((l) => l.startsWith('ICOUNT '));
         if (code !== 0 || !line) throw new Error(`valgrind probe ${job.group} exited ${code}:\n${stderr.slice(-2000)}`);
         const report = JSON.parse(line.slice('ICOUNT '.length)) as ProbeReport;
-        // Parts are numbered in dump order: cg.out.1, cg.out.2, … (the unnumbered file is the rest up to exit).
+        // Parts are numbered in dump order, one file per thread: cg.out.1-01, cg.out.2-01, … (thread 01 is the main
+        // thread; the unnumbered file is the rest up to exit).
         const parts = readdirSync(dir)
-          .map((f) => /^cg\.out\.(\d+)$/.exec(f))
+          .map((f) => /^cg\.out\.(\d+)-01$/.exec(f))
           .filter((m): m is RegExpExecArray => m !== null)
           .sort((a, b) => Number(a[1]) - Number(b[1]))
-          .map((m) => totalOf(readFileSync(join(dir, m[0]), 'utf8')));
+          .map((m) => partCost(readFileSync(join(dir, m[0]), 'utf8')));
         resolve({ report, parts, node: report.node });
       } catch (error) {
         reject(error);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        if (process.env.THREADLINE_ICOUNT_KEEP) console.error(`kept ${dir}`);
+        else rmSync(dir, { recursive: true, force: true });
       }
     });
   });
-}
-
-function totalOf(profile: string): number {
-  const match = /^(?:totals|summary): (\d+)/m.exec(profile);
-  if (!match) throw new Error('callgrind part without totals');
-  return Number(match[1]);
 }
 
 /** Counts every job's scenarios under callgrind: instructions per op of each counted run. */
@@ -124,16 +147,20 @@ async function measureBundled(jobs: readonly Job[], options: MeasureOptions): Pr
       const index = jobs.indexOf(job);
       const { report, parts } = await runProbe(job, options);
       node = report.node;
-      // Per scenario, the part up to its first cut (warm-up or the row before) and its counted runs; Node's own startup
-      // may call the cut function before the probe runs (it sizes the heap from it): one more part first.
-      const perRow = 1 + report.runs;
-      const first = parts.length - perRow * report.rows.length;
-      if (first < 0 || first > 1) throw new Error(`${job.group}: ${parts.length} callgrind parts for ${report.rows.length} scenarios`);
-      rows[index] = report.rows.map((r, k) => {
-        const runs = parts.slice(first + perRow * k + 1, first + perRow * (k + 1));
-        return { ...r, group: job.group, perOp: Math.min(...runs) / report.ops };
+      // Part k ends at the probe's cut k; Node's own startup may call the cut function before the probe runs (it sizes
+      // the heap from it): then one part more comes first.
+      const first = parts.length - report.cuts.length;
+      if (first < 0 || first > 1) throw new Error(`${job.group}: ${parts.length} callgrind parts for ${report.cuts.length} cut points`);
+      const runs = report.rows.map(() => [] as PartCost[]);
+      report.cuts.forEach((row, k) => {
+        if (row !== null) runs[row]!.push(parts[first + k]!);
       });
-      if (process.env.THREADLINE_ICOUNT_DEBUG) console.error(job, parts);
+      rows[index] = report.rows.map((r, k) => {
+        const sorted = [...runs[k]!].sort((a, b) => a.total - b.total);
+        const [least, next] = [sorted[0]!, sorted[1] ?? sorted[0]!];
+        return { ...r, group: job.group, perOp: least.total / report.ops, spread: (next.total - least.total) / least.total, runtimePerOp: least.runtime / report.ops };
+      });
+      if (process.env.THREADLINE_ICOUNT_DEBUG) console.error(job, parts.map((p) => `${p.total - p.runtime}+${p.runtime}`).join(' '));
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 2) }, worker));

@@ -35,10 +35,11 @@ export function toMarkdown(rows: readonly CountedRow[], node: string, titles: Re
   const out = [
     `## Instruction counts per operation (callgrind, Node ${node})`,
     '',
-    'Instructions executed per operation in steady state (`npm run perf:icount`): every row runs once uncounted, then',
-    'twice counted between callgrind cut points, the lesser count kept; no I/O, so the count repeats whatever else runs',
-    'on the machine. "added" is a row minus the baseline row above it. `sampled`: every span recorded; `ratio-0.1`:',
-    'ParentBased(TraceIdRatio 0.1), one request in ten sampled; `metrics-only`: no tracer provider.',
+    'Instructions per operation on the main thread in steady state (`npm run perf:icount`): every row runs four times',
+    'uncounted (all rows in turn), then counted between callgrind cut points twice in a row in each of two passes over',
+    'all rows, the least of the four counts kept; no I/O,',
+    'V8 in predictable mode. "added" is a row minus the baseline row above it. `sampled`: every span recorded;',
+    '`ratio-0.1`: ParentBased(TraceIdRatio 0.1), one request in ten sampled; `metrics-only`: no tracer provider.',
     '',
   ];
   for (const group of [...new Set(rows.map((r) => r.group))]) {
@@ -54,6 +55,13 @@ export function toMarkdown(rows: readonly CountedRow[], node: string, titles: Re
       out.push(`| ${name} | ${inGroup.find((r) => r.name === name)!.role} | ${cells.join(' | ')} |`);
     }
     out.push('');
+    const unsteady = inGroup.filter((r) => (r.spread ?? 0) > 0.02);
+    const worst = Math.max(...inGroup.map((r) => r.spread ?? 0));
+    out.push(
+      unsteady.length === 0
+        ? `- steady state: every row's two least counted runs within ${(worst * 100).toFixed(2)}% of each other`
+        : `- not steady (two least counted runs more than 2% apart; the least is kept): ${unsteady.map((r) => `${r.setting} / ${r.name} ${(r.spread * 100).toFixed(1)}%`).join('; ')}`,
+    );
     for (const name of names.filter((n) => inGroup.find((r) => r.name === n)!.role === 'threadline')) {
       const parts = settings.map((s) => {
         const ours = find(rows, group, s, name)!;

@@ -5,6 +5,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  type Attributes,
   type Context,
   type Span,
   type TextMapSetter,
@@ -99,15 +100,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
       // attributes twice (sampler copy + span copy), setAttribute once.
       span = this.tracer().startSpan(
         SPAN_NAMES.http(method === METHOD_OTHER ? undefined : method),
-        {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            [ATTR.HTTP_REQUEST_METHOD]: method,
-            [ATTR.URL_FULL]: url,
-            [ATTR.SERVER_ADDRESS]: origin.address,
-            [ATTR.SERVER_PORT]: origin.port,
-          },
-        },
+        { kind: SpanKind.CLIENT, attributes: startAttributes(method, url, origin) },
         parent,
       );
       if (this.options.captureUrlScheme) span.setAttribute(ATTR.URL_SCHEME, origin.scheme);
@@ -209,6 +202,20 @@ export class FetchTelemetry implements UndiciRequestHandlers {
   private failed(entry: InFlight): void {
     if (entry.parent) this.resends.failed(context.active(), entry.request, entry.origin.urlPrefix, { parent: entry.parent, count: entry.hop });
   }
+}
+
+/**
+ * The span's start attributes, one keyed store each: a literal with computed keys (`[ATTR.X]: v`)
+ * went through V8's DefineKeyedOwnPropertyInLiteral runtime call and a map transition per key on
+ * every request (about 3,000 instructions per request on Node 24, by callgrind).
+ */
+function startAttributes(method: string, url: string, origin: OriginInfo): Attributes {
+  const attributes: Attributes = {};
+  attributes[ATTR.HTTP_REQUEST_METHOD] = method;
+  attributes[ATTR.URL_FULL] = url;
+  attributes[ATTR.SERVER_ADDRESS] = origin.address;
+  attributes[ATTR.SERVER_PORT] = origin.port;
+  return attributes;
 }
 
 function hasValidParent(ctx: Context): boolean {
