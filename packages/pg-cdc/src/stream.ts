@@ -125,6 +125,9 @@ export class ReplicationStream {
     this.queue.length = 0;
     this.queued(-this.queuedBytes);
     await this.drained;
+    // The last position once more before Terminate: a status the library dropped earlier (it
+    // answers false while it reconnects or stops) must not leave the slot behind what was handled.
+    this.sendStatus(this.confirmed);
     this.shutdown();
     await this.cleaned;
   }
