@@ -104,6 +104,9 @@ export class CdcConsumer {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = undefined;
     await this.disconnect();
+    // The replication library can drop a status update unseen (it answers false while stopping):
+    // what was handled is confirmed through the slot itself, so a restart does not see it again.
+    await this.monitor.advanceTo(this.deliverer.lastProcessed).catch(() => undefined);
     await this.monitor.close();
   }
 
