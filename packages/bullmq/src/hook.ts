@@ -1,5 +1,5 @@
 import { context, ROOT_CONTEXT, SpanKind, type Context } from '@opentelemetry/api';
-import { isThenable } from '@threadline/core';
+import { isThenable, isUnsampledParent } from '@threadline/core';
 import { metadataFor } from './carrier.js';
 import { withNodeOptions } from './flow.js';
 import { ProcessSpan } from './process-span.js';
@@ -103,7 +103,7 @@ export class BullMQTelemetryAdapter {
       if (role === 'process' && kind === SpanKind.CONSUMER) return new ProcessSpan(rt, space === -1 ? undefined : name.slice(space + 1), metadata);
       const parent = ctx ?? context.active();
       if (role === 'send' || role === 'bulk') return new SendSpan(rt, role === 'bulk', parent);
-      const kept = role === 'flow' || rt.internalSpans;
+      const kept = (role === 'flow' || rt.internalSpans) && !isUnsampledParent(parent);
       const span = kept ? rt.tracer().startSpan(name, { kind: SpanKind.INTERNAL }, parent) : undefined;
       const outcome = outcomeOf(operation);
       if (outcome !== undefined) {

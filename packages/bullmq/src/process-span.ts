@@ -1,4 +1,4 @@
-import { ATTR, errorType, recordSpanError } from '@threadline/core';
+import { ATTR, errorType, recordSpanError, unrecordedSpan } from '@threadline/core';
 import { SpanKind, trace, type Attributes, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
 import { asId, asName, BULLMQ_JOB_FAILED_EVENT, BULLMQ_KEYS, spanShape } from './attributes.js';
 import { contextFromMetadata } from './carrier.js';
@@ -43,7 +43,7 @@ export class ProcessSpan extends WrappedSpan {
     }
     super(rt.boundary);
     options.startTime = this.startedAt;
-    this.span = rt.tracer().startSpan(shape.name, options, parent);
+    this.span = unrecordedSpan(parent) ?? rt.tracer().startSpan(shape.name, options, parent);
     this.bodyContext = trace.setSpan(producer, this.span).setValue(PROCESS_KEY, this);
   }
 

@@ -1,4 +1,4 @@
-import { ATTR, errorType, recordSpanError } from '@threadline/core';
+import { ATTR, errorType, recordSpanError, unrecordedSpan } from '@threadline/core';
 import { SpanKind, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { asId, asName, BULLMQ_KEYS, spanShape } from './attributes.js';
 import { queueSeries } from './metrics.js';
@@ -34,7 +34,8 @@ export class SendSpan extends WrappedSpan {
   get span(): Span {
     if (this.otelSpan === undefined) {
       const shape = spanShape(OPERATION_TYPE.SEND, this.queue);
-      this.otelSpan = this.rt.tracer().startSpan(shape.name, { kind: SpanKind.PRODUCER, attributes: shape.attributes, startTime: this.startedAt }, this.parent);
+      this.otelSpan =
+        unrecordedSpan(this.parent) ?? this.rt.tracer().startSpan(shape.name, { kind: SpanKind.PRODUCER, attributes: shape.attributes, startTime: this.startedAt }, this.parent);
     }
     return this.otelSpan;
   }

@@ -10,6 +10,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { errorType, recordSpanError, type RecordErrorOptions } from './errors.js';
+import { isUnsampledParent } from './sampling.js';
 import { countDropped } from './self-metrics.js';
 
 export interface OperationOptions {
@@ -19,7 +20,7 @@ export interface OperationOptions {
   /** Parent context; the active one by default. */
   readonly parent?: Context;
   readonly links?: Link[];
-  /** false: measure only, start no span (e.g. requireParentSpan with no parent). */
+  /** false: measure only, start no span (e.g. requireParentSpan with no parent). An unsampled parent under a declared parent-based sampler does the same. */
   readonly withSpan?: boolean;
   /** How a failure is recorded on the span (from the plugin's `recordErrorMessages`). */
   readonly recordError?: RecordErrorOptions;
@@ -41,7 +42,7 @@ export class Operation {
     const parent = options.parent ?? context.active();
     this.startedAt = performance.now();
     this.recordError = options.recordError;
-    if (options.withSpan === false) {
+    if (options.withSpan === false || isUnsampledParent(parent)) {
       this.span = undefined;
       this.context = parent;
     } else {

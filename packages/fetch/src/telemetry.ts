@@ -11,7 +11,7 @@ import {
   type TextMapSetter,
   type Tracer,
 } from '@opentelemetry/api';
-import { ATTR, countDropped, errorType as coreErrorType, recordSpanError, safeHook, SPAN_NAMES, TelemetryBoundary } from '@threadline/core';
+import { ATTR, countDropped, errorType as coreErrorType, isUnsampledParent, recordSpanError, safeHook, SPAN_NAMES, TelemetryBoundary } from '@threadline/core';
 import {
   captureRequestHeaders,
   captureResponseHeaders,
@@ -95,7 +95,7 @@ export class FetchTelemetry implements UndiciRequestHandlers {
 
     let span: Span | undefined;
     let requestContext: Context = parent;
-    if (!this.options.requireParentSpan || hasValidParent(parent)) {
+    if ((!this.options.requireParentSpan || hasValidParent(parent)) && !isUnsampledParent(parent)) {
       // Only what semconv calls sampling-relevant goes in at start: the SDK validates start
       // attributes twice (sampler copy + span copy), setAttribute once.
       span = this.tracer().startSpan(

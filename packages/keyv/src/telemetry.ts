@@ -3,7 +3,7 @@
  * each call into hit / miss / ok / error. Knows OTel; learns about Keyv only through keyv-shape.
  */
 import { SpanKind, context, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
-import { ERROR_TYPE_OTHER, TelemetryBoundary, errorType, recordSpanError } from '@threadline/core';
+import { ERROR_TYPE_OTHER, TelemetryBoundary, errorType, isUnsampledParent, recordSpanError } from '@threadline/core';
 import { samplingAttributes, setCallAttributes } from './attributes.js';
 import type { Call, CallOwner } from './call.js';
 import { CALL_KEY, claimStore, trackerOf, watchEmitter, watchStoreMethods, type ErrorTracker } from './error-scope.js';
@@ -51,7 +51,7 @@ export class KeyvTelemetry implements CallOwner {
       let parent: Context | undefined;
       if (mode !== SPAN_MODE.never) {
         parent = context.active();
-        if (mode === SPAN_MODE.always || trace.getSpan(parent) !== undefined) span = this.startSpan(op, a, parent);
+        if ((mode === SPAN_MODE.always || trace.getSpan(parent) !== undefined) && !isUnsampledParent(parent)) span = this.startSpan(op, a, parent);
       }
       call = this.errors.begin();
       call.owner = this;
@@ -92,7 +92,8 @@ export class KeyvTelemetry implements CallOwner {
     const withSpan =
       series !== undefined &&
       this.options.spanMode !== SPAN_MODE.never &&
-      (this.options.spanMode === SPAN_MODE.always || trace.getSpan(parent) !== undefined);
+      (this.options.spanMode === SPAN_MODE.always || trace.getSpan(parent) !== undefined) &&
+      !isUnsampledParent(parent);
     const span = withSpan ? this.boundary.run(() => this.startSpan(op, undefined, parent), undefined) : undefined;
     const start = performance.now();
     let failed = false;

@@ -1,5 +1,5 @@
 import { context, isSpanContextValid, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { ATTR, ERROR_TYPE_OTHER, SPAN_NAMES, TelemetryBoundary, countDropped, errorType, safeHook } from '@threadline/core';
+import { ATTR, ERROR_TYPE_OTHER, SPAN_NAMES, TelemetryBoundary, countDropped, errorType, isUnsampledParent, safeHook } from '@threadline/core';
 import { maskLiterals, type ConnectionFacts } from './attributes.js';
 import { markFailed, responseStatusCode } from './errors.js';
 import type { KnexHandler, PoolSnapshot, PoolTiming, QueryEvent } from './handler.js';
@@ -21,6 +21,8 @@ export class QueryOp {
     readonly startedAt: number,
     readonly shape: QueryShape,
     readonly event: QueryEvent<unknown>,
+    /** The parent whose children are never recorded, when that is why there is no span: sqlcommenter still carries it. */
+    readonly unsampledParent?: Span,
   ) {}
 }
 
@@ -80,11 +82,10 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   queryStarted(event: QueryEvent<TransactionOp>): QueryOp {
     const shape = this.shapes.of(event.sql, event.method, event.collection);
     const parent = this.parentFor(event.transaction);
-    let span: Span | undefined;
-    if (!this.config.requireParentSpan || hasSpan(parent)) {
-      span = this.source.tracer.startSpan(shape.spanName, shape.spanOptions, parent);
-      if (this.config.requestHook) this.requestHook(span, infoOf(event));
-    }
+    if (this.config.requireParentSpan && !hasSpan(parent)) return new QueryOp(undefined, performance.now(), shape, event);
+    if (isUnsampledParent(parent)) return new QueryOp(undefined, performance.now(), shape, event, trace.getSpan(parent));
+    const span = this.source.tracer.startSpan(shape.spanName, shape.spanOptions, parent);
+    if (this.config.requestHook) this.requestHook(span, infoOf(event));
     return new QueryOp(span, performance.now(), shape, event);
   }
 
@@ -114,7 +115,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
     // No operation ran, so no operation duration: a pool timeout counts as one, any failure as an error.
     if (/timeout/i.test(type)) this.series.poolSeries(this.facts.poolName).timeouts.add(1);
     this.series.recordAcquireError(this.facts.system);
-    if (this.config.requireParentSpan && !hasSpan(parent)) return;
+    if (!this.wantsSpan(parent)) return;
     const span = this.source.tracer.startSpan(SPAN_NAMES.db(undefined, undefined, this.facts.system), { kind: SpanKind.CLIENT, attributes: this.baseAttributes }, parent);
     markFailed(span, type, error);
     span.end();
@@ -122,9 +123,14 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
 
   transactionStarted(_transactionId: string, outer: TransactionOp | undefined): TransactionOp | undefined {
     const parent = this.parentFor(outer);
-    if (this.config.requireParentSpan && !hasSpan(parent)) return undefined;
+    if (!this.wantsSpan(parent)) return undefined;
     const span = this.source.tracer.startSpan(TRANSACTION_SPAN_NAME, { kind: SpanKind.INTERNAL, attributes: this.baseAttributes }, parent);
     return new TransactionOp(span, trace.setSpan(parent, span), trace.getSpan(parent)?.spanContext().spanId);
+  }
+
+  /** No span without a parent when one is required, nor under a parent whose children are never recorded. */
+  private wantsSpan(parent: Context): boolean {
+    return (!this.config.requireParentSpan || hasSpan(parent)) && !isUnsampledParent(parent);
   }
 
   inTransaction<T>(tx: TransactionOp, fn: () => T): T {
@@ -144,7 +150,7 @@ export class KnexTelemetry implements KnexHandler<QueryOp, TransactionOp> {
   }
 
   traceparent(op: QueryOp): string | undefined {
-    const span = op.span?.spanContext();
+    const span = (op.span ?? op.unsampledParent)?.spanContext();
     if (!span || !isSpanContextValid(span)) return undefined;
     return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
   }

@@ -2,7 +2,7 @@ import { context, diag, logs, metrics, propagation, trace } from '@opentelemetry
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
-import { MetricsCollector, getCollector, setCollector } from '@threadline/core';
+import { MetricsCollector, declareParentBasedSampling, getCollector, setCollector } from '@threadline/core';
 import { TelemetryConfigError, resolveConfig } from './config.js';
 import { createMetricReaders } from './metrics.js';
 import { syncPatchedBuiltins } from './builtins.js';
@@ -12,7 +12,7 @@ import { createPropagator } from './propagators.js';
 import { installSignalFlush } from './signals.js';
 import { shutdownWithin } from './shutdown.js';
 import { scheduleUnpatchedCheck } from './unpatched.js';
-import { createSampler, createSpanProcessors } from './traces.js';
+import { createSampler, createSpanProcessors, samplerFollowsParent } from './traces.js';
 import { createLogRecordProcessors } from './logs.js';
 import type { ResolvedConfig, ShutdownReport, TelemetryHandle, TelemetryOptions } from './types.js';
 
@@ -56,6 +56,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
     instrumentations,
   });
   setCollector(collector);
+  declareParentBasedSampling(samplerFollowsParent(config));
   slot[RUNNING] = true;
   sdk.start();
   syncPatchedBuiltins();
@@ -77,6 +78,7 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryHandle 
         for (const instrumentation of instrumentations) instrumentation.disable();
         syncPatchedBuiltins();
         if (getCollector() === collector) setCollector(undefined);
+        declareParentBasedSampling(false);
         // Globals back to no-ops: telemetry stops cleanly and a later startTelemetry can register again.
         trace.disable();
         metrics.disable();

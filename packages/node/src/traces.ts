@@ -37,6 +37,14 @@ export function createSampler(config: ResolvedConfig): Sampler {
   }
 }
 
+/**
+ * True for the samplers that never record a child of an unsampled parent; a `Sampler` object is
+ * opaque (a ParentBasedSampler may be given delegates that do), so it is not assumed to.
+ */
+export function samplerFollowsParent(config: ResolvedConfig): boolean {
+  return typeof config.sampler === 'string' && (config.sampler.startsWith('parentbased_') || config.sampler === 'always_off');
+}
+
 function createSpanExporter(name: ResolvedConfig['tracesExporters'][number], config: ResolvedConfig): SpanExporter {
   switch (name) {
     case 'otlp':
