@@ -2,7 +2,7 @@ import { context, propagation, ProxyTracerProvider, ROOT_CONTEXT, trace, TraceFl
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
-import { MetricsCollector, setCollector } from '@threadline/core';
+import { declareParentBasedSampling, MetricsCollector, setCollector } from '@threadline/core';
 import { DroppingProcessor } from '../otel-fixtures.js';
 
 /**
@@ -38,6 +38,9 @@ export function installSettings(): DroppingProcessor {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   setCollector(new MetricsCollector());
+  // Both SDK setups sample ParentBased (the SDK default and parentbased_traceidratio), as
+  // @threadline/node declares for the samplers it builds.
+  declareParentBasedSampling();
   const processor = new DroppingProcessor();
   const sampled = new TracerProvider({ spanProcessors: [processor] });
   const ratio = new TracerProvider({ spanProcessors: [processor], sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0.1) }) });
