@@ -1,4 +1,4 @@
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanStatusCode, trace, TraceFlags, type Span } from '@opentelemetry/api';
 import { describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentKnex, KnexInstrumentation, type KnexInstrumentationConfig } from '../src/index.js';
@@ -45,6 +45,16 @@ describeWithPostgres('options', () => {
     await withRoot('parent', () => db.raw('select 1'));
     expect(harness.spansNamed('SELECT')).toHaveLength(1);
     expect((await harness.metricPoint('threadline.db.client.operations', { 'threadline.result': 'ok' })).value).toBe(2);
+  });
+
+  it('under an unsampled parent (ParentBased sampler): no span and no hook call, metrics recorded', async () => {
+    const hookCalls: string[] = [];
+    const db = open({ requestHook: (span) => hookCalls.push(span.spanContext().spanId) });
+    const unsampled = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.NONE, isRemote: true }));
+    await context.with(unsampled, async () => await db.raw('select 1'));
+    expect(hookCalls).toEqual([]);
+    expect(harness.spans()).toHaveLength(0);
+    expect((await harness.metricPoint('threadline.db.client.operations', { 'threadline.result': 'ok' })).value).toBe(1);
   });
 
   it('maxQueryLength truncates before sanitizing; 0 leaves the text out', async () => {

@@ -1,3 +1,4 @@
+import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { describeWithServices, SERVICES, setupTelemetry } from '@threadline/testing';
 import knex from 'knex';
 import pgDriver from 'pg';
@@ -45,6 +46,10 @@ describeWithPostgres('SQL commenter on Postgres (pg_stat_activity shows the trac
 
     const inTrx = await withRoot('tx request', () => db!.transaction((trx) => trx.raw<Rows<{ query: string }>>(OWN_PG_TEXT)));
     expect(inTrx.rows[0]?.query).toMatch(/ \/\*traceparent='00-[0-9a-f]{32}-[0-9a-f]{16}-01'\*\/$/);
+    // An unsampled request's queries carry its own context (no span is made for them).
+    const unsampled = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.NONE, isRemote: true }));
+    const unsampledSeen = await context.with(unsampled, async () => await db!.raw<Rows<{ query: string }>>(OWN_PG_TEXT));
+    expect(unsampledSeen.rows[0]?.query).toBe(`${OWN_PG_TEXT} /*traceparent='00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00'*/`);
     // Bindings and builder queries run unchanged.
     expect((await db.raw<Rows<{ n: number }>>('select ?::int + 1 as n', [41])).rows[0]?.n).toBe(42);
   });

@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { MeterProvider, MetricReader, type DataPoint, type MetricData } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type IdGenerator, type ReadableSpan } from '@opentelemetry/sdk-trace';
-import { createOtelMetricProducer, MetricsCollector, setCollector, type CollectorOptions } from '@threadline/core';
+import { createOtelMetricProducer, declareParentBasedSampling, MetricsCollector, setCollector, type CollectorOptions } from '@threadline/core';
 import { recordCollector } from './conformance/api.js';
 import { recorder } from './conformance/recorder.js';
 import { ConformanceSpanProcessor } from './conformance/span-processor.js';
@@ -69,6 +69,8 @@ export function setupTelemetry(options: HarnessOptions = {}): TelemetryHarness {
   });
   let collector = new MetricsCollector({ maxSeriesPerInstrument: options.maxSeriesPerInstrument });
   setCollector(collector);
+  // The SDK's default sampler is ParentBased, which @threadline/node declares: plugins run as in an app.
+  declareParentBasedSampling();
   const flushMetrics = () => recordCollector(collector, 'harness');
   recorder().flushers.add(flushMetrics);
   const metricReader = new OnDemandMetricReader({
