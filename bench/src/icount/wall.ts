@@ -13,7 +13,8 @@ import { installSettings, SETTINGS, useSetting } from './settings.js';
  * threadline, anchor) timed in wall-clock under the three settings (all sampled, ParentBased(TraceIdRatio
  * 0.1), metrics only). One child process per group; in it, every round runs every setting's every row
  * once, the order of settings and rows rotated each round; the median ns per op over the rounds is kept.
- * Writes results/09-wall-settings.md with the same ratios and sampling-goal lines as the counts.
+ * Writes results/09-wall-settings-node<major>.md (the Node running it: `scripts/node-line.sh run V npm run ...`)
+ * with the same ratios and sampling-goal lines as the counts.
  */
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.THREADLINE_WALL_ROUNDS ?? 21);
@@ -97,6 +98,6 @@ const summary = [
   '',
 ].join('\n');
 const markdown = `<!-- measured ${new Date().toISOString()} on node ${process.version} -->\n${table}\n${summary}\nMeasured in ${((Date.now() - started) / 1000).toFixed(0)} s; load average at the end ${load}.\n`;
-writeFileSync(join(HERE, '..', '..', 'results', '09-wall-settings.md'), markdown);
+writeFileSync(join(HERE, '..', '..', 'results', `09-wall-settings-node${process.versions.node.split('.')[0]}.md`), markdown);
 writeReadme();
 console.log(markdown);
