@@ -91,9 +91,11 @@ const verdicts = rows
   .map((r) => `${r.group} / ${r.name}: ${/: met/.test(samplingGoal(rows, r.group, r.name) ?? '') ? 'met' : 'NOT met'}`);
 const summary = [
   `Sampling goal (at ratio 0.1 added ≤ metrics-only + 0.15 × (all-sampled − metrics-only)), wall time: ${verdicts.join('; ')}.`,
-  'Where the SDK floor row misses the goal too, the unsampled share is the OTel API and SDK themselves: a',
-  'ParentBased sampler still builds a non-recording span per operation, its context, the propagated header',
-  'and the sampler call, which at 1 in 10 sampled is about half of what a recorded span adds. The Keyv',
+  'Where the SDK floor row misses the goal, the unsampled share is the OTel API and SDK themselves: a',
+  'ParentBased sampler still builds a non-recording span per operation, its context and the sampler call,',
+  'about half of what a recorded span adds at 1 in 10 sampled. threadline does not ask for that span when the',
+  'parent is known unsampled (`isUnsampledParent` in @threadline/core; @threadline/node declares its ParentBased',
+  'samplers). The Keyv',
   '"metrics only (no parent span)" row starts no span under any setting, so its goal line compares noise.',
   '',
 ].join('\n');
