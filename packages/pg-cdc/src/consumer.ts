@@ -29,6 +29,8 @@ export class CdcConsumer {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private failuresInARow = 0;
+  /** Highest position reported to onAcknowledge: each connection re-sends what its predecessor dropped. */
+  private acknowledged = 0n;
   private readonly deliverer: Deliverer;
   private readonly budget: MemoryBudget;
   /** The previous connection's handler still running: a reconnect waits for it, keeping delivery in order. */
@@ -104,9 +106,6 @@ export class CdcConsumer {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = undefined;
     await this.disconnect();
-    // The replication library can drop a status update unseen (it answers false while stopping):
-    // what was handled is confirmed through the slot itself, so a restart does not see it again.
-    await this.monitor.advanceTo(this.deliverer.lastProcessed).catch(() => undefined);
     await this.monitor.close();
   }
 
@@ -156,16 +155,20 @@ export class CdcConsumer {
         slot: this.options.slot,
         publications: this.options.publications,
         tracePrefix: this.options.tracePrefix ?? DEFAULT_TRACE_PREFIX,
-        // Acknowledgements lost with a dropped connection: resume past what this process already handled.
-        confirmed: slot.confirmed > lastProcessed ? slot.confirmed : lastProcessed,
+        confirmed: slot.confirmed,
+        // Status updates dropped with the last connection: resume past what this process already handled.
+        handled: slot.confirmed > lastProcessed ? slot.confirmed : lastProcessed,
       },
       {
         transaction: (committed): Promise<boolean> => this.deliver(stream, committed),
-        acknowledged: (lsn) => {
-          // Idle keep-alives confirm too (everything below was handled): a reconnect resumes past
-          // them even when that confirmation was lost with the connection.
+        handled: (lsn) => {
+          // Idle keep-alives count too (everything below was handled): a reconnect resumes past them.
           if (lsn > this.deliverer.lastProcessed) this.deliverer.lastProcessed = lsn;
+        },
+        acknowledged: (lsn) => {
           this.failuresInARow = 0;
+          if (lsn <= this.acknowledged) return;
+          this.acknowledged = lsn;
           this.onAcknowledge(formatLsn(lsn));
         },
         ended: (error, kind) => {

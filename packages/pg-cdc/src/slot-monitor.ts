@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ClientConfig } from 'pg';
-import { formatLsn, parseLsn } from './lsn.js';
+import { parseLsn } from './lsn.js';
 
 export interface SlotState {
   readonly plugin: string;
@@ -47,22 +47,6 @@ export class SlotMonitor {
       retainedBytes: Math.max(0, row.retained_bytes ?? 0),
       activePid: row.active_pid,
     };
-  }
-
-  /**
-   * Moves the slot up to `lsn` (everything below it was handled) when a confirmation was lost with
-   * a connection; the walsender must have let the slot go, so it waits a little for that.
-   */
-  async advanceTo(lsn: bigint): Promise<void> {
-    for (let attempt = 0; attempt < 40; attempt++) {
-      const state = await this.read();
-      if (!state || state.confirmed >= lsn) return;
-      if (state.activePid === null) {
-        await this.query('SELECT pg_replication_slot_advance($1, $2::pg_lsn)', [this.slot, formatLsn(lsn)]);
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   }
 
   async createSlot(): Promise<void> {

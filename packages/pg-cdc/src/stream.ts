@@ -1,15 +1,19 @@
 import { LogicalReplicationService } from 'pg-logical-replication';
 import type { ClientConfig } from 'pg';
+import { endReplication, setSocketPaused } from './library-internals.js';
 import { formatLsn, parseLsn } from './lsn.js';
 import { StreamingPgoutputPlugin, type WireMessage } from './pgoutput.js';
 import { SpillDirectory, type MemoryGauge } from './spool.js';
+import { StatusUpdates } from './status.js';
 import { TransactionRouter, type CommittedTransaction } from './transaction.js';
 
 /** What one replication connection reports to the consumer. Knows the library, nothing of OTel. */
 export interface StreamEvents {
   /** Runs the handler; resolves true when it succeeded (the stream then acknowledges), false to end the stream. */
   transaction(committed: CommittedTransaction): Promise<boolean>;
-  /** The server confirmed flushed positions up to `lsn` (a processed transaction or an idle keep-alive). */
+  /** Everything below `lsn` was handled (a processed transaction or an idle keep-alive past all of it). */
+  handled(lsn: bigint): void;
+  /** A status update carried `lsn` to the server (the library's acknowledge() resolved true). */
   acknowledged(lsn: bigint): void;
   /** The connection ended without close(): lost, terminated, refused, or undecodable data. */
   ended(error: unknown, kind: 'connection' | 'protocol'): void;
@@ -32,8 +36,10 @@ export interface StreamOptions {
   readonly slot: string;
   readonly publications: readonly string[];
   readonly tracePrefix: string;
-  /** Where streaming resumes: the slot's confirmed_flush_lsn, or later when this process already handled more. */
+  /** The slot's confirmed_flush_lsn when connecting. */
   readonly confirmed: bigint;
+  /** Where streaming resumes: `confirmed`, or later when this process handled more (its status was dropped). */
+  readonly handled: bigint;
   readonly budget: MemoryBudget;
 }
 
@@ -42,6 +48,8 @@ type QueueItem = { kind: 'data'; message: WireMessage; bytes: number } | { kind:
 // Pause the socket above this many undelivered messages; resume once the handler drained it below LOW_WATER.
 const HIGH_WATER = 512;
 const LOW_WATER = 64;
+// How long close() waits for the server to end the replication command before it drops the connection.
+const END_COPY_TIMEOUT_MS = 2000;
 
 /**
  * One replication connection: pgoutput v2 with logical messages, acknowledgements only for
@@ -56,7 +64,7 @@ export class ReplicationStream {
   private readonly spill: SpillDirectory;
   private queuedBytes = 0;
   private readonly queue: QueueItem[] = [];
-  private confirmed: bigint;
+  private readonly status: StatusUpdates;
   private started = false;
   private stopping = false;
   private draining = false;
@@ -64,12 +72,14 @@ export class ReplicationStream {
   private paused = false;
   private closed = false;
   private cleaned: Promise<void> = Promise.resolve();
+  private destroyed: Promise<unknown> = Promise.resolve();
+  /** Settles when the server ended the replication command (or the connection failed). */
+  private subscribed: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: StreamOptions,
     private readonly events: StreamEvents,
   ) {
-    this.confirmed = options.confirmed;
     const { budget } = options;
     this.plugin = new StreamingPgoutputPlugin({ publicationNames: [...options.publications], streaming: budget.streaming });
     this.spill = new SpillDirectory(budget.spillDirectory);
@@ -81,6 +91,7 @@ export class ReplicationStream {
       parse: (raw) => this.plugin.parseRaw(raw),
     });
     this.service = new LogicalReplicationService(options.connection, { acknowledge: { auto: false, timeoutSeconds: 0 } });
+    this.status = new StatusUpdates(this.service, options, (lsn) => events.acknowledged(lsn));
     this.service.on('data', (_lsn: string, message: WireMessage) => {
       const bytes = message.tag === 'raw' ? message.raw.length + 8 : 0;
       this.enqueue({ kind: 'data', message, bytes });
@@ -97,8 +108,8 @@ export class ReplicationStream {
     return new Promise((resolve, reject) => {
       this.service.once('start', () => {
         this.started = true;
-        // Re-confirms the resume position at once, in case it is ahead of the slot (acknowledgements lost with a connection).
-        this.sendStatus(this.confirmed);
+        // The resume position at once: ahead of the slot when the last connection dropped a status.
+        this.status.send();
         resolve();
       });
       const plugin = this.plugin;
@@ -110,25 +121,25 @@ export class ReplicationStream {
         }
       };
       // The explicit start LSN matters: the library would otherwise resume from the last LSN it *saw*.
-      this.service
-        .subscribe(plugin, this.options.slot, formatLsn(this.options.confirmed))
+      this.subscribed = this.service
+        .subscribe(plugin, this.options.slot, formatLsn(this.options.handled))
         .then(() => failed(new Error('replication stream ended by the server')), failed);
     });
   }
 
   /**
    * Stops streaming: the handler already running finishes and is acknowledged, nothing queued
-   * after it is delivered (it stays in the slot for the next connection).
+   * after it is delivered (it stays in the slot for the next connection). Resolves once the server
+   * ended the replication command, so the slot holds every status update sent before.
    */
   async close(): Promise<void> {
     this.stopping = true;
     this.queue.length = 0;
     this.queued(-this.queuedBytes);
     await this.drained;
-    // The last position once more before Terminate: a status the library dropped earlier (it
-    // answers false while it reconnects or stops) must not leave the slot behind what was handled.
-    this.sendStatus(this.confirmed);
+    if (this.started && !this.closed) await endReplication(this.service, this.subscribed, END_COPY_TIMEOUT_MS);
     this.shutdown();
+    await this.destroyed;
     await this.cleaned;
   }
 
@@ -148,7 +159,7 @@ export class ReplicationStream {
   private heartbeat(lsnText: string, shouldRespond: boolean): void {
     if (this.closed) return;
     // Always safe to answer: this is the last processed position, never merely a seen one.
-    if (shouldRespond) this.sendStatus(this.confirmed);
+    if (shouldRespond) this.status.send();
     this.enqueue({ kind: 'idle', lsn: parseLsn(lsnText) });
   }
 
@@ -161,7 +172,7 @@ export class ReplicationStream {
         if (this.paused && this.queue.length < LOW_WATER && this.queuedBytes <= this.options.budget.queueBytes / 4) this.setPaused(false);
         if (item.kind === 'idle') {
           // Everything before this keep-alive was handled: the server has nothing unsent below its LSN.
-          if (!this.router.inTransaction && item.lsn > this.confirmed) this.advance(item.lsn);
+          if (!this.router.inTransaction && item.lsn > this.status.handled) this.advance(item.lsn);
           continue;
         }
         if (item.message.tag === 'parse_error') {
@@ -183,7 +194,7 @@ export class ReplicationStream {
           return;
         }
         if (!committed) continue;
-        if (committed.endLsn <= this.confirmed) {
+        if (committed.endLsn <= this.status.handled) {
           await committed.discard();
           continue;
         }
@@ -206,27 +217,13 @@ export class ReplicationStream {
   }
 
   private advance(lsn: bigint): void {
-    this.confirmed = lsn;
-    if (this.sendStatus(lsn)) this.events.acknowledged(lsn);
-  }
-
-  /** Standby status update with write = flush = apply = `lsn` (the library adds 1 to what it is given). */
-  private sendStatus(lsn: bigint): boolean {
-    if (this.closed || lsn <= 0n) return false;
-    try {
-      void this.service.acknowledge(formatLsn(lsn - 1n)).catch(() => undefined);
-      return true;
-    } catch {
-      return false;
-    }
+    this.events.handled(lsn);
+    this.status.handle(lsn);
   }
 
   private setPaused(paused: boolean): void {
     this.paused = paused;
-    // The library exposes no pause; its own flowControl reaches the same socket the same way.
-    const stream = (this.service as unknown as { _connection?: { stream?: { pause?(): void; resume?(): void } } })._connection?.stream;
-    if (paused) stream?.pause?.();
-    else stream?.resume?.();
+    setSocketPaused(this.service, paused);
   }
 
   private end(error: unknown, kind: 'connection' | 'protocol'): void {
@@ -240,7 +237,7 @@ export class ReplicationStream {
     this.closed = true;
     this.queue.length = 0;
     this.queued(-this.queuedBytes);
-    void this.service.destroy().catch(() => undefined);
+    this.destroyed = this.service.destroy().catch(() => undefined);
     // After the running delivery (if any) settled: it may still read its spill file.
     this.cleaned = this.drained
       .then(() => this.router.reset())

@@ -98,7 +98,10 @@ interface CdcConsumerBaseOptions extends ErrorMessageOptions {
    * (a table, a queue, a log). If it throws, the transaction is retried as before.
    */
   readonly onDeadLetter?: (transaction: CdcTransaction, error: unknown) => unknown;
-  /** Called after an LSN was acknowledged to the server (after the handler for it resolved). */
+  /**
+   * Called once a status update carried an LSN to the server (after the handler for it resolved);
+   * one the replication library dropped is reported when the next connection sends it. Strictly increasing.
+   */
   readonly onAcknowledge?: (lsn: string) => void;
   /**
    * Bound on the transaction data the consumer holds in memory, bytes (pgoutput wire size; at

@@ -1,11 +1,11 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { ATTR } from '@threadline/core';
 import { expectNoMarkers, setupTelemetry } from '@threadline/testing';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createCdcConsumer, type CdcConsumer } from '../src/index.js';
-import { cluster, connectionOf, createFixture, describeWithCluster, eventually, type CdcFixture } from './support/db.js';
+import { expect, it } from 'vitest';
+import type { CdcConsumer } from '../src/index.js';
+import { describeWithCluster, eventually } from './support/db.js';
+import { useCdcSuite } from './support/suite.js';
 
-const info = cluster();
 const harness = setupTelemetry();
 
 const ROW_VALUE = 'PRIVrowval7';
@@ -15,23 +15,11 @@ class RowRejected extends Error {
 }
 
 describeWithCluster('pg-cdc: private by default', () => {
-  let fixture: CdcFixture;
+  const cdc = useCdcSuite({ harness });
   let consumer: CdcConsumer | undefined;
-  beforeEach(async () => {
-    harness.reset();
-    fixture = await createFixture(info!);
-  });
-  afterEach(async () => {
-    await consumer?.stop();
-    consumer = undefined;
-    await fixture.drop();
-  });
 
   const failingConsumer = (recordErrorMessages: boolean | undefined) => {
-    consumer = createCdcConsumer({
-      connection: connectionOf(info!),
-      slot: fixture.slot,
-      publications: [fixture.publication],
+    consumer = cdc.consumer({
       ...(recordErrorMessages === undefined ? {} : { recordErrorMessages }),
       handler: (tx) => {
         throw new RowRejected(`cannot apply ${JSON.stringify(tx.changes.map((change) => change.new))}`);
@@ -41,21 +29,21 @@ describeWithCluster('pg-cdc: private by default', () => {
   };
 
   const firstFailure = async () => {
-    await eventually(() => harness.spansNamed(`process ${fixture.slot}`).some((span) => span.status.code === SpanStatusCode.ERROR), 'a failed process span');
+    await eventually(() => harness.spansNamed(`process ${cdc.fixture.slot}`).some((span) => span.status.code === SpanStatusCode.ERROR), 'a failed process span');
     await consumer?.stop();
-    return harness.spansNamed(`process ${fixture.slot}`).find((span) => span.status.code === SpanStatusCode.ERROR)!;
+    return harness.spansNamed(`process ${cdc.fixture.slot}`).find((span) => span.status.code === SpanStatusCode.ERROR)!;
   };
 
   it('row values reach the handler only; a handler error that quotes them is recorded as-is by default', async () => {
     await failingConsumer(undefined).start();
-    await fixture.admin.query(`INSERT INTO ${fixture.table} (id, note) VALUES (1, '${ROW_VALUE}')`);
+    await cdc.fixture.admin.query(`INSERT INTO ${cdc.fixture.table} (id, note) VALUES (1, '${ROW_VALUE}')`);
     const failed = await firstFailure();
     expect(failed.status.message).toContain(ROW_VALUE);
   });
 
   it('recordErrorMessages: false: error.type and the exception type only, the row value appears nowhere', async () => {
     await failingConsumer(false).start();
-    await fixture.admin.query(`INSERT INTO ${fixture.table} (id, note) VALUES (1, '${ROW_VALUE}')`);
+    await cdc.fixture.admin.query(`INSERT INTO ${cdc.fixture.table} (id, note) VALUES (1, '${ROW_VALUE}')`);
     const failed = await firstFailure();
     expect(failed.status).toEqual({ code: SpanStatusCode.ERROR });
     expect(failed.attributes[ATTR.ERROR_TYPE]).toBe('RowRejected');

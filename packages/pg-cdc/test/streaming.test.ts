@@ -3,11 +3,11 @@ import { ATTR, METRICS } from '@threadline/core';
 import { assertChildOf, setupTelemetry } from '@threadline/testing';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { CDC_ATTR, CDC_BUFFERED_BYTES, createCdcConsumer, emitTraceContext, type CdcConsumer, type CdcTransaction, type TransactionModeOptions } from '../src/index.js';
-import { cluster, connect, connectionOf, createFixture, describeWithCluster, eventually, lsnValue, type CdcFixture } from './support/db.js';
+import { expect, it } from 'vitest';
+import { CDC_ATTR, CDC_BUFFERED_BYTES, emitTraceContext, type CdcTransaction } from '../src/index.js';
+import { connect, describeWithCluster, eventually, lsnValue } from './support/db.js';
+import { useCdcSuite } from './support/suite.js';
 
-const info = cluster();
 const harness = setupTelemetry();
 const tracer = trace.getTracer('test-writer');
 // 1 MiB: the session decodes with logical_decoding_work_mem = 256 kB, so the big transactions below stream.
@@ -17,33 +17,11 @@ setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
 describeWithCluster('pg-cdc large transactions (pgoutput streaming, bounded memory)', () => {
-  let fixture: CdcFixture;
-  const consumers: CdcConsumer[] = [];
+  const cdc = useCdcSuite({ harness, defaults: { maxBufferedBytes: BOUND, reconnect: { initialDelayMs: 20, maxDelayMs: 200 } } });
 
-  beforeEach(async () => {
-    harness.reset();
-    fixture = await createFixture(info!);
-  });
-  afterEach(async () => {
-    await Promise.all(consumers.splice(0).map((c) => c.stop()));
-    await fixture.drop();
-  });
-
-  const consumerFor = (options: Omit<TransactionModeOptions, 'connection' | 'slot' | 'publications'>) => {
-    const consumer = createCdcConsumer({
-      connection: connectionOf(info!),
-      slot: fixture.slot,
-      publications: [fixture.publication],
-      maxBufferedBytes: BOUND,
-      reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
-      ...options,
-    });
-    consumers.push(consumer);
-    return consumer;
-  };
   /** The server's own count of transactions it streamed through this slot (pg_stat_replication_slots). */
   const streamedTxns = async () => {
-    const { rows } = await fixture.admin.query('SELECT stream_txns::int AS n FROM pg_stat_replication_slots WHERE slot_name = $1', [fixture.slot]);
+    const { rows } = await cdc.fixture.admin.query('SELECT stream_txns::int AS n FROM pg_stat_replication_slots WHERE slot_name = $1', [cdc.fixture.slot]);
     return (rows[0]?.n as number | undefined) ?? 0;
   };
 
@@ -57,7 +35,7 @@ describeWithCluster('pg-cdc large transactions (pgoutput streaming, bounded memo
     /** Rows handled when each acknowledgement went out. */
     const rowsAtAck: number[] = [];
     let peakLiveHeap = 0;
-    const consumer = consumerFor({
+    const consumer = cdc.consumer({
       onAcknowledge: (lsn) => {
         acks.push(lsn);
         rowsAtAck.push(ids.length);
@@ -75,11 +53,11 @@ describeWithCluster('pg-cdc large transactions (pgoutput streaming, bounded memo
     collectGarbage();
     const baseHeap = process.memoryUsage().heapUsed;
     await tracer.startActiveSpan('bulk import', async (span) => {
-      const client = await connect(info!);
+      const client = await connect(cdc.info);
       try {
         await client.query('BEGIN');
         await emitTraceContext(client);
-        await client.query(`INSERT INTO ${fixture.table} (id, note) SELECT g, repeat('n', 100) FROM generate_series(1, ${total}) g`);
+        await client.query(`INSERT INTO ${cdc.fixture.table} (id, note) SELECT g, repeat('n', 100) FROM generate_series(1, ${total}) g`);
         await client.query('COMMIT');
       } finally {
         await client.end();
@@ -105,24 +83,24 @@ describeWithCluster('pg-cdc large transactions (pgoutput streaming, bounded memo
     expect(chunks.map((c) => c.last)).toEqual(chunks.map((_, i) => i === chunks.length - 1));
     expect(consumer.peakBufferedBytes).toBeGreaterThan(0);
     expect(consumer.peakBufferedBytes).toBeLessThanOrEqual(BOUND);
-    const gauge = await harness.metricPoint<number>(CDC_BUFFERED_BYTES.name, { [ATTR.CDC_SLOT]: fixture.slot });
+    const gauge = await harness.metricPoint<number>(CDC_BUFFERED_BYTES.name, { [ATTR.CDC_SLOT]: cdc.fixture.slot });
     expect(gauge.value).toBe(0);
     // Live heap while a chunk is in the handler's hands: measured here ~4 MB (the ids array included);
     // the same transaction delivered whole (no bound) measured ~54 MB.
     expect(peakLiveHeap - baseHeap).toBeLessThan(20e6);
 
     // Spans: one CONSUMER span for the transaction (child of the writer), one INTERNAL span per chunk under it.
-    const [transactionSpan] = await harness.waitForSpans(`process ${fixture.slot}`, 1);
-    const chunkSpans = await harness.waitForSpans(`process ${fixture.slot} chunk`, chunks.length);
+    const [transactionSpan] = await harness.waitForSpans(`process ${cdc.fixture.slot}`, 1);
+    const chunkSpans = await harness.waitForSpans(`process ${cdc.fixture.slot} chunk`, chunks.length);
     expect(transactionSpan!.kind).toBe(SpanKind.CONSUMER);
     assertChildOf(transactionSpan!, writer!);
     expect(transactionSpan!.attributes).toMatchObject({
-      [ATTR.CDC_SLOT]: fixture.slot,
+      [ATTR.CDC_SLOT]: cdc.fixture.slot,
       [CDC_ATTR.CHANGE_COUNT]: total,
       [CDC_ATTR.CHUNK_COUNT]: chunks.length,
       [ATTR.MESSAGING_BATCH_MESSAGE_COUNT]: total,
       [CDC_ATTR.OPERATIONS]: ['insert'],
-      [CDC_ATTR.TABLES]: [`public.${fixture.table}`],
+      [CDC_ATTR.TABLES]: [`public.${cdc.fixture.table}`],
       [CDC_ATTR.COMMIT_LSN_END]: endLsn,
     });
     expect(chunkSpans.map((s) => s.attributes[CDC_ATTR.CHUNK_INDEX])).toEqual(chunks.map((c) => c.index));
@@ -134,27 +112,27 @@ describeWithCluster('pg-cdc large transactions (pgoutput streaming, bounded memo
     expect(chunkSpans.reduce((n, s) => n + (s.attributes[CDC_ATTR.CHANGE_COUNT] as number), 0)).toBe(total);
     // The handler ran with its chunk's span active.
     expect([...activeSpans].sort()).toEqual(chunkSpans.map((s) => s.spanContext().spanId).sort());
-    expect((await harness.metricPoint<number>(METRICS.CDC_CHANGES.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.CDC_TABLE]: `public.${fixture.table}`, [ATTR.CDC_OPERATION]: 'insert' })).value).toBe(total);
-    expect(lsnValue((await fixture.slotRow()).confirmed)).toBeGreaterThanOrEqual(lsnValue(endLsn!));
+    expect((await harness.metricPoint<number>(METRICS.CDC_CHANGES.name, { [ATTR.CDC_SLOT]: cdc.fixture.slot, [ATTR.CDC_TABLE]: `public.${cdc.fixture.table}`, [ATTR.CDC_OPERATION]: 'insert' })).value).toBe(total);
+    expect(lsnValue((await cdc.fixture.slotRow()).confirmed)).toBeGreaterThanOrEqual(lsnValue(endLsn!));
   }, 120_000);
 
   it('a streamed transaction that aborts, and a rolled-back savepoint inside a committed one, never reach the handler', async () => {
     const ids: number[] = [];
-    const consumer = consumerFor({ handler: (tx) => void ids.push(...tx.changes.map((c) => c.new?.id as number)) });
+    const consumer = cdc.consumer({ handler: (tx) => void ids.push(...tx.changes.map((c) => c.new?.id as number)) });
     await consumer.start();
-    const client = await connect(info!);
+    const client = await connect(cdc.info);
     try {
       await client.query('BEGIN');
-      await client.query(`INSERT INTO ${fixture.table} (id, note) SELECT g, repeat('a', 100) FROM generate_series(1, 20000) g`);
+      await client.query(`INSERT INTO ${cdc.fixture.table} (id, note) SELECT g, repeat('a', 100) FROM generate_series(1, 20000) g`);
       await client.query('ROLLBACK');
       await client.query('BEGIN');
-      await client.query(`INSERT INTO ${fixture.table} (id, note) SELECT g, repeat('b', 100) FROM generate_series(1, 5000) g`);
+      await client.query(`INSERT INTO ${cdc.fixture.table} (id, note) SELECT g, repeat('b', 100) FROM generate_series(1, 5000) g`);
       await client.query('SAVEPOINT s');
-      await client.query(`INSERT INTO ${fixture.table} (id, note) SELECT g, repeat('c', 100) FROM generate_series(5001, 15000) g`);
+      await client.query(`INSERT INTO ${cdc.fixture.table} (id, note) SELECT g, repeat('c', 100) FROM generate_series(5001, 15000) g`);
       await client.query('ROLLBACK TO SAVEPOINT s');
-      await client.query(`INSERT INTO ${fixture.table} (id, note) SELECT g, repeat('d', 100) FROM generate_series(15001, 16000) g`);
+      await client.query(`INSERT INTO ${cdc.fixture.table} (id, note) SELECT g, repeat('d', 100) FROM generate_series(15001, 16000) g`);
       await client.query('COMMIT');
-      await client.query(`INSERT INTO ${fixture.table} (id) VALUES (99999)`);
+      await client.query(`INSERT INTO ${cdc.fixture.table} (id) VALUES (99999)`);
     } finally {
       await client.end();
     }
@@ -171,7 +149,7 @@ describeWithCluster('pg-cdc large transactions (pgoutput streaming, bounded memo
     const seen: number[] = [];
     const acks: bigint[] = [];
     let failedOnce = false;
-    const consumer = consumerFor({
+    const consumer = cdc.consumer({
       onAcknowledge: (lsn) => acks.push(lsnValue(lsn)),
       handler: async (tx) => {
         // The first large transaction's second chunk fails once: its first chunk is not run again.
@@ -186,11 +164,11 @@ describeWithCluster('pg-cdc large transactions (pgoutput streaming, bounded memo
     await consumer.start();
     let expected = 0;
     const writer = (async () => {
-      const client = await connect(info!);
+      const client = await connect(cdc.info);
       try {
         for (let t = 0; t < transactions; t++) {
           const rows = t % 25 === 5 ? 12_000 : 1 + (t % 3);
-          await client.query(`INSERT INTO ${fixture.table} (id, note) SELECT g, repeat('w', 100) FROM generate_series($1::int, $2::int) g`, [expected + 1, expected + rows]);
+          await client.query(`INSERT INTO ${cdc.fixture.table} (id, note) SELECT g, repeat('w', 100) FROM generate_series($1::int, $2::int) g`, [expected + 1, expected + rows]);
           expected += rows;
         }
       } finally {
@@ -199,8 +177,8 @@ describeWithCluster('pg-cdc large transactions (pgoutput streaming, bounded memo
     })();
     for (const after of [2000, 30_000]) {
       await eventually(() => seen.length >= after, `${after} rows before killing the walsender`, 60_000);
-      const { active_pid: walsender } = await fixture.slotRow();
-      if (walsender) await fixture.admin.query('SELECT pg_terminate_backend($1)', [walsender]);
+      const { active_pid: walsender } = await cdc.fixture.slotRow();
+      if (walsender) await cdc.fixture.admin.query('SELECT pg_terminate_backend($1)', [walsender]);
     }
     await writer;
     await eventually(() => seen.length >= expected, `all ${expected} rows (seen ${seen.length})`, 60_000);
@@ -213,9 +191,9 @@ describeWithCluster('pg-cdc large transactions (pgoutput streaming, bounded memo
     for (let i = 1; i < acks.length; i++) expect(acks[i]! > acks[i - 1]!).toBe(true);
     expect(await streamedTxns()).toBeGreaterThanOrEqual(8);
     expect(consumer.peakBufferedBytes).toBeLessThanOrEqual(BOUND);
-    expect((await harness.metricPoint<number>(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.ERROR_TYPE]: 'connection' })).value).toBeGreaterThanOrEqual(1);
-    expect((await harness.metricPoint<number>(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: fixture.slot, [ATTR.ERROR_TYPE]: 'handler' })).value).toBe(1);
+    expect((await harness.metricPoint<number>(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: cdc.fixture.slot, [ATTR.ERROR_TYPE]: 'connection' })).value).toBeGreaterThanOrEqual(1);
+    expect((await harness.metricPoint<number>(METRICS.CDC_ERRORS.name, { [ATTR.CDC_SLOT]: cdc.fixture.slot, [ATTR.ERROR_TYPE]: 'handler' })).value).toBe(1);
     await consumer.stop();
-    expect(lsnValue((await fixture.slotRow()).confirmed)).toBeGreaterThanOrEqual(acks[acks.length - 1]!);
+    expect(lsnValue((await cdc.fixture.slotRow()).confirmed)).toBeGreaterThanOrEqual(acks[acks.length - 1]!);
   }, 120_000);
 });

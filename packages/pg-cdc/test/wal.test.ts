@@ -1,32 +1,19 @@
 import { ATTR, METRICS } from '@threadline/core';
 import { setupTelemetry } from '@threadline/testing';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createCdcConsumer, type CdcConsumer } from '../src/index.js';
-import { cluster, describeWithCluster, connectionOf, createFixture, eventually, type CdcFixture } from './support/db.js';
+import { expect, it } from 'vitest';
+import type { CdcConsumer } from '../src/index.js';
+import { describeWithCluster, eventually } from './support/db.js';
+import { useCdcSuite } from './support/suite.js';
 
-const info = cluster();
 const harness = setupTelemetry();
 
 describeWithCluster('pg-cdc retained WAL and lag gauges', () => {
-  let fixture: CdcFixture;
+  const cdc = useCdcSuite({ harness });
   let consumer: CdcConsumer | undefined;
-
-  beforeEach(async () => {
-    harness.reset();
-    fixture = await createFixture(info!);
-  });
-  afterEach(async () => {
-    await consumer?.stop();
-    consumer = undefined;
-    await fixture.drop();
-  });
 
   it('retained WAL and lag bytes grow while the consumer is paused and shrink after it acknowledges', async () => {
     let rows = 0;
-    consumer = createCdcConsumer({
-      connection: connectionOf(info!),
-      slot: fixture.slot,
-      publications: [fixture.publication],
+    consumer = cdc.consumer({
       // Polled by the interval too; the test also polls on demand to read values right away.
       slotPollIntervalMs: 100,
       handler: (tx) => {
@@ -34,7 +21,7 @@ describeWithCluster('pg-cdc retained WAL and lag gauges', () => {
       },
     });
     await consumer.start();
-    const slotLabel = { [ATTR.CDC_SLOT]: fixture.slot };
+    const slotLabel = { [ATTR.CDC_SLOT]: cdc.fixture.slot };
     const gauges = async () => ({
       retained: (await harness.metricPoint<number>(METRICS.CDC_RETAINED_WAL.name, slotLabel)).value,
       lag: (await harness.metricPoint<number>(METRICS.CDC_LAG_BYTES.name, slotLabel)).value,
@@ -44,7 +31,7 @@ describeWithCluster('pg-cdc retained WAL and lag gauges', () => {
 
     await consumer.pause();
     expect(consumer.connected).toBe(false);
-    await fixture.admin.query(`INSERT INTO ${fixture.table} (id, note) SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g`);
+    await cdc.fixture.admin.query(`INSERT INTO ${cdc.fixture.table} (id, note) SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g`);
     const paused = await consumer.pollSlot();
     const whilePaused = await gauges();
     expect(whilePaused.retained).toBe(paused!.retainedBytes);
@@ -58,8 +45,8 @@ describeWithCluster('pg-cdc retained WAL and lag gauges', () => {
     // restart_lsn moves once a running-xacts record (written by CHECKPOINT) is decoded and a later position confirmed.
     await eventually(
       async () => {
-        await fixture.admin.query('CHECKPOINT');
-        await fixture.admin.query(`INSERT INTO ${fixture.table} (id) VALUES ($1)`, [nextId++]);
+        await cdc.fixture.admin.query('CHECKPOINT');
+        await cdc.fixture.admin.query(`INSERT INTO ${cdc.fixture.table} (id) VALUES ($1)`, [nextId++]);
         await consumer!.pollSlot();
         const now = await gauges();
         return now.retained < whilePaused.retained / 4 && now.lag < whilePaused.lag / 4;
