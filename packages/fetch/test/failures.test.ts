@@ -4,7 +4,7 @@ import { freePort, setupTelemetry } from '@threadline/testing';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FETCH_ATTR, FetchInstrumentation } from '../src/index.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { startServer, type TestServer } from './support/server.js';
 
 const BODY_TIMEOUT_MS = 1_000;
 const harness = setupTelemetry();

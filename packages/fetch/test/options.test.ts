@@ -4,7 +4,7 @@ import { ATTR, METRICS } from '@threadline/core';
 import { conformance, expectNoMarkers, setupTelemetry } from '@threadline/testing';
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_REDACTED_QUERY_PARAMS, FetchInstrumentation, subscribeFetch, type FetchInstrumentationOptions, type FetchSubscription } from '../src/index.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { startServer, type TestServer } from './support/server.js';
 
 const harness = setupTelemetry();
 let server: TestServer;

@@ -1,64 +1,38 @@
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { ATTR, METRICS } from '@threadline/core';
-import { assertChildOf, setupTelemetry, type ReadableSpan } from '@threadline/testing';
+import { assertChildOf, type ReadableSpan } from '@threadline/testing';
 import { Agent, interceptors, request as undiciRequest, RetryAgent } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FetchInstrumentation } from '../src/index.js';
-import { parseTraceparent, startServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { parseTraceparent } from './support/server.js';
+import { useFetchSuite } from './support/suite.js';
 
 // undici's retry handler (RetryAgent, interceptors.retry) makes each attempt a new undici request
 // with its own channel events; these tests hold each attempt to its own span, a sibling of the
 // first under the caller's span, numbered by http.request.resend_count.
-const harness = setupTelemetry();
-const tracer = trace.getTracer('test');
+const suite = useFetchSuite();
+const { harness, underParent } = suite;
 const RETRY = { minTimeout: 5, maxTimeout: 50 };
-let server: TestServer;
-let instrumentation: FetchInstrumentation;
 let unique = 0;
-
-beforeAll(async () => {
-  server = await startServer();
-  instrumentation = new FetchInstrumentation();
-});
-afterAll(async () => {
-  instrumentation.disable();
-  await server.close();
-});
-beforeEach(() => {
-  harness.reset();
-  server.seen.length = 0;
-});
-
-async function underParent(name: string, fn: () => Promise<unknown>): Promise<ReadableSpan> {
-  await tracer.startActiveSpan(name, async (span) => {
-    try {
-      await fn();
-    } finally {
-      span.end();
-    }
-  });
-  return harness.span(name);
-}
 
 const key = () => `k${++unique}`;
 const statuses = (spans: ReadableSpan[]) => spans.map((s) => s.attributes[ATTR.HTTP_RESPONSE_STATUS_CODE]);
 const resends = (spans: ReadableSpan[]) => spans.map((s) => s.attributes[ATTR.HTTP_REQUEST_RESEND_COUNT]);
 // Global fetch's types come from @types/node's undici-types, the dispatchers from the npm package.
 const through = (dispatcher: unknown): RequestInit => ({ dispatcher }) as RequestInit;
-const sentSpanIds = () => server.seen.map((s) => parseTraceparent(s.traceparent)?.spanId);
+const sentSpanIds = () => suite.server.seen.map((s) => parseTraceparent(s.traceparent)?.spanId);
 
 describe('undici retries (RetryAgent / interceptors.retry)', () => {
   it('global fetch through interceptors.retry: 503, 503, 200 are three sibling spans numbered 0, 1, 2', async () => {
     const dispatcher = new Agent().compose(interceptors.retry(RETRY));
     const path = `/flaky/${key()}/2`;
-    const parent = await underParent('parent', async () => expect(await (await fetch(server.origin + path, through(dispatcher))).text()).toBe('arrived after 2'));
+    const parent = await underParent('parent', async () => expect(await (await fetch(suite.server.origin + path, through(dispatcher))).text()).toBe('arrived after 2'));
     const attempts = harness.spansNamed('GET');
     expect(statuses(attempts)).toEqual([503, 503, 200]);
     expect(resends(attempts)).toEqual([undefined, 1, 2]);
     for (const attempt of attempts) assertChildOf(attempt, parent);
-    expect(attempts.map((s) => s.attributes[ATTR.URL_FULL])).toEqual(Array(3).fill(server.origin + path));
+    expect(attempts.map((s) => s.attributes[ATTR.URL_FULL])).toEqual(Array(3).fill(suite.server.origin + path));
     expect(attempts.map((s) => s.status.code)).toEqual([SpanStatusCode.ERROR, SpanStatusCode.ERROR, SpanStatusCode.UNSET]);
-    // Each attempt carried its own span id to the server.
+    // Each attempt carried its own span id to the suite.server.
     expect(sentSpanIds()).toEqual(attempts.map((s) => s.spanContext().spanId));
     const failed = await harness.metricPoint<{ count: number }>(METRICS.HTTP_CLIENT_REQUEST_DURATION.name, { [ATTR.HTTP_RESPONSE_STATUS_CODE]: '503' });
     expect(failed.value.count).toBe(2);
@@ -70,9 +44,9 @@ describe('undici retries (RetryAgent / interceptors.retry)', () => {
     // The retry is dispatched from a timer set while undici read the failed response, i.e. in the
     // context the socket was opened in: here another trace's.
     const dispatcher = new Agent({ connections: 1 }).compose(interceptors.retry(RETRY));
-    const opener = await underParent('opener', async () => (await fetch(`${server.origin}/hello`, through(dispatcher))).text());
+    const opener = await underParent('opener', async () => (await fetch(`${suite.server.origin}/hello`, through(dispatcher))).text());
     harness.reset();
-    const parent = await underParent('caller', async () => (await fetch(`${server.origin}/flaky/${key()}/2`, through(dispatcher))).text());
+    const parent = await underParent('caller', async () => (await fetch(`${suite.server.origin}/flaky/${key()}/2`, through(dispatcher))).text());
     const attempts = harness.spansNamed('GET');
     expect(resends(attempts)).toEqual([undefined, 1, 2]);
     for (const attempt of attempts) {
@@ -82,9 +56,9 @@ describe('undici retries (RetryAgent / interceptors.retry)', () => {
   });
 
   it('RetryAgent with undici.request, and throwOnError: false (the retry made as the failed body ends)', async () => {
-    const viaAgent = await underParent('agent', async () => (await undiciRequest(`${server.origin}/flaky/${key()}/1`, { dispatcher: new RetryAgent(new Agent(), RETRY) })).body.text());
+    const viaAgent = await underParent('agent', async () => (await undiciRequest(`${suite.server.origin}/flaky/${key()}/1`, { dispatcher: new RetryAgent(new Agent(), RETRY) })).body.text());
     const lenient = new Agent().compose(interceptors.retry({ ...RETRY, throwOnError: false }));
-    const viaLenient = await underParent('lenient', async () => (await fetch(`${server.origin}/flaky/${key()}/2`, through(lenient))).text());
+    const viaLenient = await underParent('lenient', async () => (await fetch(`${suite.server.origin}/flaky/${key()}/2`, through(lenient))).text());
     const attempts = harness.spansNamed('GET');
     expect(statuses(attempts)).toEqual([503, 200, 503, 503, 200]);
     expect(resends(attempts)).toEqual([undefined, 1, undefined, 1, 2]);
@@ -94,7 +68,7 @@ describe('undici retries (RetryAgent / interceptors.retry)', () => {
 
   it('a reset connection retried: the failed attempt keeps its error.type, the retry is resend 1', async () => {
     const dispatcher = new Agent().compose(interceptors.retry(RETRY));
-    const parent = await underParent('parent', async () => (await fetch(`${server.origin}/flaky/${key()}/1/reset`, through(dispatcher))).text());
+    const parent = await underParent('parent', async () => (await fetch(`${suite.server.origin}/flaky/${key()}/1/reset`, through(dispatcher))).text());
     const [failed, retried, ...rest] = harness.spansNamed('GET');
     expect(rest).toHaveLength(0);
     expect(failed?.attributes[ATTR.ERROR_TYPE]).toMatch(/^(UND_ERR_SOCKET|ECONNRESET)$/);
@@ -107,25 +81,25 @@ describe('undici retries (RetryAgent / interceptors.retry)', () => {
 
   it('redirect then retry, and retry then redirect: resend_count counts both, in order', async () => {
     const dispatcher = new Agent().compose(interceptors.retry(RETRY));
-    const first = await underParent('redirect-then-retry', async () => expect(await (await fetch(`${server.origin}/to-flaky/${key()}/1`, through(dispatcher))).text()).toBe('arrived after 1'));
+    const first = await underParent('redirect-then-retry', async () => expect(await (await fetch(`${suite.server.origin}/to-flaky/${key()}/1`, through(dispatcher))).text()).toBe('arrived after 1'));
     const hops = harness.spansNamed('GET');
     expect(statuses(hops)).toEqual([302, 503, 200]);
     expect(resends(hops)).toEqual([undefined, 1, 2]);
     for (const hop of hops) assertChildOf(hop, first);
     harness.reset();
-    const second = await underParent('retry-then-redirect', async () => expect(await (await fetch(`${server.origin}/flaky/${key()}/1/redirect`, through(dispatcher))).text()).toBe('ok'));
+    const second = await underParent('retry-then-redirect', async () => expect(await (await fetch(`${suite.server.origin}/flaky/${key()}/1/redirect`, through(dispatcher))).text()).toBe('ok'));
     const more = harness.spansNamed('GET');
     expect(statuses(more)).toEqual([503, 302, 200]);
     expect(resends(more)).toEqual([undefined, 1, 2]);
-    expect(more[2]?.attributes[ATTR.URL_FULL]).toBe(`${server.origin}/hello`);
+    expect(more[2]?.attributes[ATTR.URL_FULL]).toBe(`${suite.server.origin}/hello`);
     for (const hop of more) assertChildOf(hop, second);
   });
 
   it('without a retry handler, the app fetching the same URL again after a 503 is no resend', async () => {
     const path = `/flaky/${key()}/1`;
     await underParent('parent', async () => {
-      expect((await fetch(server.origin + path)).status).toBe(503);
-      expect((await fetch(server.origin + path)).status).toBe(200);
+      expect((await fetch(suite.server.origin + path)).status).toBe(503);
+      expect((await fetch(suite.server.origin + path)).status).toBe(200);
     });
     expect(statuses(harness.spansNamed('GET'))).toEqual([503, 200]);
     expect(resends(harness.spansNamed('GET'))).toEqual([undefined, undefined]);

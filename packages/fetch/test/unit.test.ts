@@ -1,6 +1,8 @@
+import { createContextKey, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { normalizeMethod, originInfo } from '../src/attributes.js';
 import { BodyDeadline } from '../src/body-deadline.js';
+import { withSpan } from '../src/inject.js';
 
 describe('url.full building', () => {
   it('redacts credentials in an origin and keeps host and port', () => {
@@ -52,5 +54,29 @@ describe('BodyDeadline', () => {
     deadline.expireAll();
     expect(expired).toEqual(waiting);
     expect(waiting.every((e) => !e.deadlineWatched)).toBe(true);
+  });
+});
+
+describe('the context a propagator sees (withSpan)', () => {
+  const KEY = createContextKey('test key');
+  const parentSpan = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED });
+  const span = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED });
+  const parent = trace.setSpan(ROOT_CONTEXT.setValue(KEY, 'kept'), parentSpan);
+
+  it('reads the request span through the API and every other value from the parent', () => {
+    const ctx = withSpan(parent, span);
+    expect(trace.getSpan(ctx)).toBe(span);
+    expect(ctx.getValue(KEY)).toBe('kept');
+    expect(trace.getSpan(parent)).toBe(parentSpan);
+  });
+
+  it('derives real contexts that keep the span and the parent values', () => {
+    const other = createContextKey('other');
+    const derived = withSpan(parent, span).setValue(other, 1);
+    expect(trace.getSpan(derived)).toBe(span);
+    expect([derived.getValue(KEY), derived.getValue(other)]).toEqual(['kept', 1]);
+    const without = withSpan(parent, span).deleteValue(KEY);
+    expect(trace.getSpan(without)).toBe(span);
+    expect(without.getValue(KEY)).toBeUndefined();
   });
 });
