@@ -60,5 +60,7 @@ export function asId(value: unknown): string | undefined {
 }
 
 export function asName(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value.slice(0, 256) : undefined;
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  // Names are short: no substring call for them (this runs for several attributes per job).
+  return value.length <= 256 ? value : value.slice(0, 256);
 }

@@ -98,14 +98,14 @@ export class BullMQTelemetryAdapter {
     try {
       // BullMQ names spans `${operation} ${destination}`.
       const space = name.indexOf(' ');
-      const operation = space === -1 ? name : name.slice(0, space);
-      const role = roleOf(operation);
+      const length = space === -1 ? name.length : space;
+      const role = roleOf(name, length);
       if (role === 'process' && kind === SpanKind.CONSUMER) return new ProcessSpan(rt, space === -1 ? undefined : name.slice(space + 1), metadata);
       const parent = ctx ?? context.active();
       if (role === 'send' || role === 'bulk') return new SendSpan(rt, role === 'bulk', parent);
       const kept = (role === 'flow' || rt.internalSpans) && !isUnsampledParent(parent);
       const span = kept ? rt.tracer().startSpan(name, { kind: SpanKind.INTERNAL }, parent) : undefined;
-      const outcome = outcomeOf(operation);
+      const outcome = outcomeOf(name, length);
       if (outcome !== undefined) {
         const enclosing = parent.getValue(PROCESS_KEY);
         if (enclosing instanceof ProcessSpan) enclosing.settle(outcome);

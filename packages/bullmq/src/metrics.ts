@@ -95,9 +95,19 @@ export class QueueSeries {
 
 const MAX_CACHED = 1000;
 
+// The last queue's series: a worker or producer mostly serves one queue, so most jobs skip the key and the lookup.
+let last: { m: ReturnType<typeof instruments>; queue: string; jobName: string | undefined; series: QueueSeries } | undefined;
+
 /** The bound series for a queue; `jobName` only when the user opted into the job-name label. */
 export function queueSeries(queue: string, jobName: string | undefined): QueueSeries {
   const m = instruments();
+  if (last !== undefined && last.m === m && last.queue === queue && last.jobName === jobName) return last.series;
+  const series = lookupSeries(m, queue, jobName);
+  last = { m, queue, jobName, series };
+  return series;
+}
+
+function lookupSeries(m: ReturnType<typeof instruments>, queue: string, jobName: string | undefined): QueueSeries {
   const key = jobName === undefined ? queue : `${queue}\u0001${jobName}`;
   let series = m.byQueue.get(key);
   if (!series) {

@@ -1,11 +1,12 @@
 import { ATTR, errorType, recordSpanError, unrecordedSpan } from '@threadline/core';
-import { SpanKind, trace, type Attributes, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
+import { SpanKind, trace, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
 import { asId, asName, BULLMQ_JOB_FAILED_EVENT, BULLMQ_KEYS, spanShape } from './attributes.js';
 import { contextFromMetadata } from './carrier.js';
 import { queueSeries, type QueueSeries } from './metrics.js';
 import type { Runtime } from './runtime.js';
 import { BULLMQ_ATTR, EVENTS, OPERATION_TYPE, OUTCOME, type Outcome } from './semconv.js';
-import { PROCESS_KEY, WrappedSpan } from './span-base.js';
+import { ProcessContext } from './process-context.js';
+import { PROCESS_KEY, repeatsEnclosing, WrappedSpan } from './span-base.js';
 import type { JobLike } from './types.js';
 
 /**
@@ -44,7 +45,10 @@ export class ProcessSpan extends WrappedSpan {
     super(rt.boundary);
     options.startTime = this.startedAt;
     this.span = unrecordedSpan(parent) ?? rt.tracer().startSpan(shape.name, options, parent);
-    this.bodyContext = trace.setSpan(producer, this.span).setValue(PROCESS_KEY, this);
+    // Under an unsampled producer (or without a tracer provider) the span repeats the producer's: no
+    // copy for it, and PROCESS_KEY in a layer instead of a copied map. A recorded span keeps the API's
+    // own copies (counted under callgrind, the layer there left the sampled path unsteady and slower).
+    this.bodyContext = repeatsEnclosing(producer, this.span) ? new ProcessContext(producer, this) : trace.setSpan(producer, this.span).setValue(PROCESS_KEY, this);
   }
 
   override setSpanOnContext(): Context {
@@ -105,13 +109,13 @@ export class ProcessSpan extends WrappedSpan {
     if (!counted) series.consumed.add(1);
     const failed = this.excepted || this.outcome === OUTCOME.RETRY || this.outcome === OUTCOME.FAILED;
     // An unsampled span records nothing: no attribute object for it (most jobs under a ratio sampler).
-    if (this.span.isRecording()) {
-      const attributes: Attributes = {};
-      if (this.jobId !== undefined) attributes[ATTR.MESSAGING_MESSAGE_ID] = this.jobId;
-      if (this.jobName !== undefined) attributes[BULLMQ_ATTR.JOB_NAME] = this.jobName;
-      if (this.attempt !== undefined) attributes[BULLMQ_ATTR.JOB_ATTEMPT] = this.attempt;
-      if (this.outcome !== undefined) attributes[BULLMQ_ATTR.JOB_OUTCOME] = this.excepted ? OUTCOME.FAILED : this.outcome;
-      this.span.setAttributes(attributes);
+    // One call per attribute: no object built for the SDK to walk again (its setAttributes loops over setAttribute).
+    const span = this.span;
+    if (span.isRecording()) {
+      if (this.jobId !== undefined) span.setAttribute(ATTR.MESSAGING_MESSAGE_ID, this.jobId);
+      if (this.jobName !== undefined) span.setAttribute(BULLMQ_ATTR.JOB_NAME, this.jobName);
+      if (this.attempt !== undefined) span.setAttribute(BULLMQ_ATTR.JOB_ATTEMPT, this.attempt);
+      if (this.outcome !== undefined) span.setAttribute(BULLMQ_ATTR.JOB_OUTCOME, this.excepted ? OUTCOME.FAILED : this.outcome);
     }
     if (failed) {
       const error = this.failure();

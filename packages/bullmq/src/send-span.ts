@@ -1,5 +1,5 @@
 import { ATTR, errorType, recordSpanError, unrecordedSpan } from '@threadline/core';
-import { SpanKind, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { SpanKind, type Context, type Span } from '@opentelemetry/api';
 import { asId, asName, BULLMQ_KEYS, spanShape } from './attributes.js';
 import { queueSeries } from './metrics.js';
 import type { Runtime } from './runtime.js';
@@ -64,12 +64,11 @@ export class SendSpan extends WrappedSpan {
     const seconds = (endTime - this.startedAt) / 1000;
     const span = this.span;
     // An unsampled span records nothing: no attribute object for it (most jobs under a ratio sampler).
+    // One call per attribute: no object built for the SDK to walk again (its setAttributes loops over setAttribute).
     if (span.isRecording()) {
-      const attributes: Attributes = {};
-      if (this.jobName !== undefined) attributes[BULLMQ_ATTR.JOB_NAME] = this.jobName;
-      if (this.jobId !== undefined) attributes[ATTR.MESSAGING_MESSAGE_ID] = this.jobId;
-      if (this.bulk) attributes[ATTR.MESSAGING_BATCH_MESSAGE_COUNT] = this.count;
-      span.setAttributes(attributes);
+      if (this.jobName !== undefined) span.setAttribute(BULLMQ_ATTR.JOB_NAME, this.jobName);
+      if (this.jobId !== undefined) span.setAttribute(ATTR.MESSAGING_MESSAGE_ID, this.jobId);
+      if (this.bulk) span.setAttribute(ATTR.MESSAGING_BATCH_MESSAGE_COUNT, this.count);
     }
     const hook = this.rt.sendHook;
     if (hook !== undefined && this.queue !== undefined) hook(span, { queue: this.queue, jobName: this.jobName, jobId: this.jobId, count: this.count });

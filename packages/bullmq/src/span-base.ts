@@ -27,6 +27,17 @@ export const NOOP_SPAN: BullMQSpan = {
   end: () => undefined,
 };
 
+/**
+ * True when `span` records nothing and carries the very span context of `ctx`'s span, itself not
+ * recording: what the API's no-op tracer and an unsampled parent's span give. Putting it on `ctx`
+ * would change no id, flag or recording decision.
+ */
+export function repeatsEnclosing(ctx: Context, span: Span): boolean {
+  if (span.isRecording()) return false;
+  const current = trace.getSpan(ctx);
+  return current !== undefined && current.spanContext() === span.spanContext() && !current.isRecording();
+}
+
 /** Common part of the wrappers that own an OTel span. */
 export abstract class WrappedSpan implements BullMQSpan {
   protected exception: unknown;
@@ -41,7 +52,12 @@ export abstract class WrappedSpan implements BullMQSpan {
 
   setSpanOnContext(ctx: Context): Context {
     try {
-      return trace.setSpan(ctx, this.span);
+      const span = this.span;
+      // A span that only repeats the enclosing span (unsampled parent, no tracer provider) changes
+      // nothing a child or the carrier would see: the context stays, and BullMQ runs the operation
+      // without switching the active context (an AsyncLocalStorage run and a context copy per job).
+      if (repeatsEnclosing(ctx, span)) return ctx;
+      return trace.setSpan(ctx, span);
     } catch (error) {
       this.boundary.fail(error);
       return ctx;
