@@ -82,7 +82,11 @@ export class KeyvTelemetry implements CallOwner {
       this.settle(call, result, undefined, false);
       return result;
     }
-    return result.then(call.fulfilled, call.rejected);
+    // The app gets Keyv's own promise back, not one derived from it: its await resumes one
+    // microtask sooner than through a derived promise (a promise resolved by our reaction, then
+    // its own reaction). Ours was registered first, so the call is recorded before the app resumes.
+    result.then(call.fulfilled, call.rejected);
+    return result;
   }
 
   /** Async iteration: one op from the first `next()` to the end of the loop (or its break). */
