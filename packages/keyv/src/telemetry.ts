@@ -3,7 +3,7 @@
  * each call into hit / miss / ok / error. Knows OTel; learns about Keyv only through keyv-shape.
  */
 import { SpanKind, context, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
-import { ERROR_TYPE_OTHER, TelemetryBoundary, errorType, isUnsampledParent, recordSpanError } from '@threadline/core';
+import { ERROR_TYPE_OTHER, TelemetryBoundary, errorType, getCollector, isUnsampledParent, recordSpanError, type MetricsCollector } from '@threadline/core';
 import { samplingAttributes, setCallAttributes } from './attributes.js';
 import type { Call, CallOwner } from './call.js';
 import { CALL_KEY, claimStore, trackerOf, watchEmitter, watchStoreMethods, type ErrorTracker } from './error-scope.js';
@@ -23,6 +23,7 @@ export class KeyvTelemetry implements CallOwner {
   private plainMemory = false;
   private system = '';
   private namespace: string | undefined;
+  private collector: MetricsCollector | undefined;
   private metrics: KvMetrics | undefined;
   private series: Array<OpSeries | undefined> = [];
   private spanNames: Array<string | undefined> = [];
@@ -82,7 +83,11 @@ export class KeyvTelemetry implements CallOwner {
       this.settle(call, result, undefined, false);
       return result;
     }
-    return result.then(call.fulfilled, call.rejected);
+    // The app gets Keyv's own promise back, not one derived from it: its await resumes one
+    // microtask sooner than through a derived promise (a promise resolved by our reaction, then
+    // its own reaction). Ours was registered first, so the call is recorded before the app resumes.
+    result.then(call.fulfilled, call.rejected);
+    return result;
   }
 
   /** Async iteration: one op from the first `next()` to the end of the loop (or its break). */
@@ -178,12 +183,15 @@ export class KeyvTelemetry implements CallOwner {
   private seriesOf(op: OpSpec): OpSeries {
     const store = storeOf(this.keyv);
     const namespace = namespaceOf(this.keyv);
-    const metrics = kvMetrics();
-    if (store !== this.store || namespace !== this.namespace || metrics !== this.metrics) this.refresh(store, namespace, metrics);
-    return (this.series[op.index] ??= new OpSeries(metrics, this.system, namespace, op));
+    // The collector itself, not kvMetrics(): one identity check per call instead of two.
+    const collector = getCollector();
+    if (store !== this.store || namespace !== this.namespace || collector !== this.collector) this.refresh(store, namespace, collector);
+    return (this.series[op.index] ??= new OpSeries(this.metrics!, this.system, namespace, op));
   }
 
-  private refresh(store: unknown, namespace: string | undefined, metrics: KvMetrics): void {
+  private refresh(store: unknown, namespace: string | undefined, collector: MetricsCollector): void {
+    // First: a collector that refuses the declarations throws before anything here changed.
+    const metrics = kvMetrics(collector);
     if (store !== this.store) {
       this.store = store;
       this.plainMemory = isPlainMemoryStore(store);
@@ -203,6 +211,7 @@ export class KeyvTelemetry implements CallOwner {
       }
     }
     this.namespace = namespace;
+    this.collector = collector;
     this.metrics = metrics;
     this.series = new Array<OpSeries | undefined>(OP_COUNT);
     this.spanNames = new Array<string | undefined>(OP_COUNT);

@@ -37,6 +37,19 @@ describe('memory store: hit / miss / ok', () => {
     expect(point.value.count).toBe(1);
   });
 
+  it('follows a collector swap: the same instance records into the new process collector only', async () => {
+    const keyv = instrumentKeyv(new Keyv({ namespace: 'swap' }));
+    await keyv.set('k', 1);
+    await keyv.get('k');
+    const first = harness.collector;
+    harness.reset();
+    expect(harness.collector).not.toBe(first);
+    await keyv.get('k');
+    await keyv.get('k');
+    expect(await kvCount('get', 'hit', { 'db.collection.name': 'swap' })).toBe(2);
+    expect(await kvCount('set', 'ok', { 'db.collection.name': 'swap' })).toBe(0);
+  });
+
   it('keeps namespaces apart in metrics and span names', async () => {
     const users = instrumentKeyv(new Keyv({ namespace: 'users' }));
     const sessions = instrumentKeyv(new Keyv({ namespace: 'sessions' }));
