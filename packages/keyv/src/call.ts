@@ -32,17 +32,15 @@ export class Call {
   /** False once the call finished: a context captured by a timer must not note into it. */
   live = true;
 
-  /**
-   * The promise reactions of this call, bound once: no closure per call. They observe the call's
-   * own promise, which the app gets back unchanged, so they pass nothing on: the promise they
-   * derive is never seen and resolves to undefined (a rejection is handled by the app's promise).
-   */
-  readonly fulfilled = (value: unknown): void => {
+  /** The promise reactions of this call, bound once: no closure per call. */
+  readonly fulfilled = (value: unknown): unknown => {
     this.owner?.settle(this, value, undefined, false);
+    return value;
   };
 
-  readonly rejected = (error: unknown): void => {
+  readonly rejected = (error: unknown): never => {
     this.owner?.settle(this, undefined, error, true);
+    throw error;
   };
 
   constructor(readonly tracker: CallTracker) {}

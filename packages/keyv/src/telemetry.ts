@@ -83,11 +83,7 @@ export class KeyvTelemetry implements CallOwner {
       this.settle(call, result, undefined, false);
       return result;
     }
-    // The app gets Keyv's own promise back, not one derived from it: its await resumes one
-    // microtask sooner than through a derived promise (a promise resolved by our reaction, then
-    // its own reaction). Ours was registered first, so the call is recorded before the app resumes.
-    result.then(call.fulfilled, call.rejected);
-    return result;
+    return result.then(call.fulfilled, call.rejected);
   }
 
   /** Async iteration: one op from the first `next()` to the end of the loop (or its break). */

@@ -1,5 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { MetricsCollector, setCollector } from '@threadline/core';
+import { runApp } from '@threadline/testing';
+import { fileURLToPath } from 'node:url';
 import Keyv from 'keyv';
 import Keyv5 from 'keyv5';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +38,12 @@ describe('store errors are errors, never misses (keyv 6)', () => {
     expect(ourError).toBeInstanceOf(StoreDown);
     expect(instrumented.listenerCount('error')).toBe(0);
     expect(await kvCount('get', 'error')).toBe(1);
+  });
+
+  it('a rejection the app never handles is still reported as unhandled, as it is uninstrumented', async () => {
+    const app = await runApp(fileURLToPath(new URL('./fixtures/unhandled-app.cjs', import.meta.url)));
+    expect(app.code, app.stderr).toBe(0);
+    expect(app.result).toEqual({ unhandled: ['store down', 'store down'] });
   });
 
   it('never adds an error listener to Keyv or to its store', async () => {
