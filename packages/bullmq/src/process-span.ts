@@ -1,11 +1,10 @@
-import { ATTR, errorType, recordSpanError, unrecordedSpan } from '@threadline/core';
+import { ATTR, errorType, overlayContext, recordSpanError, unrecordedSpan } from '@threadline/core';
 import { SpanKind, trace, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
 import { asId, asName, BULLMQ_JOB_FAILED_EVENT, BULLMQ_KEYS, spanShape } from './attributes.js';
 import { contextFromMetadata } from './carrier.js';
 import { queueSeries, type QueueSeries } from './metrics.js';
 import type { Runtime } from './runtime.js';
 import { BULLMQ_ATTR, EVENTS, OPERATION_TYPE, OUTCOME, type Outcome } from './semconv.js';
-import { ProcessContext } from './process-context.js';
 import { PROCESS_KEY, repeatsEnclosing, WrappedSpan } from './span-base.js';
 import type { JobLike } from './types.js';
 
@@ -48,7 +47,7 @@ export class ProcessSpan extends WrappedSpan {
     // Under an unsampled producer (or without a tracer provider) the span repeats the producer's: no
     // copy for it, and PROCESS_KEY in a layer instead of a copied map. A recorded span keeps the API's
     // own copies (counted under callgrind, the layer there left the sampled path unsteady and slower).
-    this.bodyContext = repeatsEnclosing(producer, this.span) ? new ProcessContext(producer, this) : trace.setSpan(producer, this.span).setValue(PROCESS_KEY, this);
+    this.bodyContext = repeatsEnclosing(producer, this.span) ? overlayContext(producer, PROCESS_KEY, this) : trace.setSpan(producer, this.span).setValue(PROCESS_KEY, this);
   }
 
   override setSpanOnContext(): Context {

@@ -28,6 +28,7 @@ export { TelemetryBoundary, installOnce, safeHook } from './safe-hook.js';
 export { countDropped } from './self-metrics.js';
 export { Operation, isThenable, runOperation, startOperation, type OperationEnd, type OperationOptions } from './operation.js';
 export { traced, type TracedOptions } from './traced.js';
+export { overlayContext } from './overlay-context.js';
 export { declareParentBasedSampling, isUnsampledParent, unrecordedSpan } from './sampling.js';
 export { decodeOtlpJsonSpans, otlpAttributes, otlpIdToHex, otlpServiceName, type OtlpJsonSpan, type OtlpSpanKind } from './otlp-json.js';
 export { decodeOtlpJsonLogs, type OtlpJsonLogRecord } from './otlp-json-logs.js';
