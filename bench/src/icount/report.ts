@@ -25,6 +25,8 @@ export function samplingGoal(rows: readonly CountedRow[], group: string, name: s
   const ratioRow = at('ratio-0.1');
   const metrics = at('metrics-only');
   if (!sampled || !ratioRow || !metrics) return undefined;
+  // A row that records no span even with every span sampled has nothing a sampler could save.
+  if (sampled.spans === 0) return 'at ratio 0.1: not applicable (the row records no span in any setting; its columns differ by noise)';
   const [s, r, m] = [added(rows, sampled), added(rows, ratioRow), added(rows, metrics)];
   const limit = m + 0.15 * (s - m);
   return `at ratio 0.1 +${fmt(r)} per op; goal ≤ metrics-only +${fmt(m)} + 0.15 × (all-sampled +${fmt(s)} − metrics-only) = ${fmt(limit)}: ${r <= limit ? 'met' : 'NOT met'} (the unsampled share costs ${fmt(r - m)} above metrics-only, ${((100 * (r - m)) / Math.max(1, s - m)).toFixed(0)}% of the sampled extra)`;
