@@ -56,8 +56,8 @@ runs (two full counts at once at load average ≈ 11: every row within 1.33%), a
 ## Node lines (22.23.5, 24.22.3, 26.12.1) and Node 24's AsyncContextFrame
 
 Counted 2026-12-03 with \`npm run perf:icount -w @threadline/bench -- --node $(bash scripts/node-line.sh bin V)\`
-(the \`08-icount-node22/24/26\` sections below; \`08-icount-node24-no-acf\` is Node 24 with \`--node-flags=--no-async-context-frame\`,
-knex / BullMQ / fetch / Keyv only), side by side in \`09-icount-lines\` (\`npm run perf:lines\`).
+(and the machine's Node 20 for comparison)
+(the \`08-icount-node20/22/24/26\` sections below; \`08-icount-node24-no-acf\` is Node 24 with \`--node-flags=--no-async-context-frame\`), side by side in \`09-icount-lines\` (\`npm run perf:lines\`).
 
 - Node 22 reached steady state on every row (two least runs within 0.1%); Node 24 on most (rows named in its sections
   differ 3–300% between runs in one process but repeat across processes); Node 26 did not on several rows (its empty
@@ -78,11 +78,26 @@ knex / BullMQ / fetch / Keyv only), side by side in \`09-icount-lines\` (\`npm r
   only): about 5,000 of it was V8's runtime path for the span's start-attribute literal with computed keys
   (\`Runtime_DefineKeyedOwnPropertyInLiteral\` and a map transition per key, every request). Built with keyed
   stores instead (packages/fetch/src/telemetry.ts \`startAttributes\`): −3.8% / −17.6% / −22.6% per request
-  (one-pass counts before and after). Node 24 fetch added in the two-pass count: 28,041 / 19,172 / 11,742 (÷ contrib
-  0.41× / 0.37× / 0.29×); the Node 22 / 26 / no-frame tables were counted before the change. The fetch \`sampled\` floor row is the least steady
-  row (25,933 / 50,135 / 25,746 between counts): read fetch's ratios to the floor in the other columns.
-- The Node 24 section and the Node 24 lines of \`09-icount-lines\` are from the two-pass count; Node 22 / 26 / no-frame
-  from one pass (their BullMQ \`sampled\` baselines may be high the way Node 24's was: 38,842 in one pass, 10,290 in two).
+  (one-pass counts before and after).
+- Recounted 2026-12-03 afternoon on every line (two passes, the tables below; Node 20.20.2 is the machine's own Node,
+  end-of-life, counted beside the supported lines) after the sampling and item-4 changes:
+  - **Unsampled parents.** Under a ParentBased sampler (what \`parentbased_*\` and the SDK default build, declared by
+    @threadline/node) an operation whose parent is not sampled no longer asks the SDK for a span
+    (\`isUnsampledParent\` in @threadline/core): at ratio 0.1, Node 24, knex +13,570 → +5,575 per op, fetch
+    +19,172 → +9,389, BullMQ +44,553 (0.61× bullmq-otel), Keyv in a request +3,900 against the span floor's
+    +10,937. The sampling goal
+    (at ratio 0.1 ≤ metrics-only + 0.15 × (all-sampled − metrics-only)) is now met by every row that records spans,
+    on every line; the SDK floor rows still miss it (51–71% of the sampled extra: a non-recording span, its context
+    and the sampler call per op).
+  - **BullMQ ÷ bullmq-otel** (Node 24): 0.86× / 0.61× / 0.69× (sampled / ratio 0.1 / metrics only; was 0.88× / 0.87× /
+    0.81×). Sampled is above 0.7×: 0.7× of bullmq-otel (66,660) is below the semconv-minimum floor row itself (66,776).
+  - **fetch ÷ contrib** (Node 24): 0.30× / 0.19× / 0.26×; on 20 / 22 / 26 sampled 0.35× / 0.39× / 0.33×. contrib's
+    sampled row is not steady (72,669 and 90,167 in two counts of the same code), so the sampled ratio moves with it:
+    0.37×–0.40× against the lower count.
+  - **Keyv metrics-only get** (Node 24): +2,263 against the floor's +1,632 (631 instructions, about 220 ns in wall
+    time); was +718.
+  - Node 26's rows are steady in this count but its collector loop still runs 128 instructions per turn (22–24 on the
+    other lines): read Node 26 as an upper bound.
 `;
 
 /** Rebuilds bench/README.md from the header above and every stored result section. */
