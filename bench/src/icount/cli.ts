@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { judge, toBaseline, type Baseline } from './baseline.js';
+import { judge, rowKey, toBaseline, type Baseline } from './baseline.js';
 import { GROUP_IDS, loadGroup } from './groups.js';
 import { measure, type CountedRow } from './measure.js';
 import { writeReadme } from '../readme.js';
@@ -17,6 +17,8 @@ import { isSetting } from './settings.js';
  */
 const BENCH = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BASELINE_FILE = join(BENCH, 'icount-baseline.json');
+/** Fresh-process counts of a group the guard finds over the limit before it fails. */
+const RECOUNTS = 2;
 
 const { values } = parseArgs({
   options: {
@@ -47,12 +49,8 @@ interface Counted {
   load?: string;
 }
 const earlier = values.rows ? (JSON.parse(readFileSync(values.rows, 'utf8')) as Counted) : undefined;
-const { rows, node } = earlier
-  ? earlier
-  : await measure(
-      groups.map((group) => ({ group, ...(settings ? { settings } : {}) })),
-      { ...(values.node ? { node: values.node } : {}), ...(values['node-flags'] ? { nodeFlags: values['node-flags'].split(' ').filter(Boolean) } : {}) },
-    );
+const measureOptions = { ...(values.node ? { node: values.node } : {}), ...(values['node-flags'] ? { nodeFlags: values['node-flags'].split(' ').filter(Boolean) } : {}) };
+const { rows, node } = earlier ? earlier : await measure(groups.map((group) => ({ group, ...(settings ? { settings } : {}) })), measureOptions);
 const seconds = earlier?.seconds ?? ((Date.now() - started) / 1000).toFixed(0);
 const titles = Object.fromEntries(await Promise.all(groups.map(async (id) => [id, (await loadGroup(id)).title] as const)));
 const load = earlier?.load ?? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
@@ -73,7 +71,22 @@ if (values.update) {
   console.log(`wrote ${values.baseline}`);
 } else if (values.guard) {
   const baseline = JSON.parse(readFileSync(values.baseline, 'utf8')) as Baseline;
-  const { failures, lines } = judge(rows, node, baseline);
+  let { failures, lines } = judge(rows, node, baseline);
+  // A row's JIT state can differ from one process to the next (the BullMQ rows: +20–33% in one
+  // process of the same code); a regression shows in every process, so a failing group is counted
+  // again in fresh processes and each row's least count is judged.
+  for (let recount = 1; recount <= RECOUNTS && failures.length > 0 && !earlier; recount++) {
+    const failing = [...new Set(failures.map((f) => f.split(' / ')[0]!).filter((g) => groups.includes(g)))];
+    if (failing.length === 0) break;
+    console.log(`  re-counting ${failing.join(', ')} in a fresh process (${recount} of ${RECOUNTS})`);
+    const again = await measure(failing.map((group) => ({ group, ...(settings ? { settings } : {}) })), measureOptions);
+    const least = new Map(again.rows.map((r) => [rowKey(r), r]));
+    for (let i = 0; i < rows.length; i++) {
+      const other = least.get(rowKey(rows[i]!));
+      if (other && other.perOp < rows[i]!.perOp) rows[i] = other;
+    }
+    ({ failures, lines } = judge(rows, node, baseline));
+  }
   console.log(lines.map((l) => `  ${l}`).join('\n'));
   if (failures.length > 0) {
     console.error(`\nperf guard FAILED (${failures.length}):\n${failures.map((f) => `  ${f}`).join('\n')}`);
