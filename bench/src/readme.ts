@@ -24,6 +24,11 @@ runs (two full counts at once at load average ≈ 11: every row within 1.33%), a
   10% over \`bench/icount-baseline.json\` (or a baselined row disappears, or the Node line differs from the
   baseline's). A group with a row over the limit is counted again in up to two fresh processes and each row's
   least count is judged: a row's JIT state can differ between processes, a regression shows in every one.
+  Two rows switch between two states whatever the process: BullMQ's threadline replay sampled (about 92.6k or
+  108–112k per job) and ratio 0.1 (about 55–56k or 73–74k); bullmq-otel's row moves with them (105k or 125–135k).
+  Which state a process lands in varies (the same commit: low in two counts in one checkout, high in 2 of 3 fresh
+  processes of a clean clone, low in the third), so their baseline is the higher state (111,764 and 74,415): the
+  guard catches growth beyond it, not a move from the low state to the high one.
   The baseline is counted on the test line, Node 24: run the guard there,
   \`bash scripts/node-line.sh run 24.22.3 npm run perf:guard -w @threadline/bench\` (needs \`valgrind\`).
   \`npm run perf:guard:selftest -w @threadline/bench\` shows it failing on a planted slowdown
